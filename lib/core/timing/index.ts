@@ -1,0 +1,4 @@
+export * from './budget-error';
+export * from './invariants';
+export * from './solver';
+export * from './windows';
