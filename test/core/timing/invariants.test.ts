@@ -1,0 +1,178 @@
+import {
+  checkCapacity,
+  checkGateway,
+  checkGracePeriod,
+  checkHasDrain,
+  checkKeepAlive,
+  checkLoadBalancerDetection,
+  checkRetries,
+  checkSecurity,
+  checkTopology,
+  checkTrafficPolicy,
+  checkUpstream,
+  checkUpstreamPropagation,
+} from '../../../lib/core/timing/invariants';
+import { defaultDnsDiscovery } from '../../../lib/core/timing/windows';
+import { cluster, drain, gateway, lbService, loadBalancer, route, upstream, workload } from '../../support/models';
+
+const rules = (findings: { rule: string }[]) => findings.map((finding) => finding.rule);
+
+describe('the safe baseline', () => {
+  test('has no findings at all', () => {
+    expect(checkTopology({ gateways: [gateway()], upstreams: [upstream()] })).toEqual([]);
+  });
+});
+
+describe('lb-detection', () => {
+  test('fails when the gateway stops serving before the load balancer notices (Gloo guide: 5s against 26s)', () => {
+    const findings = checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 5 }) }), loadBalancer());
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ rule: 'gateway-stops-before-lb-detection', category: 'lb-detection', severity: 'error' });
+    expect(findings[0].message).toContain('5s');
+    expect(findings[0].message).toContain('26s');
+    expect(findings[0].fix).toContain('at least 31s');
+  });
+
+  test('passes at exactly the window plus margin', () => {
+    expect(checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 31 }) }), loadBalancer())).toEqual([]);
+    expect(rules(checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 30.9 }) }), loadBalancer()))).toEqual(['gateway-stops-before-lb-detection']);
+  });
+
+  test('fails when the readiness probe fails while draining', () => {
+    const findings = checkLoadBalancerDetection(workload({ readiness: { ...workload().readiness!, failsWhileDraining: true } }), loadBalancer());
+    expect(rules(findings)).toEqual(['readiness-fails-while-draining']);
+  });
+
+  test('warns when the drain does not fail the health check', () => {
+    expect(rules(checkLoadBalancerDetection(workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }), loadBalancer()))).toEqual(['gateway-does-not-fail-health-check']);
+  });
+
+  test('IP targets need the deregistration lag', () => {
+    const ip = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300 });
+    const findings = checkLoadBalancerDetection(workload(), ip);
+    expect(findings[0].message).toContain('300s');
+    expect(findings[0].fix).toContain('305s');
+  });
+});
+
+describe('keepalive', () => {
+  test('fails when the load balancer resets connections nobody closed', () => {
+    const findings = checkKeepAlive(workload({ drain: drain({ drainsConnections: false }) }), loadBalancer({ unhealthyConnectionTermination: true }));
+    expect(findings[0]).toMatchObject({ rule: 'unhealthy-target-connections-reset', severity: 'error' });
+  });
+
+  test('warns for idle keep-alive connections even when Envoy drain-closes the busy ones', () => {
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyConnectionTermination: true }))[0].severity).toBe('warning');
+  });
+
+  test('the draining interval must cover what is left of the drain after the target turns unhealthy', () => {
+    // preStop 31 + 15 = 46s; unhealthy at 26s; 20s still open.
+    expect(rules(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 19 })))).toEqual(['unhealthy-draining-interval-shorter-than-drain']);
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 20 }))).toEqual([]);
+  });
+});
+
+describe('grace-period', () => {
+  test('fails when the pod is killed before its preStop and app drain end (Gloo guide: 7s)', () => {
+    const findings = checkGracePeriod(workload({ terminationGracePeriodSeconds: 7, drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }) }));
+    expect(findings[0].rule).toBe('grace-period-shorter-than-drain');
+    expect(findings[0].fix).toContain('from 7 to at least 10');
+  });
+
+  test('passes at the bound', () => {
+    expect(checkGracePeriod(workload({ terminationGracePeriodSeconds: 51 }))).toEqual([]);
+    expect(checkGracePeriod(workload({ terminationGracePeriodSeconds: 50 }))).toHaveLength(1);
+  });
+});
+
+describe('upstream-propagation', () => {
+  test('fails when the upstream stops before the slowest gateway forgets it', () => {
+    const findings = checkUpstreamPropagation(upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 10, drainSeconds: 0 }) }).workload, [{ gateway: 'ConfigMap/edge/gw', cluster: cluster() }]);
+    expect(findings[0].rule).toBe('upstream-stops-before-gateways-forget-it');
+    expect(findings[0].message).toContain('36s');
+    expect(findings[0].fix).toContain('at least 41s');
+  });
+
+  test('fails when a health-checked cluster keeps removed hosts', () => {
+    const findings = checkUpstreamPropagation(upstream().workload, [{ gateway: 'ConfigMap/edge/gw', cluster: cluster({ ignoreHealthOnHostRemoval: false }) }]);
+    expect(rules(findings)).toEqual(['health-checked-host-kept-after-removal']);
+  });
+
+  test('static clusters never forget a pod', () => {
+    const findings = checkUpstreamPropagation(upstream().workload, [{ gateway: 'ConfigMap/edge/gw', cluster: cluster({ discovery: { ...defaultDnsDiscovery(), kind: 'static' } }) }]);
+    expect(findings[0].fix).toContain('STRICT_DNS');
+  });
+
+  test('checkUpstream finds the clusters in front through the headless Service', () => {
+    const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 40, drainSeconds: 0 }) });
+    expect(rules(checkUpstream(slow, [gateway()]))).toContain('upstream-stops-before-gateways-forget-it');
+    expect(checkUpstream(slow, [])).toEqual([]);
+  });
+});
+
+describe('retries', () => {
+  test('fails when a route does not retry resets', () => {
+    const findings = checkRetries('ConfigMap/edge/gw', route({ retryOn: ['connect-failure'] }));
+    expect(findings[0].message).toContain('refused-stream, reset');
+  });
+
+  test('fails when a route never retries', () => {
+    expect(checkRetries('gw', route({ numRetries: 0 }))[0].message).toContain('never retries');
+  });
+
+  test('warns when a retry may go to the same host', () => {
+    expect(checkRetries('gw', route({ previousHosts: false }))[0]).toMatchObject({ rule: 'retry-may-pick-same-host', severity: 'warning' });
+  });
+});
+
+describe('capacity', () => {
+  test('fails on one replica, a rollout that removes first, and minReady shorter than the LB recovery', () => {
+    const findings = checkCapacity(workload({ replicas: 1, maxSurge: 0, maxUnavailable: 1, minReadySeconds: 0 }), loadBalancer());
+    expect(rules(findings)).toEqual(['single-replica', 'rollout-removes-before-adding', 'rollout-outruns-discovery']);
+    expect(findings[2].fix).toContain('at least 25');
+  });
+
+  test('passes minReady at the bound', () => {
+    expect(checkCapacity(workload({ minReadySeconds: 25 }), loadBalancer())).toEqual([]);
+  });
+
+  test('warns when pods are not spread or have no PDB', () => {
+    expect(rules(checkCapacity(workload({ onePodPerNode: false, spreadTopologyKeys: [], disruptionBudget: undefined })))).toEqual(['not-spread-across-nodes', 'no-disruption-budget']);
+  });
+});
+
+describe('traffic-policy', () => {
+  test('fails on surge with hostPort', () => {
+    expect(rules(checkTrafficPolicy(workload({ kind: 'DaemonSet', hostPorts: [80], maxSurge: 1, maxUnavailable: 0 }), lbService()))).toEqual(['surge-with-host-port']);
+  });
+
+  test('fails on externalTrafficPolicy Cluster with instance targets', () => {
+    expect(rules(checkTrafficPolicy(workload(), lbService({ externalTrafficPolicy: 'Cluster' })))).toEqual(['cluster-traffic-policy']);
+  });
+
+  test('warns when two gateways may share a node', () => {
+    expect(rules(checkTrafficPolicy(workload({ onePodPerNode: false }), lbService()))).toEqual(['several-gateways-per-node']);
+  });
+});
+
+describe('security and drain', () => {
+  test('fails when admin listens beyond loopback', () => {
+    expect(rules(checkSecurity(workload(), { object: 'ConfigMap/edge/gw', adminAddress: '0.0.0.0', clusters: [], routes: [] }))).toEqual(['admin-not-on-loopback']);
+  });
+
+  test('warns on root and host network', () => {
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: undefined, hostNetwork: true })))).toEqual(['runs-as-root', 'host-network']);
+  });
+
+  test('reports a missing preStop, an unknown one, and a missing readiness probe', () => {
+    expect(rules(checkHasDrain(workload({ drain: drain({ mechanism: 'none' }) })))).toEqual(['no-prestop']);
+    expect(checkHasDrain(workload({ drain: drain({ mechanism: 'unknown' }) }))[0].category).toBe('unknown');
+    expect(rules(checkHasDrain(workload({ readiness: undefined })))).toEqual(['no-readiness-probe']);
+  });
+
+  test('checkGateway runs every gateway invariant', () => {
+    const naive = gateway({ workload: workload({ drain: drain({ mechanism: 'none', keepServingSeconds: 0, drainSeconds: 0, failsHealthCheck: false, drainsConnections: false }), terminationGracePeriodSeconds: 30 }) });
+    const categories = new Set(checkGateway(naive).map((finding) => finding.category));
+    expect([...categories].sort()).toEqual(['lb-detection', 'no-drain']);
+  });
+});

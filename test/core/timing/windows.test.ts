@@ -1,0 +1,70 @@
+import { assumedLoadBalancer } from '../../../lib/core/load-balancer';
+import {
+  defaultDnsDiscovery,
+  detectionWindowSeconds,
+  discoveryDelaySeconds,
+  newConnectionWindowSeconds,
+  recoveryWindowSeconds,
+  requiredGatewayMinReadySeconds,
+  requiredGracePeriodSeconds,
+  requiredKeepServingSeconds,
+  requiredUpstreamKeepServingSeconds,
+  requiredUpstreamMinReadySeconds,
+} from '../../../lib/core/timing/windows';
+
+const glooGuideHealthCheck = { intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 };
+
+describe('load balancer windows', () => {
+  test('detection window of the Gloo guide NLB is 26s', () => {
+    expect(detectionWindowSeconds(glooGuideHealthCheck)).toBe(26);
+  });
+
+  test('recovery window is healthy threshold times interval', () => {
+    expect(recoveryWindowSeconds(glooGuideHealthCheck)).toBe(20);
+    expect(recoveryWindowSeconds({ ...glooGuideHealthCheck, healthyThreshold: 5, intervalSeconds: 30 })).toBe(150);
+  });
+
+  test('IP targets stay open to new connections for the deregistration lag when it is longer', () => {
+    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'instance'))).toBe(26);
+    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'ip'))).toBe(300);
+  });
+
+  test('a gateway must keep serving the window plus margin', () => {
+    expect(requiredKeepServingSeconds(assumedLoadBalancer())).toBe(31);
+    expect(requiredKeepServingSeconds(assumedLoadBalancer(), 0)).toBe(26);
+  });
+
+  test('minReadySeconds of a gateway covers the recovery window plus margin', () => {
+    expect(requiredGatewayMinReadySeconds(assumedLoadBalancer())).toBe(25);
+  });
+
+  test('grace period covers preStop, app drain and margin, rounded up', () => {
+    expect(requiredGracePeriodSeconds(31, 0)).toBe(36);
+    expect(requiredGracePeriodSeconds(40.5, 5, 5)).toBe(51);
+  });
+});
+
+describe('discovery windows', () => {
+  test('DNS discovery sums propagation, TTL and refresh', () => {
+    expect(discoveryDelaySeconds(defaultDnsDiscovery())).toBe(36);
+    expect(discoveryDelaySeconds(defaultDnsDiscovery({ dnsTtlSeconds: 5 }))).toBe(11);
+  });
+
+  test('EDS discovery sums propagation and push', () => {
+    expect(discoveryDelaySeconds({ kind: 'eds', propagationSeconds: 1, pushSeconds: 2, dnsTtlSeconds: 0, dnsRefreshSeconds: 0 })).toBe(3);
+  });
+
+  test('static hosts are never forgotten', () => {
+    expect(discoveryDelaySeconds({ kind: 'static', propagationSeconds: 0, pushSeconds: 0, dnsTtlSeconds: 0, dnsRefreshSeconds: 0 })).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  test('an upstream keeps serving for the slowest gateway in front', () => {
+    const fast = { kind: 'eds' as const, propagationSeconds: 1, pushSeconds: 1, dnsTtlSeconds: 0, dnsRefreshSeconds: 0 };
+    expect(requiredUpstreamKeepServingSeconds([fast, defaultDnsDiscovery()])).toBe(41);
+    expect(requiredUpstreamKeepServingSeconds([])).toBe(5);
+  });
+
+  test('an upstream rollout waits for discovery and a first health check', () => {
+    expect(requiredUpstreamMinReadySeconds([defaultDnsDiscovery()], 5)).toBe(46);
+  });
+});
