@@ -30,10 +30,13 @@ const project = new typescript.TypeScriptProject({
   ],
   jestOptions: {
     jestVersion: '^29',
+    junitReporting: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      collectCoverage: false,
+      reporters: [new javascript.JestReporter('<rootDir>/scripts/summary-reporter.js')],
     },
   },
   tsconfig: {
@@ -43,7 +46,47 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
     },
   },
-  gitignore: ['cdk8s.out', 'demo.out', '*.svg', '!docs/*.svg'],
+  gitignore: ['cdk8s.out', 'demo.out', '*.svg', '!docs/*.svg', '.typedoc-out'],
+  bin: { hitless: 'dist/cli.js' },
+  entrypoint: 'dist/index.js',
+  entrypointTypes: 'dist/index.d.ts',
+});
+
+// `hitless` is the cdk8s face and core; `hitless/pulumi` the Pulumi face, so neither pulls in the other.
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', { '*': { pulumi: ['dist/pulumi/index.d.ts'] } });
+
+const docgen = project.addTask('docgen', {
+  description: 'Regenerate API.md from the TSDoc',
+  exec: 'ts-node --project test/tsconfig.json scripts/docgen.ts',
+});
+const docgenCheck = project.addTask('docgen:check', {
+  description: 'Fail when API.md is stale',
+  exec: 'ts-node --project test/tsconfig.json scripts/docgen.ts --check',
+});
+void docgen;
+
+// The examples import the package by name, which resolves to dist/: tests compile first.
+project.testTask.reset();
+project.testTask.spawn(project.compileTask);
+project.testTask.spawn(docgenCheck);
+project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
+
+project.addTask('demo', {
+  description: 'Synthesize the example, check it and simulate its gateway rollout (the README quick start)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'bash scripts/demo.sh' },
+  ],
+});
+
+project.addTask('bench', {
+  description: 'Benchmarks, each printing ratios against a baseline measured in the same run',
+  exec: 'bash scripts/bench.sh',
 });
 
 project.synth();
