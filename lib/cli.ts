@@ -19,6 +19,8 @@ function register(name: string, load: () => Promise<CliCommand>): void {
   COMMANDS[name] = load;
 }
 
+register('envoy-validate', async () => (await import('./cli/envoy-validate')).main);
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
