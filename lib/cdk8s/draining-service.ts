@@ -1,0 +1,334 @@
+import { ApiObject, Chart, Duration, JsonPatch, Lazy, Names } from 'cdk8s';
+import type { Deployment } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  BuiltDrainingService,
+  drainingPatch,
+  drainingServiceObjects,
+  drainingServiceRefs,
+  drainingServiceUpstreamModel,
+  DrainingServiceSpec,
+  MAX_DRAINING_SERVICE_NAME_LENGTH,
+  resolveDrainingServiceOptions,
+  solveDrainingBudget,
+} from '../core/draining-service';
+import type { ContainerResources } from '../core/draining-service';
+import { Duration as CoreDuration } from '../core/duration';
+import { UpstreamModel } from '../core/model';
+import { PreStopAction } from '../core/pre-stop';
+import { UpstreamBudget } from '../core/timing/solver';
+import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
+
+function core(value: Duration | undefined): CoreDuration | undefined {
+  return value === undefined ? undefined : CoreDuration.of(value);
+}
+
+/**
+ * Applies JSON patches to the Kubernetes JSON an `ApiObject` finally renders.
+ *
+ * `ApiObject.addJsonPatch` is not enough for cdk8s-plus-27 workloads: their `KubeDeployment` L1
+ * applies the patches and then re-serializes the result through its Kubernetes 1.27 types,
+ * which drop fields 1.27 did not have (the preStop `sleep` action) and read int-or-string fields
+ * (`maxSurge`) as `{ value }` objects, so a plain `maxSurge: 1` vanishes. Patching the rendered
+ * JSON puts exactly the Kubernetes fields hitless solved into the manifest.
+ */
+function patchRendered(resource: ApiObject, patches: JsonPatch[]): void {
+  const render = resource.toJson.bind(resource);
+  Object.defineProperty(resource, 'toJson', {
+    configurable: true,
+    value: () => JsonPatch.apply(render(), ...patches),
+  });
+}
+
+/** The timing props of a draining workload, as cdk8s `Duration`s. */
+export interface DrainingTimingProps {
+  /**
+   * How long the preStop hook keeps the pod serving after it is told to stop, before SIGTERM:
+   * every gateway in front must have stopped choosing it by then. Rounded up to whole seconds.
+   * @default - derived: the slowest gateway's discovery delay plus margin (41s with the default DNS discovery)
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly preStopDelay?: Duration;
+  /**
+   * The time the application itself needs after SIGTERM to finish its in-flight requests.
+   * @default Duration.seconds(5)
+   */
+  readonly appDrainTime?: Duration;
+  /**
+   * `terminationGracePeriodSeconds`: when the kubelet kills the pod, counted from the start of
+   * preStop. Rounded up to whole seconds.
+   * @default - derived: preStopDelay + appDrainTime + margin
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one;
+   * the gateways must have discovered and health-checked it by then. Rounded up to whole seconds.
+   * @default - derived: discovery delay + one gateway health-check interval + margin
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
+   */
+  readonly minReady?: Duration;
+  /**
+   * Pods a rollout may add above `replicas`; `maxUnavailable` is always 0.
+   * @default 1
+   */
+  readonly maxSurge?: number;
+  /**
+   * Kubernetes version of the target cluster; decides whether preStop may use the kubelet's
+   * `sleep` action (on by default since 1.30, GA in 1.34).
+   * @default '1.30'
+   * @see https://github.com/kubernetes/enhancements/issues/3960
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * `sleep` (kubelet action, nothing needed in the image) or `exec` (`sleep N` in the container; needs a `sleep` binary).
+   * @default - `sleep` when kubernetesVersion is 1.30 or newer, else `exec`
+   */
+  readonly preStopAction?: PreStopAction;
+}
+
+/** Props of {@link DrainingService}. */
+export interface DrainingServiceProps extends DrainingTimingProps {
+  /**
+   * Name of the Deployment and the ClusterIP Service; the headless Service is `<name>-headless`.
+   * A DNS label of at most 54 characters.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Container image. */
+  readonly image: string;
+  /**
+   * Port the application serves HTTP on, in the container and on both Services.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * HTTP path of the readiness probe, also used by the gateways' health checks. Required: a
+   * service without one cannot drain.
+   */
+  readonly readinessPath: string;
+  /**
+   * Number of pods; at least 2.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Spread pods across zones (`topology.kubernetes.io/zone`) as well as nodes.
+   * @default false
+   */
+  readonly spreadAcrossZones?: boolean;
+  /** @default { requests: { cpu: '100m', memory: '128Mi' } } */
+  readonly resources?: ContainerResources;
+  /**
+   * Environment variables of the container.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Extra labels on every object and on the pods.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Entrypoint override.
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Arguments override.
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Service account of the pods (its token is not mounted).
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** Props of {@link DrainingService.makeDraining}. */
+export interface MakeDrainingProps extends DrainingTimingProps {
+  /**
+   * The gateways in front of the Deployment's pods.
+   * @default - none known: a gateway resolving a headless Service by DNS with Kubernetes' defaults is assumed
+   */
+  readonly gateways?: GatewayInFront[];
+}
+
+/** What {@link DrainingService.makeDraining} set on the Deployment. */
+export interface MadeDraining {
+  readonly budget: UpstreamBudget;
+  readonly preStopAction: PreStopAction;
+  readonly preStopDelay: Duration;
+  readonly terminationGracePeriod: Duration;
+  readonly minReady: Duration;
+}
+
+/**
+ * A Deployment that never drops a request on rollout, scale-in or node drain, with a ClusterIP
+ * Service, a headless Service (for gateways that resolve pods by DNS) and a PodDisruptionBudget.
+ *
+ * Its preStop, grace period and minReadySeconds are solved from the gateways in front: each
+ * gateway that routes to it calls {@link registerGateway}, and the manifests are rendered at
+ * synth time from the latest solve. Until one registers, a DNS gateway with Kubernetes' defaults
+ * is assumed (30 s CoreDNS TTL, 5 s refresh, 5 s health checks).
+ */
+export class DrainingService extends Construct implements RoutableUpstream {
+  /**
+   * Makes an existing cdk8s-plus-27 `Deployment` draining in place: a preStop sleep on every
+   * container, terminationGracePeriodSeconds, a surge-only RollingUpdate and minReadySeconds,
+   * solved as for a DrainingService and applied as JSON patches to the rendered manifest. Call it after the Deployment's
+   * containers are added. Gateways registered later are not seen: pass them in `props.gateways`.
+   * @throws when the Deployment has no readiness probe, fewer than 2 replicas, a preStop hook already, or a timing override can't hold
+   */
+  public static makeDraining(deployment: Deployment, props: MakeDrainingProps = {}): MadeDraining {
+    const resource = ApiObject.of(deployment);
+    const patch = drainingPatch(resource.toJson(), {
+      preStopDelay: core(props.preStopDelay),
+      appDrainTime: core(props.appDrainTime),
+      terminationGracePeriod: core(props.terminationGracePeriod),
+      minReady: core(props.minReady),
+      maxSurge: props.maxSurge,
+      kubernetesVersion: props.kubernetesVersion,
+      preStopAction: props.preStopAction,
+    }, props.gateways ?? []);
+    patchRendered(resource, patch.operations.map((operation) => (operation.op === 'add'
+      ? JsonPatch.add(operation.path, operation.value)
+      : JsonPatch.replace(operation.path, operation.value))));
+    return {
+      budget: patch.budget,
+      preStopAction: patch.preStopAction,
+      preStopDelay: Duration.seconds(patch.budget.keepServingSeconds),
+      terminationGracePeriod: Duration.seconds(patch.budget.terminationGracePeriodSeconds),
+      minReady: Duration.seconds(Math.ceil(patch.budget.minReadySeconds)),
+    };
+  }
+
+  public readonly name: string;
+  /** The namespace the objects land in (`default` when neither the props nor the chart say). */
+  public readonly namespace: string;
+  public readonly port: number;
+  public readonly healthCheckPath: string;
+  public readonly replicas: number;
+  public readonly maxSurge: number;
+  public readonly preStopAction: PreStopAction;
+  public readonly kubernetesVersion: string;
+  public readonly appDrainTime: Duration;
+  public readonly deploymentObject: string;
+  public readonly serviceObject: string;
+  public readonly headlessServiceObject: string;
+  public readonly headlessDnsName: string;
+  /** The Deployment (`Resource`). */
+  public readonly deployment: ApiObject;
+  /** The ClusterIP Service `<name>`. */
+  public readonly service: ApiObject;
+  /** The headless Service `<name>-headless`. */
+  public readonly headlessService: ApiObject;
+  public readonly podDisruptionBudget: ApiObject;
+
+  private readonly spec: DrainingServiceSpec;
+  private readonly gateways: GatewayInFront[] = [];
+  private solved: UpstreamBudget;
+  private rendered?: BuiltDrainingService;
+
+  constructor(scope: Construct, id: string, props: DrainingServiceProps) {
+    super(scope, id);
+    this.spec = resolveDrainingServiceOptions({
+      ...props,
+      name: props.name ?? Names.toDnsLabel(this, { maxLen: MAX_DRAINING_SERVICE_NAME_LENGTH }),
+      preStopDelay: core(props.preStopDelay),
+      appDrainTime: core(props.appDrainTime),
+      terminationGracePeriod: core(props.terminationGracePeriod),
+      minReady: core(props.minReady),
+    });
+    this.solved = solveDrainingBudget(this.spec, this.gateways);
+
+    this.name = this.spec.name;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.port = this.spec.port;
+    this.healthCheckPath = this.spec.readinessPath;
+    this.replicas = this.spec.replicas;
+    this.maxSurge = this.spec.maxSurge;
+    this.preStopAction = this.spec.preStopAction;
+    this.kubernetesVersion = this.spec.kubernetesVersion;
+    this.appDrainTime = Duration.millis(this.spec.appDrainSeconds * 1000);
+    const refs = drainingServiceRefs(this.name, this.namespace);
+    this.deploymentObject = refs.deploymentObject;
+    this.serviceObject = refs.serviceObject;
+    this.headlessServiceObject = refs.headlessServiceObject;
+    this.headlessDnsName = refs.headlessDnsName;
+
+    // Only the Deployment's spec depends on the gateways; it is produced at synth time so that a
+    // gateway registered after this constructor still sets the preStop.
+    const initial = this.objects();
+    this.deployment = new ApiObject(this, 'Resource', {
+      ...initial.deployment,
+      spec: Lazy.any({ produce: () => this.objects().deployment.spec }),
+    });
+    this.service = new ApiObject(this, 'Service', initial.service);
+    this.headlessService = new ApiObject(this, 'HeadlessService', initial.headlessService);
+    this.podDisruptionBudget = new ApiObject(this, 'DisruptionBudget', initial.podDisruptionBudget);
+  }
+
+  /** The timings as currently solved. */
+  public get budget(): UpstreamBudget {
+    return this.solved;
+  }
+
+  /** The preStop sleep (keeps the pod serving while gateways forget it). */
+  public get preStopDelay(): Duration {
+    return Duration.seconds(this.solved.keepServingSeconds);
+  }
+
+  /** `terminationGracePeriodSeconds`. */
+  public get terminationGracePeriod(): Duration {
+    return Duration.seconds(this.solved.terminationGracePeriodSeconds);
+  }
+
+  /** `minReadySeconds`. */
+  public get minReady(): Duration {
+    return Duration.seconds(Math.ceil(this.solved.minReadySeconds));
+  }
+
+  /** The gateways registered so far. */
+  public get gatewaysInFront(): readonly GatewayInFront[] {
+    return [...this.gateways];
+  }
+
+  /**
+   * Tells the service a gateway discovers its pods this way; the timings are solved again over
+   * every registered gateway (the assumed default gateway no longer counts).
+   * @throws BudgetError when a value set in the props can no longer hold; the gateway is then not registered
+   */
+  public registerGateway(gateway: GatewayInFront): void {
+    const gateways = [...this.gateways, gateway];
+    this.solved = solveDrainingBudget(this.spec, gateways);
+    this.gateways.push(gateway);
+    this.rendered = undefined;
+  }
+
+  /** The core model of the objects as they will be synthesized, for `checkUpstream`. */
+  public upstreamModel(): UpstreamModel {
+    const objects = this.objects();
+    const withNamespace = <T extends { metadata: { namespace?: string } }>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, namespace: this.namespace } });
+    return drainingServiceUpstreamModel({
+      deployment: withNamespace(objects.deployment),
+      service: withNamespace(objects.service),
+      headlessService: withNamespace(objects.headlessService),
+      podDisruptionBudget: withNamespace(objects.podDisruptionBudget),
+      budget: objects.budget,
+    });
+  }
+
+  private objects(): BuiltDrainingService {
+    if (!this.rendered) {
+      this.rendered = { ...drainingServiceObjects(this.spec, this.solved), budget: this.solved, preStopAction: this.spec.preStopAction };
+    }
+    return this.rendered;
+  }
+}
