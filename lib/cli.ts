@@ -19,6 +19,8 @@ function register(name: string, load: () => Promise<CliCommand>): void {
   COMMANDS[name] = load;
 }
 
+register('check', async () => (await import('./cli/check')).main);
+register('explain', async () => (await import('./cli/explain')).main);
 register('envoy-validate', async () => (await import('./cli/envoy-validate')).main);
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

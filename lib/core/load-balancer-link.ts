@@ -1,4 +1,5 @@
 import { LoadBalancerModel } from './model';
+import { GatewayBudget } from './timing/solver';
 
 /**
  * What a load balancer needs from the gateway it fronts, and how it attaches. Both faces'
@@ -17,6 +18,8 @@ export interface LoadBalancedGateway {
   /** Path answered by Envoy's health check filter (503 once the gateway drains). */
   readonly healthCheckPath: string;
   readonly mode: 'deployment' | 'daemonset';
+  /** The gateway's timings as last solved (against the attached load balancer, or the assumed one). */
+  readonly budget: GatewayBudget;
   /**
    * Puts a load balancer in front: the gateway re-solves its timings against `model` (throwing a
    * `BudgetError` when a value the user set breaks the chain) and adds `serviceAnnotations` to its

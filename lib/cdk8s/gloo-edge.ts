@@ -1,0 +1,316 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, Lazy, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { Duration as CoreDuration } from '../core/duration';
+import { GlooEdgeGatewayPlan, GlooEdgeGatewayOptions } from '../core/gloo/gloo-edge';
+import { DEFAULT_GLOO_PROXY_NAME, GlooHelmValues, glooProxyId } from '../core/gloo/helm-values';
+import { GlooHealthCheckProps, GlooOutlierDetectionProps, GlooUpstreamPlan } from '../core/gloo/upstream';
+import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
+import { LoadBalancerModel } from '../core/model';
+import { GatewayBudget } from '../core/timing/solver';
+import { RoutableUpstream } from '../core/upstream-link';
+
+function core(value: Duration | undefined): CoreDuration | undefined {
+  return value === undefined ? undefined : CoreDuration.of(value);
+}
+
+/** Active health checks Gloo runs on the pods of each routed service. */
+export interface GlooEdgeHealthCheckProps {
+  /**
+   * Time between checks; also `noTrafficInterval`, so an idle route notices a new pod as quickly.
+   * @default Duration.seconds(5)
+   */
+  readonly interval?: Duration;
+  /** @default Duration.seconds(1) */
+  readonly timeout?: Duration;
+  /** @default 1 */
+  readonly healthyThreshold?: number;
+  /** @default 2 */
+  readonly unhealthyThreshold?: number;
+}
+
+/** Outlier detection on each routed service. */
+export interface GlooEdgeOutlierDetectionProps {
+  /** @default 5 */
+  readonly consecutive5xx?: number;
+  /** @default Duration.seconds(10) */
+  readonly interval?: Duration;
+  /** @default Duration.seconds(30) */
+  readonly baseEjectionTime?: Duration;
+  /** @default 50 */
+  readonly maxEjectionPercent?: number;
+}
+
+/** Props of {@link GlooEdgeGateway}. */
+export interface GlooEdgeGatewayProps {
+  /**
+   * Key under `gatewayProxies` in the values file; the proxy's Deployment is its kebab case (`gateway-proxy`).
+   * @default 'gatewayProxy'
+   * @see https://docs.solo.io/gloo-edge/latest/reference/helm_chart_values/open_source_helm_chart_values/
+   */
+  readonly proxyName?: string;
+  /**
+   * Namespace Gloo is installed in (`helm install -n`); the Upstreams and the VirtualService go there.
+   * @default 'gloo-system'
+   */
+  readonly namespace?: string;
+  /**
+   * `deployment`: replicas held one per node (required anti-affinity) behind externalTrafficPolicy Local.
+   * `daemonset`: one proxy per node (`kind.daemonSet`), on host ports unless `hostPort` is false.
+   * @default 'deployment'
+   */
+  readonly mode?: 'deployment' | 'daemonset';
+  /**
+   * `kind.deployment.replicas`; at least 2. The cluster needs one node more than this for a
+   * rollout to surge a pod (one proxy per node).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * DaemonSet only: `kind.daemonSet.hostPort` (with `hostNetwork: false`).
+   * @default true
+   */
+  readonly hostPort?: boolean;
+  /**
+   * Path of Envoy's health check filter (`gatewaySettings.customHttpGateway.options.healthCheck.path`
+   * and the HTTPS twin). Point the load balancer's health check here.
+   * @default '/envoy-hc'
+   * @see https://docs.solo.io/gloo-edge/latest/guides/traffic_management/request_processing/health_checks/
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Time the proxy goes on serving the connections it has, once the load balancer has stopped
+   * sending it new ones; part of the preStop sleep.
+   * @default Duration.seconds(15)
+   */
+  readonly drainTimeout?: Duration;
+  /**
+   * `podTemplate.gracefulShutdown.sleepTimeSeconds`: preStop calls Envoy's `/healthcheck/fail`
+   * then sleeps this long, serving all the while. Whole seconds.
+   * @default - derived: the load balancer's detection window + margin + drainTimeout (46s for the assumed NLB)
+   */
+  readonly gracefulShutdownSleep?: Duration;
+  /**
+   * `podTemplate.terminationGracePeriodSeconds`. Rounded up to whole seconds.
+   * @default - derived: gracefulShutdownSleep + margin
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * `minReadySeconds` of the proxy (set through `kubeResourceOverride`). Rounded up to whole seconds.
+   * @default - derived: the load balancer's recovery window + margin
+   */
+  readonly minReady?: Duration;
+  /**
+   * Slack added to every derived window.
+   * @default Duration.seconds(5)
+   */
+  readonly margin?: Duration;
+  /**
+   * How long Gloo takes to push an Endpoints change to the proxies (watch event, translation,
+   * xDS push). The services routed to keep serving this long plus margin after deletion; raise
+   * it where Gloo's translation is slow (many Upstreams).
+   * @default Duration.seconds(2)
+   */
+  readonly discoveryPushDelay?: Duration;
+  /** Active health checks of every Upstream. */
+  readonly upstreamHealthCheck?: GlooEdgeHealthCheckProps;
+  /** Outlier detection of every Upstream. */
+  readonly upstreamOutlierDetection?: GlooEdgeOutlierDetectionProps;
+  /**
+   * Leave out the HTTPS listener and Service port (`gatewaySettings.disableHttpsGateway`): the
+   * AWS Load Balancer Controller applies one health-check protocol to the target groups of both
+   * ports, so an HTTP check on the traffic port fails on the HTTPS one.
+   * @default false
+   */
+  readonly disableHttps?: boolean;
+  /**
+   * Host names the VirtualService answers.
+   * @default ['*']
+   */
+  readonly domains?: string[];
+  /**
+   * Write the values for the `gloo-ee` chart (nested under `gloo:`).
+   * @default false
+   */
+  readonly enterprise?: boolean;
+  /**
+   * The load balancer in front, until one attaches (`HealthCheckedNlb`).
+   * @default - an NLB with instance targets and the AWS Load Balancer Controller's health-check defaults
+   */
+  readonly loadBalancer?: LoadBalancerModel;
+}
+
+/** Options of {@link GlooEdgeGateway.addRoute}. */
+export interface GlooEdgeRouteProps {
+  /** Path prefix to match. */
+  readonly prefix: string;
+  /** The service to send to (a `DrainingService`, of either face). */
+  readonly service: RoutableUpstream;
+  /**
+   * Whether the route's requests may be sent twice; only then does it also retry on 5xx.
+   * @default false
+   */
+  readonly idempotent?: boolean;
+  /** @default 3 */
+  readonly numRetries?: number;
+  /** @default Duration.seconds(15) */
+  readonly perTryTimeout?: Duration;
+  /** @default - perTryTimeout × (numRetries + 1) + back-off */
+  readonly timeout?: Duration;
+}
+
+function healthCheck(props: GlooEdgeHealthCheckProps | undefined): GlooHealthCheckProps | undefined {
+  return props && { ...props, interval: core(props.interval), timeout: core(props.timeout) };
+}
+
+function outlierDetection(props: GlooEdgeOutlierDetectionProps | undefined): GlooOutlierDetectionProps | undefined {
+  return props && { ...props, interval: core(props.interval), baseEjectionTime: core(props.baseEjectionTime) };
+}
+
+/**
+ * A Gloo Edge gateway proxy that rolls without dropping requests, for users who install Gloo
+ * with its Helm chart. It emits the Gloo `Upstream`s and `VirtualService` of its routes as
+ * manifests, and the chart's `gatewayProxies` values as a file to pass to `helm install/upgrade -f`
+ * ({@link writeValuesFile}; cdk8s has no post-synth hook for constructs, and a validation hook
+ * also runs in `Testing.synth`, so the file is written when the app asks for it).
+ *
+ * Its timings come from the solver: the preStop sleep from the load balancer's detection
+ * window, the grace period from the sleep, `minReadySeconds` from the recovery window; a value
+ * set in the props that breaks the chain throws a `BudgetError` naming the prop and the bound.
+ * Each service it routes to is told that Gloo discovers its pods over EDS, and re-derives its
+ * own preStop.
+ */
+export class GlooEdgeGateway extends Construct implements LoadBalancedGateway {
+  /**
+   * Writes the values file of every `GlooEdgeGateway` in `app` next to its manifests; call it
+   * after `app.synth()`. Returns the paths written.
+   */
+  public static writeValuesFiles(app: App, outdir: string = app.outdir): string[] {
+    return app.node.findAll().filter((each): each is GlooEdgeGateway => each instanceof GlooEdgeGateway).map((gateway) => gateway.writeValuesFile(outdir));
+  }
+
+  public readonly proxyName: string;
+  public readonly namespace: string;
+  public readonly mode: 'deployment' | 'daemonset';
+  public readonly workloadObject: string;
+  public readonly serviceObject: string;
+  public readonly trafficPort: number;
+  public readonly hostPort?: number;
+  public readonly healthCheckPath: string;
+  /** The VirtualService (`Resource`), once a route is added. */
+  public virtualService?: ApiObject;
+  private readonly plan: GlooEdgeGatewayPlan;
+  private readonly upstreamObjects = new Map<string, ApiObject>();
+
+  constructor(scope: Construct, id: string, props: GlooEdgeGatewayProps = {}) {
+    super(scope, id);
+    const options: GlooEdgeGatewayOptions = {
+      ...props,
+      drainTimeout: core(props.drainTimeout),
+      gracefulShutdownSleep: core(props.gracefulShutdownSleep),
+      terminationGracePeriod: core(props.terminationGracePeriod),
+      minReady: core(props.minReady),
+      margin: core(props.margin),
+      discoveryPushDelay: core(props.discoveryPushDelay),
+      upstreamHealthCheck: healthCheck(props.upstreamHealthCheck),
+      upstreamOutlierDetection: outlierDetection(props.upstreamOutlierDetection),
+    };
+    this.plan = new GlooEdgeGatewayPlan(options);
+    this.proxyName = this.plan.proxyName;
+    this.namespace = this.plan.namespace;
+    this.mode = this.plan.mode;
+    this.workloadObject = this.plan.workloadObject;
+    this.serviceObject = this.plan.serviceObject;
+    this.trafficPort = this.plan.trafficPort;
+    this.hostPort = this.plan.hostPort;
+    this.healthCheckPath = this.plan.healthCheckPath;
+  }
+
+  /** The proxy's timings as now solved. */
+  public get budget(): GatewayBudget {
+    return this.plan.budget;
+  }
+
+  /** The load balancer now in front (assumed until one attaches). */
+  public get loadBalancer(): LoadBalancerModel {
+    return this.plan.loadBalancer;
+  }
+
+  /** `podTemplate.gracefulShutdown.sleepTimeSeconds`. */
+  public get gracefulShutdownSleep(): Duration {
+    return Duration.seconds(this.plan.sleepTimeSeconds);
+  }
+
+  /** `podTemplate.terminationGracePeriodSeconds`. */
+  public get terminationGracePeriod(): Duration {
+    return Duration.seconds(Math.ceil(this.plan.budget.terminationGracePeriodSeconds));
+  }
+
+  /** `minReadySeconds`. */
+  public get minReady(): Duration {
+    return Duration.seconds(Math.ceil(this.plan.budget.minReadySeconds));
+  }
+
+  /**
+   * The proxy's timings behind `loadBalancer`, without attaching it (a `GatewayBudgetSolver` for `planNlb`).
+   * @throws BudgetError when a value set in the props can't hold behind it
+   */
+  public solveBudget(loadBalancer: LoadBalancerModel): GatewayBudget {
+    return this.plan.solveBudget(loadBalancer);
+  }
+
+  /**
+   * Puts a load balancer in front; the timings are solved again against it.
+   * @throws BudgetError when a value set in the props can't hold against it; nothing is attached then
+   */
+  public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
+    this.plan.attachLoadBalancer(attachment);
+  }
+
+  /**
+   * Routes `prefix` to a service: adds its Upstream (once per service) and a route with
+   * retries, and registers this proxy with the service (Gloo EDS discovery).
+   * @throws BudgetError when the service can no longer hold a value its user set, or the route's timeout can't cover its retries
+   */
+  public addRoute(props: GlooEdgeRouteProps): GlooUpstreamPlan {
+    const { upstream } = this.plan.addRoute({ ...props, perTryTimeout: core(props.perTryTimeout), timeout: core(props.timeout) });
+    if (!this.upstreamObjects.has(upstream.name)) {
+      const [object] = this.plan.upstreams().filter((each) => each.metadata.name === upstream.name);
+      this.upstreamObjects.set(upstream.name, new ApiObject(this, `Upstream-${upstream.name}`, object));
+    }
+    if (!this.virtualService) {
+      const initial = this.plan.virtualService()!;
+      this.virtualService = new ApiObject(this, 'Resource', { ...initial, spec: Lazy.any({ produce: () => this.plan.virtualService()!.spec }) });
+    }
+    return upstream;
+  }
+
+  /** The Helm values as data. */
+  public helmValues(): GlooHelmValues {
+    return this.plan.helmValues();
+  }
+
+  /** The Helm values file's text. */
+  public valuesYaml(): string {
+    return `# Gloo Edge Helm values written by hitless for ${this.node.path}: pass with helm install/upgrade -f.\n# The timings are solved from the load balancer in front; change them through the construct, not here.\n${stringify(this.helmValues(), { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  }
+
+  /**
+   * The values file's name: `<chart>.gloo-values.yaml`, or `<chart>.<proxy>.gloo-values.yaml`
+   * for a proxy other than the chart's default `gatewayProxy`.
+   */
+  public valuesFileName(): string {
+    const chart = Names.toDnsLabel(Chart.of(this));
+    return this.proxyName === DEFAULT_GLOO_PROXY_NAME ? `${chart}.gloo-values.yaml` : `${chart}.${glooProxyId(this.proxyName)}.gloo-values.yaml`;
+  }
+
+  /** Writes the values file into `outdir` (the app's, by default) and returns its path. */
+  public writeValuesFile(outdir: string = App.of(this).outdir): string {
+    fs.mkdirSync(outdir, { recursive: true });
+    const file = path.join(outdir, this.valuesFileName());
+    fs.writeFileSync(file, this.valuesYaml());
+    return file;
+  }
+}

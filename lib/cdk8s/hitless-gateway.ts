@@ -1,0 +1,352 @@
+import { ApiObject, Chart, Duration, Lazy, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Duration as CoreDuration } from '../core/duration';
+import { ActiveHealthCheckOptions, OutlierDetectionOptions } from '../core/envoy/cluster';
+import { EnvoyBootstrap } from '../core/envoy/bootstrap';
+import { ResolvedRoute } from '../core/envoy/route';
+import { GatewayDrain } from '../core/gateway/drain';
+import { GatewayPlan, GatewayResources, GatewayTlsOptions } from '../core/gateway/gateway-plan';
+import { GatewayWorkload } from '../core/gateway/workload';
+import { KubeObject } from '../core/kube-object';
+import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
+import { GatewayModel, LoadBalancerModel } from '../core/model';
+import { GatewayBudget } from '../core/timing/solver';
+import { RoutableUpstream } from '../core/upstream-link';
+
+function core(value: Duration | undefined): CoreDuration | undefined {
+  return value === undefined ? undefined : CoreDuration.of(value);
+}
+
+/** Active health checks of the upstream pods, as cdk8s durations. */
+export interface HitlessGatewayHealthCheckProps {
+  /**
+   * Interval; the upstreams' minReadySeconds include one.
+   * @default Duration.seconds(5)
+   */
+  readonly interval?: Duration;
+  /** @default Duration.seconds(1) */
+  readonly timeout?: Duration;
+  /** @default 2 */
+  readonly unhealthyThreshold?: number;
+  /** @default 1 */
+  readonly healthyThreshold?: number;
+}
+
+/** Outlier detection of the upstream pods. */
+export interface HitlessGatewayOutlierDetectionProps {
+  /** @default 5 */
+  readonly consecutive5xx?: number;
+  /** @default Duration.seconds(30) */
+  readonly baseEjectionTime?: Duration;
+  /** @default 50 */
+  readonly maxEjectionPercent?: number;
+}
+
+/** Props of {@link HitlessGateway}. */
+export interface HitlessGatewayProps {
+  /**
+   * Name of the workload, Service and ServiceAccount (the ConfigMap adds `-envoy`). A DNS label
+   * of at most 57 characters.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * How the pods run: `GatewayWorkload.deployment({ replicas })` or `GatewayWorkload.daemonSet({ hostPort })`.
+   * @default GatewayWorkload.deployment({ replicas: 2 })
+   */
+  readonly workload?: GatewayWorkload;
+  /**
+   * How the pods drain: a preStop script on the admin API (bash, wget or curl) or Envoy Gateway's
+   * shutdown-manager sidecar.
+   * @default GatewayDrain.bashAdminScript() (works with the official envoyproxy/envoy image)
+   */
+  readonly drain?: GatewayDrain;
+  /**
+   * Envoy image.
+   * @default 'docker.io/envoyproxy/envoy:v1.35.0'
+   */
+  readonly image?: string;
+  /**
+   * Container port of the HTTP listener.
+   * @default 8080
+   */
+  readonly httpPort?: number;
+  /**
+   * Service port clients connect to.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * Serve HTTPS too, from a `kubernetes.io/tls` Secret.
+   * @default - HTTP only
+   */
+  readonly tls?: GatewayTlsOptions;
+  /**
+   * Envoy admin port, bound to 127.0.0.1 only.
+   * @default 9901 (19000 with the Envoy Gateway shutdown manager)
+   */
+  readonly adminPort?: number;
+  /**
+   * Path answered by Envoy's health check filter: 200, then 503 once the pod drains. Point the
+   * load balancer's health check here.
+   * @default '/envoy-hc'
+   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * How long, after the keep-serving window, the drain waits for connections to close. Whole seconds.
+   * @default Duration.seconds(30)
+   */
+  readonly drainTimeout?: Duration;
+  /**
+   * Downstream idle timeout; at most the drain timeout, so idle keep-alive connections are closed
+   * by Envoy before the pod exits.
+   * @default - half the drain timeout
+   */
+  readonly idleTimeout?: Duration;
+  /**
+   * How long the pod keeps serving after failing its health check. Whole seconds.
+   * @default - derived: the load balancer's detection window plus margin (31s for the assumed NLB)
+   */
+  readonly keepServing?: Duration;
+  /**
+   * `terminationGracePeriodSeconds`. Whole seconds.
+   * @default - derived: keepServing + drainTimeout + margin
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * `minReadySeconds`. Whole seconds.
+   * @default - derived: the load balancer's recovery window plus margin (25s for the assumed NLB)
+   */
+  readonly minReady?: Duration;
+  /**
+   * `dns_refresh_rate` of the upstream clusters.
+   * @default Duration.seconds(5)
+   */
+  readonly dnsRefreshRate?: Duration;
+  /**
+   * The age a cluster DNS answer may have (CoreDNS `ttl`/`cache`).
+   * @default Duration.seconds(30)
+   */
+  readonly dnsTtl?: Duration;
+  /** @default - see HitlessGatewayHealthCheckProps */
+  readonly activeHealthCheck?: HitlessGatewayHealthCheckProps;
+  /** @default - see HitlessGatewayOutlierDetectionProps */
+  readonly outlierDetection?: HitlessGatewayOutlierDetectionProps;
+  /**
+   * Upstream `connect_timeout`.
+   * @default Duration.seconds(1)
+   */
+  readonly connectTimeout?: Duration;
+  /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
+  readonly resources?: GatewayResources;
+  /**
+   * Extra labels on every object and pod.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** A route of {@link HitlessGateway.addRoute}. */
+export interface HitlessGatewayRouteProps {
+  /** Match on a path prefix. Exactly one of `prefix` and `path`. */
+  readonly prefix?: string;
+  /** Match on an exact path. */
+  readonly path?: string;
+  /** Where requests go; the service derives its preStop from this gateway. */
+  readonly service: RoutableUpstream;
+  /**
+   * Whether requests may safely be sent twice; only then are 5xx answers retried.
+   * @default false
+   */
+  readonly idempotent?: boolean;
+  /**
+   * Retries after the first try.
+   * @default 2
+   */
+  readonly retries?: number;
+  /** @default Duration.seconds(5) */
+  readonly perTryTimeout?: Duration;
+  /**
+   * Whole-request timeout; must cover every try and the back-off.
+   * @default - (retries + 1) × perTryTimeout + back-off
+   */
+  readonly timeout?: Duration;
+  /**
+   * Further status codes to retry; idempotent routes only.
+   * @default - none
+   */
+  readonly retriableStatusCodes?: number[];
+  /** @default - the cluster name */
+  readonly name?: string;
+}
+
+function healthCheck(props: HitlessGatewayHealthCheckProps | undefined): ActiveHealthCheckOptions | undefined {
+  return props && { interval: core(props.interval), timeout: core(props.timeout), unhealthyThreshold: props.unhealthyThreshold, healthyThreshold: props.healthyThreshold };
+}
+
+function outlier(props: HitlessGatewayOutlierDetectionProps | undefined): OutlierDetectionOptions | undefined {
+  return props && { consecutive5xx: props.consecutive5xx, baseEjectionTime: core(props.baseEjectionTime), maxEjectionPercent: props.maxEjectionPercent };
+}
+
+/**
+ * An Envoy edge gateway that never drops a request when its pods roll, restart or drain, and that
+ * routes to `DrainingService`s with health-checked, retried routes.
+ *
+ * Its drain (keep-serving window, grace period, minReadySeconds) is solved against the load
+ * balancer in front, an assumed AWS NLB until `HealthCheckedNlb` calls
+ * {@link attachLoadBalancer}. The manifests are rendered at synth time, so routes added and load
+ * balancers attached after construction are in them.
+ */
+export class HitlessGateway extends Construct implements LoadBalancedGateway {
+  /** The framework-free gateway this construct renders. */
+  public readonly plan: GatewayPlan;
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly mode: 'deployment' | 'daemonset';
+  public readonly workloadObject: string;
+  public readonly serviceObject: string;
+  public readonly trafficPort: number;
+  public readonly hostPort?: number;
+  public readonly healthCheckPath: string;
+  public readonly httpPort: number;
+  public readonly adminPort: number;
+  public readonly image: string;
+  public readonly drainTimeout: Duration;
+  public readonly idleTimeout: Duration;
+  /** The Deployment or DaemonSet (`Resource`). */
+  public readonly workload: ApiObject;
+  public readonly configMap: ApiObject;
+  public readonly service: ApiObject;
+  public readonly serviceAccount: ApiObject;
+  /** Deployment mode only. */
+  public readonly podDisruptionBudget?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: HitlessGatewayProps = {}) {
+    super(scope, id);
+    this.plan = new GatewayPlan({
+      name: props.name ?? Names.toDnsLabel(this, { maxLen: 57 }),
+      namespace: props.namespace ?? Chart.of(this).namespace ?? 'default',
+      workload: props.workload,
+      drain: props.drain,
+      image: props.image,
+      httpPort: props.httpPort,
+      servicePort: props.servicePort,
+      tls: props.tls,
+      adminPort: props.adminPort,
+      healthCheckPath: props.healthCheckPath,
+      drainTimeout: core(props.drainTimeout),
+      idleTimeout: core(props.idleTimeout),
+      keepServing: core(props.keepServing),
+      terminationGracePeriod: core(props.terminationGracePeriod),
+      minReady: core(props.minReady),
+      dnsRefreshRate: core(props.dnsRefreshRate),
+      dnsTtl: core(props.dnsTtl),
+      activeHealthCheck: healthCheck(props.activeHealthCheck),
+      outlierDetection: outlier(props.outlierDetection),
+      connectTimeout: core(props.connectTimeout),
+      resources: props.resources,
+      labels: props.labels,
+    });
+    const plan = this.plan;
+    this.name = plan.name;
+    this.namespace = plan.namespace;
+    this.mode = plan.mode;
+    this.workloadObject = plan.workloadObject;
+    this.serviceObject = plan.serviceObject;
+    this.trafficPort = plan.trafficPort;
+    this.hostPort = plan.hostPort;
+    this.healthCheckPath = plan.healthCheckPath;
+    this.httpPort = plan.httpPort;
+    this.adminPort = plan.adminPort;
+    this.image = plan.image;
+    this.drainTimeout = Duration.millis(plan.drainTimeout.toMilliseconds());
+    this.idleTimeout = Duration.millis(plan.idleTimeout.toMilliseconds());
+
+    // Which objects exist is fixed by the props; what they hold depends on the routes and the load
+    // balancer, so everything but their identity is produced at synth time.
+    const initial = plan.objects();
+    const render = (id: string, pick: (objects: ReturnType<GatewayPlan['objects']>) => KubeObject | undefined, object: KubeObject) => {
+      const lazy: Record<string, unknown> = {};
+      for (const key of Object.keys(object)) {
+        if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
+        lazy[key] = Lazy.any({ produce: () => pick(plan.objects())?.[key] });
+      }
+      return new ApiObject(this, id, { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, ...lazy });
+    };
+    this.configMap = render('ConfigMap', (objects) => objects.configMap, initial.configMap);
+    this.serviceAccount = render('ServiceAccount', (objects) => objects.serviceAccount, initial.serviceAccount);
+    this.workload = render('Resource', (objects) => objects.workload, initial.workload);
+    this.service = render('Service', (objects) => objects.service, initial.service);
+    if (initial.podDisruptionBudget) {
+      this.podDisruptionBudget = render('DisruptionBudget', (objects) => objects.podDisruptionBudget, initial.podDisruptionBudget);
+    }
+  }
+
+  /** The drain and rollout timings as currently solved. */
+  public get budget(): GatewayBudget {
+    return this.plan.budget;
+  }
+
+  /** How long the pod keeps serving after failing its health check. */
+  public get keepServing(): Duration {
+    return Duration.seconds(Math.ceil(this.plan.budget.keepServingSeconds));
+  }
+
+  /** `terminationGracePeriodSeconds`. */
+  public get terminationGracePeriod(): Duration {
+    return Duration.seconds(this.plan.budget.terminationGracePeriodSeconds);
+  }
+
+  /** `minReadySeconds`. */
+  public get minReady(): Duration {
+    return Duration.seconds(Math.ceil(this.plan.budget.minReadySeconds));
+  }
+
+  /** The load balancer the timings are solved against. */
+  public get loadBalancer(): LoadBalancerModel {
+    return this.plan.loadBalancer;
+  }
+
+  /** Routes, in match order. */
+  public get routes(): readonly ResolvedRoute[] {
+    return this.plan.routes;
+  }
+
+  /**
+   * Sends requests matching `prefix` (or `path`) to `service`, retrying the races a rollout
+   * leaves, and registers this gateway with the service so its preStop covers this gateway's
+   * discovery delay.
+   * @throws when a prop is out of bounds, or the service's own overrides can no longer hold
+   */
+  public addRoute(props: HitlessGatewayRouteProps): ResolvedRoute {
+    return this.plan.addRoute({ ...props, perTryTimeout: core(props.perTryTimeout), timeout: core(props.timeout) });
+  }
+
+  /**
+   * Puts a load balancer in front: re-solves the drain against it and adds its annotations to
+   * the Service.
+   * @throws BudgetError when a timing set in the props no longer covers it; nothing changes then
+   */
+  public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
+    this.plan.attachLoadBalancer(attachment);
+    for (const [key, value] of Object.entries(attachment.serviceAnnotations)) {
+      this.service.metadata.addAnnotation(key, value);
+    }
+  }
+
+  /** The Envoy bootstrap as it will be synthesized. */
+  public bootstrap(): EnvoyBootstrap {
+    return this.plan.bootstrap();
+  }
+
+  /** The core model of the gateway as it will be synthesized, for `checkGateway`. */
+  public gatewayModel(): GatewayModel {
+    return this.plan.model();
+  }
+}

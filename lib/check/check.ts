@@ -1,0 +1,141 @@
+import { Finding } from '../core/finding';
+import { GatewayModel, Topology } from '../core/model';
+import { checkGateway, checkUpstream } from '../core/timing/invariants';
+import { DEFAULT_MARGIN_SECONDS } from '../core/timing/windows';
+import { readManifestFiles, readManifestText } from '../read';
+import { ReadProblem } from '../read/load';
+import { ReadResult } from '../read/topology';
+
+/**
+ * `hitless check`: the timing invariants of lib/core/timing over the topology read from
+ * manifests, plus the few rules that are about the manifests rather than the timing.
+ *
+ * Verdict:
+ * - `drops-requests`: at least one error finding;
+ * - `unknown`: no error, but nothing to judge (no gateway nor upstream found), or something
+ *   hitless could not read (a finding in category `unknown`: a preStop it cannot read, an
+ *   assumed load balancer, a reference that leads out of the input);
+ * - `hitless`: no error and nothing unknown (warnings may remain).
+ */
+
+export type Verdict = 'hitless' | 'drops-requests' | 'unknown';
+
+export interface CheckSummary {
+  readonly objects: number;
+  readonly gateways: number;
+  readonly upstreams: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface CheckReport {
+  readonly verdict: Verdict;
+  readonly findings: Finding[];
+  readonly summary: CheckSummary;
+  /** Input that could not be read at all; non-empty means the report is incomplete (exit 2). */
+  readonly problems: ReadProblem[];
+}
+
+export interface CheckOptions {
+  /** Margin added to every window. @default 5 */
+  readonly marginSeconds?: number;
+}
+
+/** Rules over the topology that are not timing invariants. */
+export function checkManifestRules(topology: Topology): Finding[] {
+  const findings: Finding[] = [];
+  const services = new Map(topology.upstreams.flatMap((upstream) => upstream.services).map((service) => [service.object, service]));
+  for (const gateway of topology.gateways) {
+    for (const cluster of gateway.envoy?.clusters ?? []) {
+      const service = cluster.service ? services.get(cluster.service) : undefined;
+      if (!service || cluster.discovery.kind !== 'dns' || service.headless || service.type !== 'ClusterIP') continue;
+      findings.push({
+        rule: 'cluster-resolves-cluster-ip',
+        category: 'upstream-propagation',
+        severity: 'warning',
+        objects: [gateway.envoy!.object, service.object],
+        message: `cluster ${cluster.name} of ${gateway.envoy!.object} resolves ${service.object}, which has a cluster IP: Envoy sees one address, so its health checks, outlier detection and retries on another host act on kube-proxy's choice of pod, not on pods.`,
+        fix: `resolve a headless Service (clusterIP: None) selecting the same pods as ${service.object}`,
+      });
+    }
+  }
+  return findings;
+}
+
+function key(finding: Finding): string {
+  return `${finding.rule}\u0000${finding.objects.join(',')}\u0000${finding.message}`;
+}
+
+/** Errors first, then by object and rule, so that output is stable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const unique = findings.filter((finding) => {
+    const id = key(finding);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return unique.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1)
+    || (a.objects[0] ?? '').localeCompare(b.objects[0] ?? '')
+    || a.rule.localeCompare(b.rule)
+    || a.message.localeCompare(b.message));
+}
+
+export function verdictOf(findings: Finding[], judged: boolean): Verdict {
+  if (findings.some((finding) => finding.severity === 'error')) return 'drops-requests';
+  if (!judged || findings.some((finding) => finding.category === 'unknown')) return 'unknown';
+  return 'hitless';
+}
+
+/**
+ * `checkTopology` of lib/core, with each upstream given only the gateways whose clusters send to
+ * it: the same findings (checkUpstream looks at other gateways only to discard them), without
+ * comparing every upstream with every gateway.
+ */
+export function checkTopologyIndexed(topology: Topology, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
+  const gatewaysByService = new Map<string, Set<GatewayModel>>();
+  for (const gateway of topology.gateways) {
+    for (const cluster of gateway.envoy?.clusters ?? []) {
+      if (!cluster.service) continue;
+      const set = gatewaysByService.get(cluster.service) ?? new Set<GatewayModel>();
+      set.add(gateway);
+      gatewaysByService.set(cluster.service, set);
+    }
+  }
+  const findings = topology.gateways.flatMap((gateway) => checkGateway(gateway, marginSeconds));
+  for (const upstream of topology.upstreams) {
+    const inFront = new Set<GatewayModel>();
+    for (const service of upstream.services) for (const gateway of gatewaysByService.get(service.object) ?? []) inFront.add(gateway);
+    findings.push(...checkUpstream(upstream, topology.gateways.filter((gateway) => inFront.has(gateway)), marginSeconds));
+  }
+  return findings;
+}
+
+/** Checks what the reader found. Never throws on a topology the reader built. */
+export function checkReadResult(result: ReadResult, options: CheckOptions = {}): CheckReport {
+  const margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
+  const findings = sortFindings([...result.findings, ...checkTopologyIndexed(result.topology, margin), ...checkManifestRules(result.topology)]);
+  const judged = result.topology.gateways.length + result.topology.upstreams.length > 0;
+  return {
+    verdict: verdictOf(findings, judged),
+    findings,
+    summary: {
+      objects: result.objectCount,
+      gateways: result.topology.gateways.length,
+      upstreams: result.topology.upstreams.length,
+      errors: findings.filter((finding) => finding.severity === 'error').length,
+      warnings: findings.filter((finding) => finding.severity === 'warning').length,
+    },
+    problems: result.problems ?? [],
+  };
+}
+
+/** Reads and checks manifest text. */
+export function checkManifestText(text: string, source = '-', options: CheckOptions = {}): CheckReport {
+  return checkReadResult(readManifestText(text, source), options);
+}
+
+/** Reads and checks files, directories and `-`. */
+export async function checkManifestFiles(paths: string[], readStdin?: () => Promise<string>, options: CheckOptions = {}): Promise<CheckReport> {
+  return checkReadResult(await readManifestFiles(paths, readStdin), options);
+}

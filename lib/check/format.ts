@@ -1,0 +1,70 @@
+import { Finding } from '../core/finding';
+import { CheckReport } from './check';
+
+/** Output of `hitless check`: readable text grouped by object, or the JSON of issue 6. */
+
+export interface TextOptions {
+  /** ANSI colour (only on a terminal). @default false */
+  readonly color?: boolean;
+}
+
+const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m' };
+
+/**
+ * Findings grouped under the first object each names, errors first; each with its rule, message
+ * and fix; a verdict line last.
+ */
+export function formatText(report: CheckReport, options: TextOptions = {}): string {
+  const paint = (code: keyof typeof ANSI, text: string) => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+  const groups = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const object = finding.objects[0] ?? '(no object)';
+    const list = groups.get(object);
+    if (list) list.push(finding);
+    else groups.set(object, [finding]);
+  }
+  const lines: string[] = [];
+  for (const [object, findings] of groups) {
+    lines.push(paint('bold', object));
+    for (const finding of findings) {
+      const label = finding.severity === 'error' ? paint('red', 'error  ') : paint('yellow', 'warning');
+      lines.push(`  ${label} ${finding.message} ${paint('dim', `[${finding.rule}]`)}`);
+      lines.push(`          fix: ${finding.fix}`);
+      const others = finding.objects.slice(1);
+      if (others.length > 0) lines.push(`          ${paint('dim', `also: ${others.join(', ')}`)}`);
+    }
+    lines.push('');
+  }
+  const { summary } = report;
+  const verdictText = report.verdict === 'hitless' ? paint('green', 'hitless') : report.verdict === 'drops-requests' ? paint('red', 'drops requests') : paint('yellow', 'unknown');
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')} in ${plural(summary.objects, 'object')} (${plural(summary.gateways, 'gateway')}, ${plural(summary.upstreams, 'upstream')})`;
+  lines.push(`verdict: ${verdictText} — ${counts}`);
+  if (report.verdict === 'unknown' && summary.gateways + summary.upstreams === 0) {
+    lines.push('no gateway (a workload behind a LoadBalancer or NodePort Service, or running Envoy) was found: nothing to judge.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The JSON shape of issue 6: `verdict`, `findings` (rule, category, severity, objects, message, fix), then `summary`. */
+export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; findings: Finding[]; summary: CheckReport['summary'] } {
+  return {
+    verdict: report.verdict,
+    findings: report.findings.map((finding) => ({
+      rule: finding.rule,
+      category: finding.category,
+      severity: finding.severity,
+      objects: [...finding.objects],
+      message: finding.message,
+      fix: finding.fix,
+    })),
+    summary: { ...report.summary },
+  };
+}
+
+export function formatJson(report: CheckReport): string {
+  return `${JSON.stringify(toJson(report), null, 2)}\n`;
+}

@@ -1,0 +1,5 @@
+export * from './attach-nlb';
+export * from './elbv2-limits';
+export * from './nlb';
+export * from './pod-readiness-gate';
+export * from './target-group-binding';

@@ -1,0 +1,548 @@
+import { createHash } from 'crypto';
+import { Duration } from '../duration';
+import { ActiveHealthCheckOptions, OutlierDetectionOptions, resolveCluster, ResolvedCluster } from '../envoy/cluster';
+import { DEFAULT_ADMIN_PORT, EnvoyBootstrap, gatewayBootstrap } from '../envoy/bootstrap';
+import { envoyModelFromBootstrap } from '../envoy/envoy-model';
+import { DEFAULT_HEALTH_CHECK_PATH } from '../envoy/listener';
+import { resolveRoute, ResolvedRoute, RouteRetryOptions } from '../envoy/route';
+import { objectRef } from '../finding';
+import { KubeObject } from '../kube-object';
+import { assumedLoadBalancer } from '../load-balancer';
+import { LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';
+import { DiscoveryModel, EnvoyModel, GatewayModel, LoadBalancerModel, ProbeModel, ServiceModel, WorkloadModel } from '../model';
+import { restrictedPodSecurityContext, restrictedSecurityContext } from '../pod-security';
+import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
+import { defaultDnsDiscovery } from '../timing/windows';
+import { RoutableUpstream } from '../upstream-link';
+import { GatewayDrain, RenderedDrain } from './drain';
+import { GatewayWorkload } from './workload';
+
+/**
+ * The official Envoy image: it runs as uid 101 and has bash (no curl, no wget), which the default
+ * drain needs.
+ */
+export const DEFAULT_ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:v1.35.0';
+
+/** The envoy user of the official image. */
+export const ENVOY_USER_ID = 101;
+
+/** Default drain timeout: long enough for a slow request or a streaming response to finish, short enough to keep rollouts brisk. */
+export const DEFAULT_DRAIN_TIMEOUT = Duration.seconds(30);
+
+/**
+ * An AWS NLB forgets an idle TCP flow after 350 s and resets later packets on it; Envoy must
+ * close idle connections before that.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#connection-idle-timeout
+ */
+export const NLB_IDLE_TIMEOUT = Duration.seconds(350);
+
+/** Annotation on the pod template holding the bootstrap's digest, so a configuration change rolls the pods. */
+export const CONFIG_HASH_ANNOTATION = 'hitless.dev/envoy-config-sha256';
+
+const CONFIG_KEY = 'envoy.json';
+const CONFIG_DIR = '/etc/envoy/config';
+const TLS_DIR = '/etc/envoy/tls';
+
+/** Serve HTTPS from a Kubernetes TLS Secret. */
+export interface GatewayTlsOptions {
+  /** A `kubernetes.io/tls` Secret (keys `tls.crt`, `tls.key`) in the gateway's namespace. */
+  readonly secretName: string;
+  /** @default 8443 */
+  readonly port?: number;
+  /** @default 443 */
+  readonly servicePort?: number;
+}
+
+/** Container resources, as Kubernetes quantities. */
+export interface GatewayResources {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** Everything a gateway is built from; each prop is optional but `name`. */
+export interface GatewayPlanOptions {
+  /** Name of every object (the ConfigMap gets `-envoy`). */
+  readonly name: string;
+  /** @default 'default' */
+  readonly namespace?: string;
+  /**
+   * How the pods run.
+   * @default GatewayWorkload.deployment({ replicas: 2 })
+   */
+  readonly workload?: GatewayWorkload;
+  /**
+   * How the pods drain.
+   * @default GatewayDrain.bashAdminScript()
+   */
+  readonly drain?: GatewayDrain;
+  /** @default 'docker.io/envoyproxy/envoy:v1.35.0' */
+  readonly image?: string;
+  /**
+   * Container port of the HTTP listener; below 1024 the container gets NET_BIND_SERVICE.
+   * @default 8080
+   */
+  readonly httpPort?: number;
+  /** Service port clients connect to. @default 80 */
+  readonly servicePort?: number;
+  /** @default - HTTP only */
+  readonly tls?: GatewayTlsOptions;
+  /**
+   * Envoy admin port, on 127.0.0.1 only.
+   * @default 9901 (19000 with the Envoy Gateway shutdown manager, which needs it)
+   */
+  readonly adminPort?: number;
+  /**
+   * Path Envoy's health check filter answers: 200, then 503 once the pod drains.
+   * @default '/envoy-hc'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * How long, after the keep-serving window, the drain waits for open connections to close.
+   * Whole seconds, at least 1.
+   * @default Duration.seconds(30)
+   */
+  readonly drainTimeout?: Duration;
+  /**
+   * Downstream `idle_timeout`. A keep-alive connection that carries no request is closed by Envoy
+   * only when it has been idle this long (the drain closes connections only as requests pass),
+   * so it must not exceed the drain timeout: a connection that goes idle as the drain starts is
+   * then closed cleanly by Envoy before the pod exits, instead of cut. Under 350 s, the NLB's
+   * idle timeout.
+   * @default - half the drain timeout (15s), leaving the other half for requests in flight
+   */
+  readonly idleTimeout?: Duration;
+  /**
+   * How long the pod keeps serving after failing its health check.
+   * @default - derived: the load balancer's detection window plus margin
+   */
+  readonly keepServing?: Duration;
+  /** @default - derived: keepServing + drainTimeout + margin */
+  readonly terminationGracePeriod?: Duration;
+  /** @default - derived: the load balancer's recovery window plus margin */
+  readonly minReady?: Duration;
+  /**
+   * `dns_refresh_rate` of the upstream clusters.
+   * @default Duration.seconds(5)
+   */
+  readonly dnsRefreshRate?: Duration;
+  /**
+   * Age a cluster DNS answer may have (CoreDNS `ttl` and `cache`): part of the time a deleted
+   * upstream pod may still be chosen.
+   * @default Duration.seconds(30)
+   * @see https://github.com/kubernetes/kubernetes/issues/76238
+   */
+  readonly dnsTtl?: Duration;
+  readonly activeHealthCheck?: ActiveHealthCheckOptions;
+  readonly outlierDetection?: OutlierDetectionOptions;
+  /** @default Duration.seconds(1) */
+  readonly connectTimeout?: Duration;
+  /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
+  readonly resources?: GatewayResources;
+  /** Extra labels on every object and pod. */
+  readonly labels?: Record<string, string>;
+}
+
+/** A route, as `addRoute` takes it. */
+export interface GatewayRouteOptions extends RouteRetryOptions {
+  /** Match on a path prefix. Exactly one of `prefix` and `path`. */
+  readonly prefix?: string;
+  /** Match on an exact path. */
+  readonly path?: string;
+  /** The service to send to; it learns of this gateway and derives its preStop from it. */
+  readonly service: RoutableUpstream;
+  /** @default - the cluster name, with a number after the first route to it */
+  readonly name?: string;
+}
+
+/** The Kubernetes objects of a gateway. */
+export interface GatewayObjects {
+  readonly configMap: KubeObject;
+  readonly serviceAccount: KubeObject;
+  /** The Deployment or DaemonSet. */
+  readonly workload: KubeObject;
+  readonly service: KubeObject;
+  readonly podDisruptionBudget?: KubeObject;
+  /** All of them, in apply order. */
+  readonly all: KubeObject[];
+}
+
+function checkPort(prop: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`'${prop}' (${value}) must be a port number, 1 to 65535`);
+  return value;
+}
+
+function wholeSeconds(prop: string, value: Duration | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value.toMilliseconds() % 1000 !== 0) throw new Error(`'${prop}' (${value}) must be whole seconds: the Kubernetes field takes an integer`);
+  return value.toSeconds();
+}
+
+function parseObjectRef(ref: string): { kind: string; namespace: string; name: string } {
+  const [kind, namespace, name] = ref.split('/');
+  if (!kind || !namespace || !name) throw new Error(`'${ref}' is not a Kind/namespace/name reference`);
+  return { kind, namespace, name };
+}
+
+/**
+ * An Envoy edge gateway that drains without dropping requests, as plain data: the bootstrap, the
+ * Kubernetes objects and the model the checker reads. Both faces (`HitlessGateway` for cdk8s and
+ * Pulumi) are thin wrappers of this; they render {@link objects} when they synthesize, so routes
+ * added and load balancers attached after construction are included.
+ */
+export class GatewayPlan implements LoadBalancedGateway {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly workloadSpec: GatewayWorkload;
+  public readonly drain: GatewayDrain;
+  public readonly image: string;
+  public readonly httpPort: number;
+  public readonly servicePort: number;
+  public readonly tls?: Required<GatewayTlsOptions>;
+  public readonly adminPort: number;
+  public readonly healthCheckPath: string;
+  public readonly drainTimeout: Duration;
+  public readonly idleTimeout: Duration;
+  public readonly discovery: DiscoveryModel;
+  public readonly labels: Record<string, string>;
+  public readonly selector: Record<string, string>;
+  public readonly resources: GatewayResources;
+  // LoadBalancedGateway
+  public readonly workloadObject: string;
+  public readonly serviceObject: string;
+  public readonly configMapObject: string;
+  public readonly trafficPort: number;
+  public readonly hostPort?: number;
+  public readonly mode: 'deployment' | 'daemonset';
+
+  private readonly options: GatewayPlanOptions;
+  private readonly clusterTemplate: Omit<ResolvedCluster, 'name' | 'dnsName' | 'port' | 'healthCheckPath'>;
+  private readonly clusters = new Map<string, ResolvedCluster>();
+  private readonly routeList: ResolvedRoute[] = [];
+  private attachment?: LoadBalancerAttachment;
+  private solved: GatewayBudget;
+
+  constructor(options: GatewayPlanOptions) {
+    this.options = options;
+    if (!/^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$/.test(options.name ?? '')) {
+      throw new Error(`'name' (${JSON.stringify(options.name)}) must be a DNS label of at most 57 characters (the ConfigMap adds '-envoy')`);
+    }
+    this.name = options.name;
+    this.namespace = options.namespace ?? 'default';
+    this.workloadSpec = options.workload ?? GatewayWorkload.deployment();
+    this.drain = options.drain ?? GatewayDrain.bashAdminScript();
+    this.image = options.image ?? DEFAULT_ENVOY_IMAGE;
+    this.mode = this.workloadSpec.mode;
+    this.httpPort = checkPort('httpPort', options.httpPort ?? 8080);
+    this.servicePort = checkPort('servicePort', options.servicePort ?? 80);
+    this.trafficPort = this.servicePort;
+    if (options.tls) {
+      if (!options.tls.secretName) throw new Error("'tls.secretName' must name a kubernetes.io/tls Secret");
+      this.tls = { secretName: options.tls.secretName, port: checkPort('tls.port', options.tls.port ?? 8443), servicePort: checkPort('tls.servicePort', options.tls.servicePort ?? 443) };
+    }
+    const required = this.drain.requiredAdminPort;
+    if (required !== undefined && options.adminPort !== undefined && options.adminPort !== required) {
+      throw new Error(`'adminPort' (${options.adminPort}) must be ${required} with the Envoy Gateway shutdown manager, which reaches the admin API only there`);
+    }
+    this.adminPort = checkPort('adminPort', options.adminPort ?? required ?? DEFAULT_ADMIN_PORT);
+    const listenerPorts = [this.httpPort, ...(this.tls ? [this.tls.port] : [])];
+    if (new Set([...listenerPorts, this.adminPort]).size !== listenerPorts.length + 1) {
+      throw new Error(`'httpPort' (${this.httpPort}), 'tls.port' (${this.tls?.port ?? 'none'}) and 'adminPort' (${this.adminPort}) must all differ`);
+    }
+    this.healthCheckPath = options.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+    if (!this.healthCheckPath.startsWith('/')) throw new Error(`'healthCheckPath' (${JSON.stringify(this.healthCheckPath)}) must start with '/'`);
+    this.drainTimeout = options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT;
+    const drainSeconds = wholeSeconds('drainTimeout', this.drainTimeout)!;
+    if (drainSeconds < 1) throw new Error(`'drainTimeout' (${this.drainTimeout}) must be at least 1s: connections open when the listeners drain need time to close`);
+    this.idleTimeout = options.idleTimeout ?? Duration.seconds(Math.max(1, Math.ceil(drainSeconds / 2)));
+    if (this.idleTimeout.toMilliseconds() < 1) throw new Error(`'idleTimeout' (${this.idleTimeout}) must be more than 0s: Envoy reads 0 as no idle timeout`);
+    if (this.idleTimeout.isLongerThan(this.drainTimeout)) {
+      throw new Error(`'idleTimeout' (${this.idleTimeout}) must be at most 'drainTimeout' (${this.drainTimeout}): a keep-alive connection that goes idle as the drain starts must be closed by Envoy before the pod exits, not cut`);
+    }
+    if (!this.idleTimeout.isShorterThan(NLB_IDLE_TIMEOUT)) {
+      throw new Error(`'idleTimeout' (${this.idleTimeout}) must be under ${NLB_IDLE_TIMEOUT}: an NLB forgets idle flows after that and resets the next packet on them`);
+    }
+    const probe = resolveCluster({
+      name: 'template', dnsName: 'template', port: 1, healthCheckPath: '/',
+      dnsRefreshRate: options.dnsRefreshRate, connectTimeout: options.connectTimeout,
+      activeHealthCheck: options.activeHealthCheck, outlierDetection: options.outlierDetection,
+    });
+    this.clusterTemplate = { dnsRefreshRate: probe.dnsRefreshRate, connectTimeout: probe.connectTimeout, healthCheck: probe.healthCheck, outlierDetection: probe.outlierDetection };
+    this.discovery = defaultDnsDiscovery({
+      dnsRefreshSeconds: probe.dnsRefreshRate.toSeconds(),
+      ...(options.dnsTtl ? { dnsTtlSeconds: options.dnsTtl.toSeconds() } : {}),
+    });
+    this.selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/component': 'gateway' };
+    this.labels = { ...(options.labels ?? {}), ...this.selector };
+    this.resources = options.resources ?? { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
+    this.workloadObject = objectRef(this.workloadSpec.kind, this.namespace, this.name);
+    this.serviceObject = objectRef('Service', this.namespace, this.name);
+    this.configMapObject = objectRef('ConfigMap', this.namespace, `${this.name}-envoy`);
+    const hostPorts = this.workloadSpec.hostPorts;
+    if (hostPorts.length > 0) this.hostPort = hostPorts[0];
+    if (this.workloadSpec.mode === 'daemonset' && this.workloadSpec.shape.mode === 'daemonset' && this.workloadSpec.shape.httpsHostPort !== undefined && !this.tls) {
+      throw new Error(`'httpsHostPort' (${this.workloadSpec.shape.httpsHostPort}) needs 'tls': there is no HTTPS listener to bind it to`);
+    }
+    this.solved = this.solve(assumedLoadBalancer(this.serviceObject));
+  }
+
+  /** The timings of the pods' life, solved against the load balancer in front. */
+  public get budget(): GatewayBudget {
+    return this.solved;
+  }
+
+  /** The load balancer the budget is solved against: the attached one, else the assumed AWS NLB. */
+  public get loadBalancer(): LoadBalancerModel {
+    return this.attachment?.model ?? assumedLoadBalancer(this.serviceObject);
+  }
+
+  /** Routes in match order. */
+  public get routes(): readonly ResolvedRoute[] {
+    return [...this.routeList];
+  }
+
+  /** Interval of the active health checks every cluster runs. */
+  public get activeHealthCheckInterval(): Duration {
+    return this.clusterTemplate.healthCheck.interval;
+  }
+
+  /** Puts a load balancer in front; re-solves the budget, throwing a `BudgetError` when an override no longer holds. */
+  public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
+    this.solved = this.solve(attachment.model);
+    this.attachment = attachment;
+  }
+
+  /**
+   * Routes requests matching `prefix` or `path` to `service`, and tells the service this gateway
+   * is in front (its preStop is then derived from this gateway's discovery delay).
+   */
+  public addRoute(options: GatewayRouteOptions): ResolvedRoute {
+    const service = options.service;
+    const { namespace, name } = parseObjectRef(service.serviceObject);
+    const clusterName = `${namespace}_${name}`;
+    let cluster = this.clusters.get(clusterName);
+    const firstToService = cluster === undefined;
+    if (!cluster) {
+      cluster = { ...this.clusterTemplate, name: clusterName, dnsName: service.headlessDnsName, port: service.port, healthCheckPath: service.healthCheckPath };
+      // Checks the service's values (port, path) the way user props are checked.
+      resolveCluster({ ...cluster, activeHealthCheck: undefined, outlierDetection: undefined });
+    }
+    const sameCluster = this.routeList.filter((route) => route.cluster === clusterName).length;
+    const route = resolveRoute({ ...options, name: options.name ?? (sameCluster === 0 ? clusterName : `${clusterName}-${sameCluster}`), cluster: clusterName });
+    const matchKey = JSON.stringify(route.match);
+    const shadowing = this.routeList.find((each) => JSON.stringify(each.match) === matchKey);
+    if (shadowing) throw new Error(`route '${route.name}' matches ${matchKey} like route '${shadowing.name}' before it, and would never be used`);
+    if (this.routeList.some((each) => each.name === route.name)) throw new Error(`route name '${route.name}' is already used`);
+    if (firstToService) {
+      service.registerGateway({ gateway: this.workloadObject, discovery: this.discovery, activeHealthCheckIntervalSeconds: this.activeHealthCheckInterval.toSeconds() });
+      this.clusters.set(clusterName, cluster);
+    }
+    this.routeList.push(route);
+    return route;
+  }
+
+  /** The Envoy bootstrap, as proto3 JSON. */
+  public bootstrap(): EnvoyBootstrap {
+    return gatewayBootstrap({
+      adminPort: this.adminPort,
+      healthCheckPath: this.healthCheckPath,
+      idleTimeout: this.idleTimeout,
+      httpPort: this.httpPort,
+      ...(this.tls ? { https: { port: this.tls.port, files: { certificateChain: `${TLS_DIR}/tls.crt`, privateKey: `${TLS_DIR}/tls.key` } } } : {}),
+      clusters: [...this.clusters.values()],
+      routes: this.routeList,
+    });
+  }
+
+  /** What the drain mechanism adds to the pod, for the current budget. */
+  public renderedDrain(): RenderedDrain {
+    return this.drain.render({
+      adminPort: this.adminPort,
+      keepServingSeconds: Math.ceil(this.solved.keepServingSeconds),
+      drainTimeoutSeconds: this.solved.drainTimeoutSeconds,
+      marginSeconds: this.solved.marginSeconds,
+    });
+  }
+
+  /** The Kubernetes objects, for the current routes and load balancer. */
+  public objects(): GatewayObjects {
+    const bootstrapText = JSON.stringify(this.bootstrap(), null, 2);
+    const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: this.namespace, labels: { ...this.labels }, ...extra });
+    const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(`${this.name}-envoy`), data: { [CONFIG_KEY]: bootstrapText } };
+    const serviceAccount: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(this.name), automountServiceAccountToken: false };
+    const drain = this.renderedDrain();
+    const template = this.podTemplate(drain, createHash('sha256').update(bootstrapText).digest('hex'));
+    const workload: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: this.workloadSpec.kind,
+      metadata: metadata(this.name),
+      spec: this.workloadSpec.spec(this.selector, template, Math.ceil(this.solved.minReadySeconds)),
+    };
+    const annotations = this.attachment?.serviceAnnotations;
+    const service: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(this.name, annotations && Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+      spec: {
+        // Without a Kubernetes-made load balancer (target group bound from outside), a NodePort
+        // still gives instance targets a port, and externalTrafficPolicy Local still applies.
+        type: this.attachment?.serviceTypeLoadBalancer === false ? 'NodePort' : 'LoadBalancer',
+        // Local: the load balancer's health check reaches the very node (and pod) that serves,
+        // and the client address is kept.
+        externalTrafficPolicy: 'Local',
+        selector: { ...this.selector },
+        ports: [
+          { name: 'http', port: this.servicePort, targetPort: 'http', protocol: 'TCP' },
+          ...(this.tls ? [{ name: 'https', port: this.tls.servicePort, targetPort: 'https', protocol: 'TCP' }] : []),
+        ],
+      },
+    };
+    const podDisruptionBudget: KubeObject | undefined = this.mode === 'deployment'
+      ? { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: metadata(this.name), spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.selector } } } }
+      : undefined;
+    return {
+      configMap,
+      serviceAccount,
+      workload,
+      service,
+      ...(podDisruptionBudget ? { podDisruptionBudget } : {}),
+      all: [configMap, serviceAccount, workload, service, ...(podDisruptionBudget ? [podDisruptionBudget] : [])],
+    };
+  }
+
+  /** The Envoy part of the model, read back from the bootstrap. */
+  public envoyModel(): EnvoyModel {
+    return envoyModelFromBootstrap(this.bootstrap(), { object: this.configMapObject, discovery: this.discovery });
+  }
+
+  /** The gateway as the checker sees it, for `checkGateway`. */
+  public model(): GatewayModel {
+    const drain = this.renderedDrain();
+    const rollout = this.workloadSpec.rollout;
+    const workload: WorkloadModel = {
+      object: this.workloadObject,
+      kind: this.workloadSpec.kind,
+      namespace: this.namespace,
+      name: this.name,
+      podLabels: { ...this.labels },
+      replicas: this.workloadSpec.replicas,
+      maxSurge: rollout.maxSurge,
+      maxUnavailable: rollout.maxUnavailable,
+      minReadySeconds: Math.ceil(this.solved.minReadySeconds),
+      terminationGracePeriodSeconds: this.solved.terminationGracePeriodSeconds,
+      drain: drain.model,
+      appDrainSeconds: 0,
+      readiness: this.readinessModel(),
+      hostPorts: this.workloadSpec.hostPorts,
+      hostNetwork: this.workloadSpec.hostNetwork,
+      // A DaemonSet runs one pod per node by construction.
+      onePodPerNode: true,
+      spreadTopologyKeys: this.workloadSpec.spreadTopologyKeys,
+      ...(this.mode === 'deployment' ? { disruptionBudget: { object: objectRef('PodDisruptionBudget', this.namespace, this.name), maxUnavailable: 1 } } : {}),
+      runsAsNonRoot: true,
+    };
+    const service: ServiceModel = {
+      object: this.serviceObject,
+      type: this.attachment?.serviceTypeLoadBalancer === false ? 'NodePort' : 'LoadBalancer',
+      headless: false,
+      externalTrafficPolicy: 'Local',
+      selector: { ...this.selector },
+      ports: [{ name: 'http', port: this.servicePort, targetPort: 'http' }, ...(this.tls ? [{ name: 'https', port: this.tls.servicePort, targetPort: 'https' }] : [])],
+      loadBalancer: this.loadBalancer,
+    };
+    return { workload, services: [service], envoy: this.envoyModel() };
+  }
+
+  private solve(loadBalancer: LoadBalancerModel): GatewayBudget {
+    const o = this.options;
+    return solveGatewayBudget({
+      loadBalancer,
+      drainTimeoutSeconds: this.drainTimeout.toSeconds(),
+      keepServingSeconds: wholeSeconds('keepServing', o.keepServing),
+      terminationGracePeriodSeconds: wholeSeconds('terminationGracePeriod', o.terminationGracePeriod),
+      minReadySeconds: wholeSeconds('minReady', o.minReady),
+      // The load balancer's own draining interval is checked only where it matters: when it lets
+      // connections to an unhealthy target live instead of resetting them.
+      ...(loadBalancer.unhealthyConnectionTermination === false ? { unhealthyDrainingIntervalSeconds: loadBalancer.unhealthyDrainingIntervalSeconds } : {}),
+      propNames: { keepServing: 'keepServing', gracePeriod: 'terminationGracePeriod', minReady: 'minReady', unhealthyDrainingInterval: 'unhealthyDrainingInterval' },
+    });
+  }
+
+  /**
+   * Readiness is a TCP probe on the HTTP listener, deliberately not the health-check path nor
+   * Envoy's `/ready`: both turn 503 the moment the drain fails the health check. With
+   * externalTrafficPolicy Local, a pod whose readiness fails stops being `serving`; kube-proxy then
+   * has no endpoint on that node and drops the packets the load balancer still sends during its
+   * detection window: clients see connect timeouts. The listener accepts until the very end of the
+   * drain, so this probe passes for as long as the pod serves, and fails when Envoy cannot.
+   * (The admin API is on loopback: the kubelet could not probe it anyway.)
+   */
+  private readinessProbe(): Record<string, unknown> {
+    const probe = this.readinessModel();
+    return {
+      tcpSocket: { port: 'http' },
+      initialDelaySeconds: probe.initialDelaySeconds,
+      periodSeconds: probe.periodSeconds,
+      timeoutSeconds: probe.timeoutSeconds,
+      successThreshold: probe.successThreshold,
+      failureThreshold: probe.failureThreshold,
+    };
+  }
+
+  private readinessModel(): ProbeModel {
+    return { kind: 'tcp', port: 'http', periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, initialDelaySeconds: 0, failsWhileDraining: false };
+  }
+
+  private podTemplate(drain: RenderedDrain, configHash: string): Record<string, unknown> {
+    const listenerPorts = [this.httpPort, ...(this.tls ? [this.tls.port] : [])];
+    const lowest = Math.min(...listenerPorts);
+    const lowPort = lowest < 1024;
+    const hostPorts = this.workloadSpec.shape.mode === 'daemonset' ? this.workloadSpec.shape : undefined;
+    const security = restrictedSecurityContext({ runAsUser: ENVOY_USER_ID });
+    if (lowPort) {
+      // Asked for by policy and honoured by file capabilities; see the sysctl below for the part
+      // that works for a non-root process without them.
+      security.capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] };
+    }
+    const podSecurity: Record<string, unknown> = restrictedPodSecurityContext({ runAsUser: ENVOY_USER_ID });
+    if (lowPort && !this.workloadSpec.hostNetwork) {
+      // Kubernetes grants added capabilities to non-root processes only through file capabilities,
+      // which the Envoy binary lacks; lowering the unprivileged port range (a namespaced, safe
+      // sysctl) is what lets uid 101 bind the port.
+      podSecurity.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(lowest) }];
+    }
+    const envoy = {
+      name: 'envoy',
+      image: this.image,
+      command: ['envoy'],
+      args: ['--config-path', `${CONFIG_DIR}/${CONFIG_KEY}`, ...drain.envoyArgs, '--disable-hot-restart', '--log-level', 'info'],
+      ports: [
+        { name: 'http', containerPort: this.httpPort, protocol: 'TCP', ...(hostPorts?.hostPort !== undefined ? { hostPort: hostPorts.hostPort } : {}) },
+        ...(this.tls ? [{ name: 'https', containerPort: this.tls.port, protocol: 'TCP', ...(hostPorts?.httpsHostPort !== undefined ? { hostPort: hostPorts.httpsHostPort } : {}) }] : []),
+      ],
+      readinessProbe: this.readinessProbe(),
+      lifecycle: { preStop: drain.preStop },
+      resources: this.resources,
+      securityContext: security,
+      volumeMounts: [
+        { name: 'envoy-config', mountPath: CONFIG_DIR, readOnly: true },
+        ...(this.tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+      ],
+    };
+    return {
+      metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
+      spec: {
+        serviceAccountName: this.name,
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: this.solved.terminationGracePeriodSeconds,
+        securityContext: podSecurity,
+        ...this.workloadSpec.placement(this.selector),
+        containers: [envoy, ...drain.sidecars],
+        volumes: [
+          { name: 'envoy-config', configMap: { name: `${this.name}-envoy` } },
+          ...(this.tls ? [{ name: 'tls', secret: { secretName: this.tls.secretName } }] : []),
+          ...drain.volumes,
+        ],
+      },
+    };
+  }
+}

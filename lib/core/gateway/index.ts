@@ -1,0 +1,4 @@
+export * from './drain';
+export * from './drain-script';
+export * from './gateway-plan';
+export * from './workload';

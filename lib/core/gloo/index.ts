@@ -1,0 +1,4 @@
+export * from './gloo-edge';
+export * from './helm-values';
+export * from './upstream';
+export * from './virtual-service';

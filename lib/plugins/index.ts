@@ -1,0 +1,2 @@
+export * from './cdk8s-validation';
+export * from './pulumi-policy';

@@ -1,0 +1,215 @@
+import { parse } from 'yaml';
+import { Finding, objectRef } from '../core/finding';
+import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
+import { DEFAULT_DNS_REFRESH_SECONDS, DEFAULT_PROPAGATION_SECONDS, defaultDnsDiscovery } from '../core/timing/windows';
+import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+
+/**
+ * Envoy bootstrap files (YAML or JSON, usually in a ConfigMap mounted into the gateway's pods) →
+ * EnvoyModel: admin address, the health check filter's path, clusters (discovery, active health
+ * checks, outlier detection, ignore_health_on_host_removal) and routes (retry policy, timeouts).
+ * Envoy's defaults apply where a field is absent.
+ * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/bootstrap/v3/bootstrap.proto
+ */
+
+/** A control plane's push after an endpoint change: about a second (DESIGN.md section 5 D). */
+export const ASSUMED_EDS_PUSH_SECONDS = 1;
+
+/** Envoy's outlier detection defaults. @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/outlier_detection.proto */
+const OUTLIER_DEFAULTS = { consecutive5xx: 5, baseEjectionSeconds: 30, maxEjectionPercent: 10 };
+
+const HEALTH_CHECK_FILTER = /health_check(\.v3\.HealthCheck)?$/;
+const HCM = /http_connection_manager(\.v3\.HttpConnectionManager)?$/;
+const PREVIOUS_HOSTS = 'envoy.retry_host_predicates.previous_hosts';
+
+/** Resolves a cluster's endpoint host name to the `Service/namespace/name` it names, if any. */
+export type ServiceResolver = (host: string) => string | undefined;
+
+/** Whether a parsed document looks like an Envoy bootstrap. */
+export function isEnvoyBootstrap(value: unknown): value is Json {
+  return isObject(value) && (isObject(value.static_resources) || isObject(value.dynamic_resources) || isObject(value.admin) && isObject(value.node));
+}
+
+/** The bootstraps in a ConfigMap's data, parsed; values that are not bootstraps are ignored. */
+export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Json[] {
+  const data = asObject(configMap.data) ?? {};
+  const ref = objectRef('ConfigMap', asString(at(configMap, 'metadata', 'namespace')), asString(at(configMap, 'metadata', 'name')) ?? '(unnamed)');
+  const found: Json[] = [];
+  for (const [key, text] of Object.entries(data)) {
+    if (typeof text !== 'string' || !/\.(ya?ml|json)$/i.test(key) && !/static_resources|dynamic_resources/.test(text)) continue;
+    if (!/static_resources|dynamic_resources|admin/.test(text)) continue;
+    let value: unknown;
+    try {
+      value = parseBootstrapText(text);
+    } catch (error) {
+      findings.push({
+        rule: 'envoy-bootstrap-unreadable',
+        category: 'unknown',
+        severity: 'warning',
+        objects: [ref],
+        message: `${key} in ${ref} looks like an Envoy bootstrap but is not valid YAML (${(error instanceof Error ? error.message : String(error)).split('\n')[0]}); its clusters and routes are not checked.`,
+        fix: `fix the YAML of ${key} in ${ref}`,
+      });
+      continue;
+    }
+    if (isEnvoyBootstrap(value)) found.push(value);
+  }
+  return found;
+}
+
+/** JSON first (an order of magnitude faster), YAML otherwise. */
+function parseBootstrapText(text: string): unknown {
+  let value: unknown;
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+  }
+  return value ?? parse(text, { prettyErrors: false, maxAliasCount: 1000 });
+}
+
+/** Reads one bootstrap into an EnvoyModel named after the object holding it. */
+export function readEnvoyBootstrap(bootstrap: Json, object: string, resolve: ServiceResolver): EnvoyModel {
+  const adminAddress = readAdminAddress(bootstrap);
+  const listeners = asArray(at(bootstrap, 'static_resources', 'listeners')).filter(isObject);
+  const managers = listeners.flatMap((listener) => asArray(listener.filter_chains).flatMap((chain) => asArray(at(chain, 'filters'))))
+    .filter((filter) => HCM.test(asString(at(filter, 'name')) ?? '') || HCM.test(asString(at(filter, 'typed_config', '@type')) ?? ''))
+    .map((filter) => asObject(at(filter, 'typed_config')))
+    .filter((config): config is Json => config !== undefined);
+  let healthCheckPath: string | undefined;
+  const routes: EnvoyRouteModel[] = [];
+  for (const manager of managers) {
+    for (const filter of asArray(manager.http_filters)) {
+      const name = asString(at(filter, 'name')) ?? '';
+      const type = asString(at(filter, 'typed_config', '@type')) ?? '';
+      if (!HEALTH_CHECK_FILTER.test(name) && !HEALTH_CHECK_FILTER.test(type)) continue;
+      for (const header of asArray(at(filter, 'typed_config', 'headers'))) {
+        if (at(header, 'name') !== ':path') continue;
+        healthCheckPath ??= asString(at(header, 'exact_match')) ?? asString(at(header, 'string_match', 'exact')) ?? asString(at(header, 'string_match', 'prefix')) ?? asString(at(header, 'prefix_match'));
+      }
+    }
+    for (const virtualHost of asArray(at(manager, 'route_config', 'virtual_hosts')).filter(isObject)) {
+      const hostName = asString(virtualHost.name) ?? 'virtual host';
+      asArray(virtualHost.routes).filter(isObject).forEach((route, index) => {
+        const action = asObject(route.route);
+        if (!action) return;
+        const clusters = typeof action.cluster === 'string'
+          ? [action.cluster]
+          : asArray(at(action, 'weighted_clusters', 'clusters')).map((each) => asString(at(each, 'name'))).filter((name): name is string => name !== undefined);
+        const policy = asObject(action.retry_policy) ?? asObject(virtualHost.retry_policy);
+        for (const cluster of clusters) {
+          routes.push(readRoute(asString(route.name) ?? `${hostName}#${index}`, cluster, policy, action));
+        }
+      });
+    }
+  }
+  // The control plane's own clusters carry configuration, not requests.
+  const controlPlane = new Set(Object.values(asObject(bootstrap.dynamic_resources) ?? {})
+    .flatMap((source) => [...asArray(at(source, 'grpc_services')), ...asArray(at(source, 'api_config_source', 'grpc_services'))])
+    .map((service) => asString(at(service, 'envoy_grpc', 'cluster_name')))
+    .filter((name): name is string => name !== undefined));
+  const clusters = asArray(at(bootstrap, 'static_resources', 'clusters')).filter(isObject)
+    .filter((cluster) => !controlPlane.has(asString(cluster.name) ?? ''))
+    .map((cluster) => readCluster(cluster, resolve));
+  return { object, ...(adminAddress !== undefined ? { adminAddress } : {}), ...(healthCheckPath !== undefined ? { healthCheckPath } : {}), clusters, routes };
+}
+
+function readAdminAddress(bootstrap: Json): string | undefined {
+  const address = at(bootstrap, 'admin', 'address');
+  if (!isObject(address)) return undefined;
+  if (isObject(address.pipe)) return undefined; // a Unix socket is not reachable from the network
+  return asString(at(address, 'socket_address', 'address'));
+}
+
+/** A route's retry policy, with Envoy's defaults: num_retries 1 once a policy exists, host_selection_retry_max_attempts 1, route timeout 15 s. */
+export function readRoute(name: string, cluster: string, policy: Json | undefined, action: Json | undefined): EnvoyRouteModel {
+  const retryOn = policy ? splitList(policy.retry_on) : [];
+  const numRetries = policy ? numberOr(at(policy, 'num_retries'), 1) : 0;
+  const previousHosts = policy ? asArray(policy.retry_host_predicate).some((predicate) => asString(at(predicate, 'name')) === PREVIOUS_HOSTS || /PreviousHostsPredicate$/.test(asString(at(predicate, 'typed_config', '@type')) ?? '')) : false;
+  const perTry = policy ? parseDurationSeconds(policy.per_try_timeout) : undefined;
+  const timeout = action ? parseDurationSeconds(action.timeout) : undefined;
+  return {
+    name,
+    cluster,
+    retryOn,
+    numRetries,
+    previousHosts,
+    hostSelectionRetryMaxAttempts: policy ? numberOr(policy.host_selection_retry_max_attempts, 1) : 1,
+    ...(perTry !== undefined ? { perTryTimeoutSeconds: perTry } : {}),
+    timeoutSeconds: timeout ?? 15,
+  };
+}
+
+function readCluster(cluster: Json, resolve: ServiceResolver): EnvoyClusterModel {
+  const name = asString(cluster.name) ?? '(unnamed)';
+  const type = asString(cluster.type) ?? (isObject(cluster.eds_cluster_config) ? 'EDS' : 'STATIC');
+  let discovery: DiscoveryModel;
+  if (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') {
+    discovery = defaultDnsDiscovery({ dnsRefreshSeconds: parseDurationSeconds(cluster.dns_refresh_rate) ?? DEFAULT_DNS_REFRESH_SECONDS });
+  } else if (type === 'EDS') {
+    discovery = { kind: 'eds', propagationSeconds: DEFAULT_PROPAGATION_SECONDS, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: ASSUMED_EDS_PUSH_SECONDS };
+  } else {
+    discovery = { kind: 'static', propagationSeconds: 0, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: 0 };
+  }
+  const hosts = asArray(at(cluster, 'load_assignment', 'endpoints'))
+    .flatMap((locality) => asArray(at(locality, 'lb_endpoints')))
+    .map((endpoint) => asString(at(endpoint, 'endpoint', 'address', 'socket_address', 'address')))
+    .filter((host): host is string => host !== undefined);
+  const service = hosts.map(resolve).find((ref) => ref !== undefined);
+  const check = asObject(asArray(cluster.health_checks)[0]);
+  const interval = check ? parseDurationSeconds(check.interval) : undefined;
+  const timeout = check ? parseDurationSeconds(check.timeout) : undefined;
+  const outlier = asObject(cluster.outlier_detection);
+  return {
+    name,
+    discovery,
+    ...(service !== undefined ? { service } : {}),
+    ...(check && interval !== undefined && timeout !== undefined ? {
+      activeHealthCheck: {
+        intervalSeconds: interval,
+        timeoutSeconds: timeout,
+        healthyThreshold: numberOr(check.healthy_threshold, 1),
+        unhealthyThreshold: numberOr(check.unhealthy_threshold, 1),
+        ...(asString(at(check, 'http_health_check', 'path')) !== undefined ? { path: asString(at(check, 'http_health_check', 'path')) } : {}),
+      },
+    } : {}),
+    ...(outlier ? {
+      outlierDetection: {
+        consecutive5xx: numberOr(outlier.consecutive_5xx, OUTLIER_DEFAULTS.consecutive5xx),
+        baseEjectionSeconds: parseDurationSeconds(outlier.base_ejection_time) ?? OUTLIER_DEFAULTS.baseEjectionSeconds,
+        maxEjectionPercent: numberOr(outlier.max_ejection_percent, OUTLIER_DEFAULTS.maxEjectionPercent),
+      },
+    } : {}),
+    ignoreHealthOnHostRemoval: cluster.ignore_health_on_host_removal === true,
+  };
+}
+
+/** Protobuf wrappers arrive as numbers, numeric strings or `{value: n}`. */
+export function numberOr(value: unknown, fallback: number): number {
+  const raw = isObject(value) ? value.value : value;
+  const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+export function splitList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((each): each is string => typeof each === 'string').map((each) => each.trim()).filter(Boolean);
+  if (typeof value !== 'string') return [];
+  return value.split(',').map((each) => each.trim()).filter(Boolean);
+}
+
+/**
+ * Maps a host name to the Service it names: `name`, `name.namespace`, `name.namespace.svc`,
+ * `name.namespace.svc.<cluster domain>`; a bare name is in `defaultNamespace`.
+ */
+export function serviceHostRef(host: string, defaultNamespace: string): { namespace: string; name: string } | undefined {
+  const trimmed = host.trim().replace(/\.$/, '');
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(trimmed) || /^\d+(\.\d+){3}$/.test(trimmed)) return undefined;
+  const parts = trimmed.split('.');
+  if (parts.length === 1) return { namespace: defaultNamespace, name: parts[0] };
+  if (parts.length === 2) return { namespace: parts[1], name: parts[0] };
+  if (parts[2] === 'svc') return { namespace: parts[1], name: parts[0] };
+  return undefined;
+}

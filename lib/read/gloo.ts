@@ -1,0 +1,136 @@
+import { objectRef } from '../core/finding';
+import { EnvoyClusterModel, EnvoyRouteModel } from '../core/model';
+import { DEFAULT_PROPAGATION_SECONDS } from '../core/timing/windows';
+import { ASSUMED_EDS_PUSH_SECONDS, numberOr, splitList } from './envoy-bootstrap';
+import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+
+/**
+ * Gloo Edge custom resources → the clusters and routes of the Envoy gateways Gloo configures.
+ * Gloo discovers Kubernetes endpoints itself and pushes them over EDS; it names a cluster
+ * `<upstream>_<namespace>`.
+ * @see https://docs.solo.io/gloo-edge/latest/reference/api/github.com/solo-io/gloo/projects/gloo/api/v1/upstream.proto.sk/
+ * @see https://docs.solo.io/gloo-edge/latest/operations/advanced/zero-downtime-gateway-rollout/
+ */
+
+export const GLOO_GROUPS = { upstream: 'gloo.solo.io', gateway: 'gateway.solo.io' } as const;
+
+function group(object: Json): string {
+  return (asString(object.apiVersion) ?? '').split('/')[0];
+}
+
+export function isGlooUpstream(object: Json): boolean {
+  return object.kind === 'Upstream' && group(object) === GLOO_GROUPS.upstream;
+}
+
+export function isGlooVirtualService(object: Json): boolean {
+  return object.kind === 'VirtualService' && group(object) === GLOO_GROUPS.gateway;
+}
+
+export function isGlooGateway(object: Json): boolean {
+  return object.kind === 'Gateway' && group(object) === GLOO_GROUPS.gateway;
+}
+
+export function glooClusterName(name: string, namespace: string): string {
+  return `${name}_${namespace}`;
+}
+
+const EDS = { kind: 'eds' as const, propagationSeconds: DEFAULT_PROPAGATION_SECONDS, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: ASSUMED_EDS_PUSH_SECONDS };
+
+/** A Gloo Upstream as an Envoy cluster. */
+export function readGlooUpstream(object: Json): { ref: string; cluster: EnvoyClusterModel } {
+  const name = asString(at(object, 'metadata', 'name')) ?? '(unnamed)';
+  const namespace = asString(at(object, 'metadata', 'namespace')) ?? 'default';
+  const spec = asObject(object.spec) ?? {};
+  const kube = asObject(spec.kube);
+  const serviceName = kube ? asString(kube.serviceName) : undefined;
+  const service = serviceName ? objectRef('Service', asString(kube!.serviceNamespace) ?? namespace, serviceName) : undefined;
+  const check = asObject(asArray(spec.healthChecks)[0]);
+  const interval = check ? parseDurationSeconds(check.interval) : undefined;
+  const timeout = check ? parseDurationSeconds(check.timeout) : undefined;
+  const outlier = asObject(spec.outlierDetection);
+  const cluster: EnvoyClusterModel = {
+    name: glooClusterName(name, namespace),
+    discovery: kube ? EDS : { kind: 'static', propagationSeconds: 0, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: 0 },
+    ...(service !== undefined ? { service } : {}),
+    ...(check && interval !== undefined && timeout !== undefined ? {
+      activeHealthCheck: {
+        intervalSeconds: interval,
+        timeoutSeconds: timeout,
+        healthyThreshold: numberOr(check.healthyThreshold, 1),
+        unhealthyThreshold: numberOr(check.unhealthyThreshold, 1),
+        ...(asString(at(check, 'httpHealthCheck', 'path')) !== undefined ? { path: asString(at(check, 'httpHealthCheck', 'path')) } : {}),
+      },
+    } : {}),
+    ...(outlier ? {
+      outlierDetection: {
+        consecutive5xx: numberOr(outlier.consecutive5xx, 5),
+        baseEjectionSeconds: parseDurationSeconds(outlier.baseEjectionTime) ?? 30,
+        maxEjectionPercent: numberOr(outlier.maxEjectionPercent, 10),
+      },
+    } : {}),
+    ignoreHealthOnHostRemoval: spec.ignoreHealthOnHostRemoval === true,
+  };
+  return { ref: objectRef('Upstream', namespace, name), cluster };
+}
+
+/** A destination of a Gloo route: an Upstream, or a Kubernetes Service directly. */
+export type GlooDestination = { readonly cluster: string; readonly service?: string };
+
+function destinations(action: Json, namespace: string): GlooDestination[] {
+  const one = (destination: unknown): GlooDestination | undefined => {
+    const upstream = asObject(at(destination, 'upstream'));
+    if (upstream && typeof upstream.name === 'string') return { cluster: glooClusterName(upstream.name, asString(upstream.namespace) ?? namespace) };
+    const kube = asObject(at(destination, 'kube'));
+    const refName = asString(at(kube, 'ref', 'name'));
+    if (kube && refName) {
+      const refNamespace = asString(at(kube, 'ref', 'namespace')) ?? namespace;
+      return { cluster: `kube-svc:${refNamespace}-${refName}-${String(at(kube, 'port') ?? '')}`, service: objectRef('Service', refNamespace, refName) };
+    }
+    return undefined;
+  };
+  const single = one(action.single);
+  if (single) return [single];
+  return asArray(at(action, 'multi', 'destinations')).map((each) => one(at(each, 'destination'))).filter((each): each is GlooDestination => each !== undefined);
+}
+
+/** The routes of a Gloo VirtualService with their retry policies (route options over virtual host options). */
+export function readGlooVirtualService(object: Json): { ref: string; routes: EnvoyRouteModel[]; destinations: GlooDestination[] } {
+  const name = asString(at(object, 'metadata', 'name')) ?? '(unnamed)';
+  const namespace = asString(at(object, 'metadata', 'namespace')) ?? 'default';
+  const ref = objectRef('VirtualService', namespace, name);
+  const virtualHost = asObject(at(object, 'spec', 'virtualHost')) ?? {};
+  const hostRetries = asObject(at(virtualHost, 'options', 'retries'));
+  const routes: EnvoyRouteModel[] = [];
+  const all: GlooDestination[] = [];
+  asArray(virtualHost.routes).filter(isObject).forEach((route, index) => {
+    const action = asObject(route.routeAction);
+    if (!action) return;
+    const retries = asObject(at(route, 'options', 'retries')) ?? hostRetries;
+    const timeout = parseDurationSeconds(at(route, 'options', 'timeout'));
+    const perTry = retries ? parseDurationSeconds(retries.perTryTimeout) : undefined;
+    for (const destination of destinations(action, namespace)) {
+      all.push(destination);
+      routes.push({
+        name: `${asString(route.name) ?? `#${index}`} of ${ref}`,
+        cluster: destination.cluster,
+        retryOn: retries ? splitList(retries.retryOn) : [],
+        numRetries: retries ? numberOr(retries.numRetries, 1) : 0,
+        previousHosts: retries?.previousHostsRetryPredicate === true,
+        hostSelectionRetryMaxAttempts: 1,
+        ...(perTry !== undefined ? { perTryTimeoutSeconds: perTry } : {}),
+        timeoutSeconds: timeout ?? 15,
+      });
+    }
+  });
+  return { ref, routes, destinations: all };
+}
+
+/** The health check filter path a Gloo Gateway configures (`options.healthCheck.path`). */
+export function readGlooGatewayHealthCheckPath(object: Json): string | undefined {
+  return asString(at(object, 'spec', 'httpGateway', 'options', 'healthCheck', 'path')) ?? asString(at(object, 'spec', 'options', 'healthCheck', 'path'));
+}
+
+/** A Gloo cluster for a route that points at a Kubernetes Service directly. */
+export function glooKubeCluster(destination: GlooDestination): EnvoyClusterModel {
+  return { name: destination.cluster, discovery: EDS, ...(destination.service ? { service: destination.service } : {}), ignoreHealthOnHostRemoval: false };
+}

@@ -1,0 +1,388 @@
+import { Finding } from '../core/finding';
+import { DrainModel } from '../core/model';
+import { asArray, asObject, asString, at, describeValue, isObject, Json, parseDurationSeconds } from './fields';
+
+/**
+ * Reads a container's preStop hook into a DrainModel, as conservatively as its text allows: what
+ * is not one of the forms below is `unknown`, never a guess.
+ *
+ * - `sleep N` (exec, `/bin/sleep`, `sh -c "...; sleep N"`) and the native `sleep: {seconds}` action;
+ * - a POST to Envoy admin `/healthcheck/fail` (wget `--post-data`, curl `-X POST`/`-d`, bash
+ *   `/dev/tcp`) followed by sleeps;
+ * - the shutdown managers of Envoy Gateway (httpGet `/shutdown/ready` on 19002, sidecar
+ *   `envoy shutdown --drain-timeout --min-drain-duration`, defaults 60 s and 10 s) and Contour
+ *   (httpGet `/shutdown` on 8090, sidecar `contour envoy shutdown --check-delay --drain-delay`,
+ *   defaults 0 s: after failing the health check it exits as soon as no connection is open).
+ */
+
+/** Envoy Gateway's `envoy shutdown` defaults. @see https://gateway.envoyproxy.io/latest/tasks/operations/graceful-shutdown */
+export const ENVOY_GATEWAY_DEFAULT_DRAIN_TIMEOUT_SECONDS = 60;
+export const ENVOY_GATEWAY_DEFAULT_MIN_DRAIN_SECONDS = 10;
+export const ENVOY_GATEWAY_SHUTDOWN_PORT = 19002;
+export const ENVOY_GATEWAY_SHUTDOWN_READY_PATH = '/shutdown/ready';
+/** Contour's shutdown-manager endpoint. @see https://projectcontour.io/docs/main/redeploy-envoy/ */
+export const CONTOUR_SHUTDOWN_PORT = 8090;
+export const CONTOUR_SHUTDOWN_PATH = '/shutdown';
+
+/** What the reader knows of the container whose preStop it reads. */
+export interface PreStopContext {
+  /** `Kind/namespace/name` of the workload, for findings. */
+  readonly object: string;
+  readonly containerName: string;
+  readonly image?: string;
+  /** The other containers of the pod (shutdown-manager sidecars live there). */
+  readonly siblings: Json[];
+}
+
+export interface PreStopReading {
+  readonly drain: DrainModel;
+  readonly findings: Finding[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
+const SLEEP_BINARIES = new Set(['sleep']);
+
+function basename(command: string): string {
+  const parts = command.split('/');
+  return parts[parts.length - 1];
+}
+
+function none(): DrainModel {
+  return { mechanism: 'none', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: 'no preStop hook' };
+}
+
+function unknown(description: string): DrainModel {
+  return { mechanism: 'unknown', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: truncate(description) };
+}
+
+function truncate(text: string): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length > 120 ? `${single.slice(0, 117)}...` : single;
+}
+
+/** Reads the preStop of one container. */
+export function readPreStop(container: Json, context: PreStopContext): PreStopReading {
+  const findings: Finding[] = [];
+  const preStop = at(container, 'lifecycle', 'preStop');
+  if (preStop === undefined || preStop === null) return { drain: none(), findings };
+  if (!isObject(preStop)) return { drain: unknown(`preStop is ${describeValue(preStop)}`), findings };
+
+  const sleepAction = asObject(preStop.sleep);
+  if (sleepAction) {
+    const seconds = sleepAction.seconds;
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) {
+      return { drain: { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: seconds, drainSeconds: 0, drainsConnections: false, description: `sleep action, ${seconds}s` }, findings };
+    }
+    return { drain: unknown(`sleep action with seconds ${describeValue(seconds)}`), findings };
+  }
+
+  const httpGet = asObject(preStop.httpGet);
+  if (httpGet) return { drain: readHttpGet(httpGet, context, findings), findings };
+
+  const exec = asObject(preStop.exec);
+  if (exec) {
+    const command = asArray(exec.command);
+    if (command.length === 0 || !command.every((part) => typeof part === 'string' || typeof part === 'number')) {
+      return { drain: unknown(`exec ${describeValue(exec.command)}`), findings };
+    }
+    return { drain: readExec(command.map(String), context, findings), findings };
+  }
+  return { drain: unknown(`preStop ${describeValue(preStop)}`), findings };
+}
+
+function readHttpGet(httpGet: Json, context: PreStopContext, findings: Finding[]): DrainModel {
+  const path = asString(httpGet.path) ?? '/';
+  const port = httpGet.port;
+  if (path.startsWith('/healthcheck/fail')) {
+    findings.push(notPost(context, 'an httpGet preStop'));
+    return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: `httpGet ${path} (GET, rejected by Envoy admin)` };
+  }
+  if (path === ENVOY_GATEWAY_SHUTDOWN_READY_PATH && (port === ENVOY_GATEWAY_SHUTDOWN_PORT || port === String(ENVOY_GATEWAY_SHUTDOWN_PORT) || port === undefined || typeof port === 'string')) {
+    const sidecar = findShutdownCommand(context.siblings, (words) => words.includes('shutdown') && words.includes('envoy') && !words.some((word) => basename(word) === 'contour'));
+    const drainTimeout = flagSeconds(sidecar, '--drain-timeout') ?? ENVOY_GATEWAY_DEFAULT_DRAIN_TIMEOUT_SECONDS;
+    const minDrain = flagSeconds(sidecar, '--min-drain-duration') ?? ENVOY_GATEWAY_DEFAULT_MIN_DRAIN_SECONDS;
+    return {
+      mechanism: 'shutdown-manager',
+      failsHealthCheck: true,
+      keepServingSeconds: Math.min(minDrain, drainTimeout),
+      drainSeconds: Math.max(0, drainTimeout - minDrain),
+      drainsConnections: true,
+      description: `Envoy Gateway shutdown manager (min drain ${minDrain}s, drain timeout ${drainTimeout}s${sidecar ? '' : ', defaults'})`,
+    };
+  }
+  if (path === CONTOUR_SHUTDOWN_PATH && (port === CONTOUR_SHUTDOWN_PORT || port === String(CONTOUR_SHUTDOWN_PORT) || typeof port === 'string')) {
+    const sidecar = findShutdownCommand(context.siblings, (words) => words.includes('shutdown') && words.some((word) => basename(word) === 'contour' || word === 'envoy'));
+    const checkDelay = flagSeconds(sidecar, '--check-delay') ?? 0;
+    const drainDelay = flagSeconds(sidecar, '--drain-delay') ?? 0;
+    return {
+      mechanism: 'shutdown-manager',
+      failsHealthCheck: true,
+      keepServingSeconds: checkDelay + drainDelay,
+      drainSeconds: 0,
+      drainsConnections: true,
+      description: `Contour shutdown manager (check delay ${checkDelay}s, drain delay ${drainDelay}s; exits once no connection is open)`,
+    };
+  }
+  return unknown(`httpGet ${path} on port ${describeValue(port)}`);
+}
+
+function findShutdownCommand(siblings: Json[], matches: (words: string[]) => boolean): string[] | undefined {
+  for (const sibling of siblings) {
+    const command = asArray(at(sibling, 'lifecycle', 'preStop', 'exec', 'command')).filter((word): word is string => typeof word === 'string');
+    const words = command.length === 3 && SHELLS.has(basename(command[0])) && command[1] === '-c' ? splitWords(command[2]) : command;
+    if (words.length > 0 && matches(words)) return words;
+  }
+  return undefined;
+}
+
+function flagSeconds(words: string[] | undefined, flag: string): number | undefined {
+  if (!words) return undefined;
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index];
+    let value: string | undefined;
+    if (word === flag) value = words[index + 1];
+    else if (word.startsWith(`${flag}=`)) value = word.slice(flag.length + 1);
+    if (value !== undefined) {
+      const seconds = parseDurationSeconds(/^\d+(\.\d+)?$/.test(value) ? `${value}s` : value);
+      if (seconds !== undefined) return seconds;
+    }
+  }
+  return undefined;
+}
+
+/** One command of a shell script, with how it is joined to the previous one. */
+interface Step {
+  readonly words: string[];
+  readonly text: string;
+  /** `;` (or newline), `&&`, `||`, `|`. */
+  readonly joiner: string;
+}
+
+function readExec(command: string[], context: PreStopContext, findings: Finding[]): DrainModel {
+  let script: string;
+  const first = basename(command[0]);
+  if (SHELLS.has(first)) {
+    const dashC = command.findIndex((word, index) => index > 0 && /^-[a-z]*c$/.test(word));
+    if (dashC < 0 || command[dashC + 1] === undefined) return unknown(command.join(' '));
+    script = command[dashC + 1];
+  } else {
+    script = command.map(quoteWord).join(' ');
+  }
+  if (/distroless/.test(context.image ?? '')) {
+    findings.push({
+      rule: 'prestop-exec-without-shell',
+      category: 'no-drain',
+      severity: 'error',
+      objects: [context.object],
+      message: `the preStop of container ${context.containerName} in ${context.object} runs "${truncate(script)}", but image ${context.image} has no shell nor sleep binary: the hook fails and the pod stops at once.`,
+      fix: `use the native preStop sleep action, or an image with a shell, for ${context.object}`,
+    });
+    return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: `exec in a distroless image: ${truncate(script)}` };
+  }
+  const steps = splitScript(script);
+  if (steps === undefined) return unknown(script);
+
+  let sleepBefore = 0;
+  let sleepAfter = 0;
+  let failed = false;
+  let drainListeners = false;
+  let aborted = false;
+  let tcpOpen = false;
+  const notes: string[] = [];
+  for (const step of steps) {
+    if (aborted) {
+      if (step.joiner === '&&' || step.joiner === '|') continue;
+      aborted = false;
+      if (step.joiner === '||') continue;
+    }
+    if (step.joiner === '||') continue; // runs only when the previous step failed, which the read assumes it did not
+    const words = step.words;
+    if (words.length === 0) continue;
+    const head = basename(words[0] === 'exec' && words.length > 1 && !/^\d*[<>]/.test(words[1]) ? words[1] : words[0]);
+    const args = words[0] === 'exec' && words.length > 1 && !/^\d*[<>]/.test(words[1]) ? words.slice(2) : words.slice(1);
+    if (SLEEP_BINARIES.has(head)) {
+      const seconds = sleepSeconds(args);
+      if (seconds === undefined) return unknown(script);
+      if (failed) sleepAfter += seconds;
+      else sleepBefore += seconds;
+      continue;
+    }
+    if (step.text.includes('/dev/tcp/')) {
+      tcpOpen = true;
+      continue;
+    }
+    const admin = /\/healthcheck\/fail|\/drain_listeners/.exec(step.text);
+    if (admin) {
+      const isFail = admin[0] === '/healthcheck/fail';
+      let posts: boolean;
+      let tool: string;
+      if (head === 'wget') {
+        tool = 'wget';
+        posts = words.some((word, index) => word.startsWith('--post-data') || word.startsWith('--post-file') || /^--method=POST$/i.test(word) || (word === '--method' && /^POST$/i.test(words[index + 1] ?? '')));
+      } else if (head === 'curl') {
+        tool = 'curl';
+        posts = words.some((word, index) => /^-X ?POST$/i.test(word) || (word === '-X' || word === '--request') && /^POST$/i.test(words[index + 1] ?? '') || /^--request=POST$/i.test(word) || /^(-d|--data|--data-raw|--data-binary|--data-urlencode|--json|-F|--form)(=|$)/.test(word) || /^-d./.test(word));
+      } else if (tcpOpen && /^(printf|echo)$/.test(head)) {
+        tool = 'bash /dev/tcp';
+        posts = /POST\s+\/(healthcheck\/fail|drain_listeners)/.test(step.text);
+      } else {
+        return unknown(script);
+      }
+      if (!posts) {
+        findings.push(notPost(context, `${tool} in the preStop`));
+        continue;
+      }
+      if ((tool === 'wget' || tool === 'curl') && /(^|\/)envoyproxy\/envoy(:|@|$)/.test(context.image ?? '')) {
+        findings.push({
+          rule: 'prestop-tool-missing-from-image',
+          category: 'no-drain',
+          severity: 'error',
+          objects: [context.object],
+          message: `the preStop of container ${context.containerName} in ${context.object} calls ${tool}, but image ${context.image} (the official Envoy image) has bash and no ${tool}: the health check never fails.`,
+          fix: `fail the health check with bash: exec 3<>/dev/tcp/127.0.0.1/<admin port>; printf 'POST /healthcheck/fail HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 0\\r\\n\\r\\n' >&3 (or use an image that has ${tool})`,
+        });
+        aborted = true;
+        continue;
+      }
+      if (isFail) {
+        if (sleepBefore > 0 && !failed) notes.push(`sleeps ${sleepBefore}s before failing the health check`);
+        failed = true;
+      } else {
+        drainListeners = true;
+      }
+      continue;
+    }
+    if (/^(echo|printf|true|:|cat|read|exec)$/.test(head) || /^\d*[<>]/.test(head)) continue;
+    return unknown(script);
+  }
+  const description = truncate(script) + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
+  if (failed) {
+    // Counted only from the failure: that is when the load balancer can start to notice.
+    return { mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: sleepAfter, drainSeconds: 0, drainsConnections: true, description };
+  }
+  return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: sleepBefore + sleepAfter, drainSeconds: 0, drainsConnections: drainListeners, description };
+}
+
+function notPost(context: PreStopContext, how: string): Finding {
+  return {
+    rule: 'healthcheck-fail-not-post',
+    category: 'no-drain',
+    severity: 'error',
+    objects: [context.object],
+    message: `${how} of ${context.object} calls Envoy admin without POST; Envoy admin rejects GET on mutating endpoints, so the health check never fails and nothing drains.`,
+    fix: `send a POST: wget --post-data "" -O /dev/null http://127.0.0.1:<admin port>/healthcheck/fail, or curl -X POST`,
+  };
+}
+
+/** GNU sleep: a sum of numbers with optional s/m/h/d suffixes. */
+function sleepSeconds(args: string[]): number | undefined {
+  if (args.length === 0) return undefined;
+  let total = 0;
+  for (const arg of args) {
+    const match = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(arg);
+    if (!match) return undefined;
+    const factor = match[2] === 'm' ? 60 : match[2] === 'h' ? 3600 : match[2] === 'd' ? 86400 : 1;
+    total += Number(match[1]) * factor;
+  }
+  return Number.isFinite(total) ? total : undefined;
+}
+
+function quoteWord(word: string): string {
+  return /^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Splits a POSIX shell script into simple commands; undefined when it uses constructs not read (loops, subshells, variables in sleeps). */
+function splitScript(script: string): Step[] | undefined {
+  const steps: Step[] = [];
+  let words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let text = '';
+  let joiner = ';';
+  let quote: '"' | "'" | undefined;
+  const endWord = () => {
+    if (inWord) words.push(word);
+    word = '';
+    inWord = false;
+  };
+  const endStep = (next: string) => {
+    endWord();
+    if (words.length > 0) steps.push({ words, text: text.trim(), joiner });
+    words = [];
+    text = '';
+    joiner = next;
+  };
+  for (let index = 0; index < script.length; index++) {
+    const char = script[index];
+    if (quote) {
+      text += char;
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"' && index + 1 < script.length) {
+        word += script[++index];
+        text += script[index];
+      } else word += char;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      quote = char;
+      inWord = true;
+      text += char;
+      continue;
+    }
+    if (char === '\\' && index + 1 < script.length) {
+      if (script[index + 1] === '\n') {
+        index++;
+        continue;
+      }
+      word += script[++index];
+      inWord = true;
+      text += char + script[index];
+      continue;
+    }
+    if (char === '#' && !inWord) {
+      while (index + 1 < script.length && script[index + 1] !== '\n') index++;
+      continue;
+    }
+    if (char === ';' || char === '\n') {
+      endStep(';');
+      continue;
+    }
+    if (char === '&' && script[index + 1] === '&') {
+      index++;
+      endStep('&&');
+      continue;
+    }
+    if (char === '|' && script[index + 1] === '|') {
+      index++;
+      endStep('||');
+      continue;
+    }
+    if (char === '|') {
+      endStep('|');
+      continue;
+    }
+    if (char === '&' && script[index - 1] !== '>' && script[index - 1] !== '<' && script[index + 1] !== '>') {
+      // A background job: its timing is not the hook's.
+      return undefined;
+    }
+    if ('(){}`$'.includes(char)) {
+      // Subshells, groups, command substitution and variables hide timing the reader cannot know.
+      return undefined;
+    }
+    if (char === ' ' || char === '\t') {
+      endWord();
+      text += char;
+      continue;
+    }
+    word += char;
+    inWord = true;
+    text += char;
+  }
+  if (quote) return undefined;
+  endStep(';');
+  return steps;
+}
+
+function splitWords(text: string): string[] {
+  return splitScript(text)?.flatMap((step) => step.words) ?? [];
+}

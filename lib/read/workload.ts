@@ -1,0 +1,243 @@
+import { Finding, objectRef } from '../core/finding';
+import { ProbeModel, WorkloadModel } from '../core/model';
+import { asArray, asObject, asString, at, FieldReader, isObject, Json, stringMap } from './fields';
+import { readPreStop } from './pre-stop';
+
+/**
+ * Deployments, DaemonSets and StatefulSets → WorkloadModel, with Kubernetes' defaults where a
+ * field is absent (replicas 1, maxSurge/maxUnavailable 25 %, terminationGracePeriodSeconds 30,
+ * minReadySeconds 0, probe period 10 s, timeout 1 s, failure threshold 3).
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
+ */
+
+export const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
+
+/** Kubernetes defaults. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+export const DEFAULT_MAX_SURGE = '25%';
+export const DEFAULT_MAX_UNAVAILABLE = '25%';
+const HOSTNAME = 'kubernetes.io/hostname';
+
+/** A workload as read, with what the topology still needs from its pod template. */
+export interface WorkloadReading {
+  readonly model: WorkloadModel;
+  readonly selector: Record<string, string>;
+  readonly containers: Json[];
+  /** The container that serves traffic, the one whose preStop the drain was read from. */
+  readonly servingContainer?: Json;
+  /** Names of the ConfigMaps mounted into the pod (volumes and projected volumes). */
+  readonly configMaps: string[];
+  readonly images: string[];
+  /** Whether a container runs Envoy (by image or command). */
+  readonly runsEnvoy: boolean;
+  /** Whether a container runs Gloo Edge's Envoy. */
+  readonly runsGlooEnvoy: boolean;
+  /** The readiness probe's HTTP path and port and exec text, to decide later whether it fails while Envoy drains. */
+  readonly readinessTarget?: { readonly path?: string; readonly port?: number | string; readonly command?: string };
+}
+
+function isEnvoyContainer(container: Json): boolean {
+  const image = asString(container.image) ?? '';
+  const command = [...asArray(container.command), ...asArray(container.args)].filter((word): word is string => typeof word === 'string');
+  return /envoy/i.test(image.split('/').pop() ?? '') || /(^|\/)envoy$/.test(command[0] ?? '') || command.some((word) => /^(-c|--config-path)$/.test(word)) && /envoy/i.test(image);
+}
+
+/**
+ * Resolves an int-or-percent against replicas as Kubernetes does: surge rounds up, unavailable
+ * rounds down.
+ * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/deployment/util/deployment_util.go (ResolveFenceposts)
+ */
+export function resolveIntOrPercent(value: number | string, replicas: number, roundUp: boolean): number {
+  if (typeof value === 'number') return Math.floor(value);
+  const percent = Number(value.replace('%', ''));
+  const exact = (percent * replicas) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** Reads one workload; undefined for other kinds. Never throws. */
+export function readWorkload(object: Json, findings: Finding[]): WorkloadReading | undefined {
+  const kind = object.kind;
+  if (typeof kind !== 'string' || !WORKLOAD_KINDS.has(kind)) return undefined;
+  const metadata = asObject(object.metadata) ?? {};
+  const name = asString(metadata.name) ?? '(unnamed)';
+  const namespace = asString(metadata.namespace) ?? 'default';
+  const ref = objectRef(kind, namespace, name);
+  const fields = new FieldReader(ref, findings);
+  const spec = fields.object(object.spec, 'spec') ?? {};
+  const template = fields.object(spec.template, 'spec.template') ?? {};
+  const podSpec = fields.object(template.spec, 'spec.template.spec') ?? {};
+  const podLabels = stringMap(at(template, 'metadata', 'labels'));
+  const selector = stringMap(at(spec, 'selector', 'matchLabels'));
+  const containers = fields.array(podSpec.containers, 'spec.template.spec.containers').filter(isObject);
+
+  const replicas = kind === 'DaemonSet' ? 1 : fields.count(spec.replicas, 'spec.replicas', { max: 1e6 }) ?? 1;
+  const { maxSurge, maxUnavailable } = readStrategy(kind, spec, replicas, fields);
+  const minReadySeconds = fields.count(spec.minReadySeconds, 'spec.minReadySeconds', { max: 1e9 }) ?? 0;
+  const terminationGracePeriodSeconds = fields.count(podSpec.terminationGracePeriodSeconds, 'spec.template.spec.terminationGracePeriodSeconds', { max: 1e12 }) ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
+
+  const envoyContainer = containers.find(isEnvoyContainer);
+  const servingContainer = envoyContainer
+    ?? containers.find((container) => asArray(container.ports).length > 0 && asObject(container.lifecycle))
+    ?? containers.find((container) => asArray(container.ports).length > 0)
+    ?? containers[0];
+  const servingName = asString(servingContainer?.name) ?? 'main';
+  const reading = servingContainer
+    ? readPreStop(servingContainer, { object: ref, containerName: servingName, image: asString(servingContainer.image), siblings: containers.filter((each) => each !== servingContainer) })
+    : { drain: { mechanism: 'none' as const, failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: 'no container' }, findings: [] };
+  findings.push(...reading.findings);
+
+  const readinessRaw = servingContainer ? fields.object(servingContainer.readinessProbe, `readinessProbe of container ${servingName}`) : undefined;
+  const readiness = readinessRaw ? readProbe(readinessRaw, fields, `readinessProbe of container ${servingName}`) : undefined;
+
+  const hostPorts: number[] = [];
+  for (const container of containers) {
+    for (const port of asArray(container.ports)) {
+      const hostPort = at(port, 'hostPort');
+      if (typeof hostPort === 'number' && hostPort > 0) hostPorts.push(hostPort);
+    }
+  }
+
+  const affinity = asObject(at(podSpec, 'affinity', 'podAntiAffinity')) ?? {};
+  const required = asArray(affinity.requiredDuringSchedulingIgnoredDuringExecution).filter(isObject);
+  const preferred = asArray(affinity.preferredDuringSchedulingIgnoredDuringExecution).map((term) => asObject(at(term, 'podAffinityTerm'))).filter((term): term is Json => term !== undefined);
+  const selectsOwnPods = (term: Json) => {
+    const labels = stringMap(at(term, 'labelSelector', 'matchLabels'));
+    const keys = Object.keys(labels);
+    return keys.length > 0 && keys.every((key) => podLabels[key] === labels[key]);
+  };
+  const onePodPerNode = required.some((term) => term.topologyKey === HOSTNAME && selectsOwnPods(term));
+  const spreadTopologyKeys = new Set<string>();
+  for (const term of [...required, ...preferred]) if (typeof term.topologyKey === 'string' && selectsOwnPods(term)) spreadTopologyKeys.add(term.topologyKey);
+  for (const constraint of asArray(podSpec.topologySpreadConstraints)) {
+    const key = at(constraint, 'topologyKey');
+    if (typeof key === 'string') spreadTopologyKeys.add(key);
+  }
+
+  const configMaps: string[] = [];
+  for (const volume of asArray(podSpec.volumes)) {
+    const direct = asString(at(volume, 'configMap', 'name'));
+    if (direct) configMaps.push(direct);
+    for (const source of asArray(at(volume, 'projected', 'sources'))) {
+      const projected = asString(at(source, 'configMap', 'name'));
+      if (projected) configMaps.push(projected);
+    }
+  }
+
+  const images = containers.map((container) => asString(container.image)).filter((image): image is string => image !== undefined);
+  const readinessTarget = readinessRaw ? {
+    path: asString(at(readinessRaw, 'httpGet', 'path')),
+    port: at(readinessRaw, 'httpGet', 'port') as number | string | undefined,
+    command: asArray(at(readinessRaw, 'exec', 'command')).filter((word) => typeof word === 'string').join(' ') || undefined,
+  } : undefined;
+
+  const model: WorkloadModel = {
+    object: ref,
+    kind: kind as WorkloadModel['kind'],
+    namespace,
+    name,
+    podLabels,
+    replicas,
+    maxSurge,
+    maxUnavailable,
+    minReadySeconds,
+    terminationGracePeriodSeconds,
+    drain: reading.drain,
+    // Envoy exits at once on SIGTERM; what other applications need after it is not in the manifest.
+    appDrainSeconds: 0,
+    readiness,
+    hostPorts,
+    hostNetwork: podSpec.hostNetwork === true,
+    onePodPerNode,
+    spreadTopologyKeys: [...spreadTopologyKeys],
+    runsAsNonRoot: readRunsAsNonRoot(podSpec, containers),
+  };
+  return {
+    model,
+    selector,
+    containers,
+    servingContainer,
+    configMaps,
+    images,
+    runsEnvoy: envoyContainer !== undefined,
+    runsGlooEnvoy: images.some((image) => /gloo.*envoy|envoy.*gloo/i.test(image)) || podLabels.gloo === 'gateway-proxy',
+    readinessTarget,
+  };
+}
+
+function readStrategy(kind: string, spec: Json, replicas: number, fields: FieldReader): { maxSurge: number; maxUnavailable: number } {
+  if (kind === 'Deployment') {
+    const strategy = fields.object(spec.strategy, 'spec.strategy') ?? {};
+    if (strategy.type === 'Recreate') return { maxSurge: 0, maxUnavailable: replicas };
+    const rolling = fields.object(strategy.rollingUpdate, 'spec.strategy.rollingUpdate') ?? {};
+    const surgeValue = fields.intOrPercent(rolling.maxSurge, 'spec.strategy.rollingUpdate.maxSurge') ?? DEFAULT_MAX_SURGE;
+    const unavailableValue = fields.intOrPercent(rolling.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable') ?? DEFAULT_MAX_UNAVAILABLE;
+    const maxSurge = resolveIntOrPercent(surgeValue, replicas, true);
+    let maxUnavailable = resolveIntOrPercent(unavailableValue, replicas, false);
+    if (maxSurge === 0 && maxUnavailable === 0) {
+      if (rolling.maxSurge !== undefined && rolling.maxUnavailable !== undefined && typeof surgeValue === 'number' && typeof unavailableValue === 'number') {
+        fields.invalid('spec.strategy.rollingUpdate', { maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable }, 'a rolling update with maxSurge or maxUnavailable above 0 (the API server rejects both 0)', 'rollout-cannot-progress');
+      }
+      // Kubernetes makes progress possible by letting one pod go.
+      maxUnavailable = 1;
+    }
+    return { maxSurge, maxUnavailable };
+  }
+  if (kind === 'DaemonSet') {
+    const strategy = fields.object(spec.updateStrategy, 'spec.updateStrategy') ?? {};
+    if (strategy.type === 'OnDelete') return { maxSurge: 0, maxUnavailable: 1 };
+    const rolling = fields.object(strategy.rollingUpdate, 'spec.updateStrategy.rollingUpdate') ?? {};
+    const surgeValue = fields.intOrPercent(rolling.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge') ?? 0;
+    const unavailableValue = fields.intOrPercent(rolling.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable') ?? 1;
+    // The node count is not in the manifests: a non-zero percentage is at least one node.
+    const atLeastOne = (value: number | string) => (typeof value === 'number' ? Math.floor(value) : Number(value.replace('%', '')) > 0 ? 1 : 0);
+    const maxSurge = atLeastOne(surgeValue);
+    const maxUnavailable = atLeastOne(unavailableValue);
+    if ((maxSurge > 0) === (maxUnavailable > 0) && rolling.maxSurge !== undefined) {
+      fields.invalid('spec.updateStrategy.rollingUpdate', { maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable ?? 1 }, 'exactly one of maxSurge and maxUnavailable above 0 (DaemonSet rule)', 'daemonset-surge-and-unavailable');
+    }
+    return { maxSurge, maxUnavailable: maxSurge === 0 && maxUnavailable === 0 ? 1 : maxUnavailable };
+  }
+  // StatefulSet: one pod at a time unless maxUnavailable says more; never a surge.
+  const unavailable = fields.intOrPercent(at(spec, 'updateStrategy', 'rollingUpdate', 'maxUnavailable'), 'spec.updateStrategy.rollingUpdate.maxUnavailable') ?? 1;
+  return { maxSurge: 0, maxUnavailable: Math.max(1, resolveIntOrPercent(unavailable, replicas, false)) };
+}
+
+function readProbe(probe: Json, fields: FieldReader, field: string): ProbeModel | undefined {
+  const kind: ProbeModel['kind'] | undefined = isObject(probe.httpGet) ? 'http' : isObject(probe.tcpSocket) ? 'tcp' : isObject(probe.exec) ? 'exec' : isObject(probe.grpc) ? 'grpc' : undefined;
+  if (!kind) return undefined;
+  const port = kind === 'http' ? at(probe, 'httpGet', 'port') : kind === 'tcp' ? at(probe, 'tcpSocket', 'port') : kind === 'grpc' ? at(probe, 'grpc', 'port') : undefined;
+  return {
+    kind,
+    path: kind === 'http' ? asString(at(probe, 'httpGet', 'path')) ?? '/' : undefined,
+    port: typeof port === 'number' || typeof port === 'string' ? port : undefined,
+    periodSeconds: fields.count(probe.periodSeconds, `${field}.periodSeconds`, { min: 1, max: 1e9 }) ?? 10,
+    timeoutSeconds: fields.count(probe.timeoutSeconds, `${field}.timeoutSeconds`, { min: 1, max: 1e9 }) ?? 1,
+    failureThreshold: fields.count(probe.failureThreshold, `${field}.failureThreshold`, { min: 1, max: 1e9 }) ?? 3,
+    successThreshold: fields.count(probe.successThreshold, `${field}.successThreshold`, { min: 1, max: 1e9 }) ?? 1,
+    initialDelaySeconds: fields.count(probe.initialDelaySeconds, `${field}.initialDelaySeconds`, { max: 1e9 }) ?? 0,
+    failsWhileDraining: false,
+  };
+}
+
+function readRunsAsNonRoot(podSpec: Json, containers: Json[]): boolean | undefined {
+  const pod = asObject(podSpec.securityContext) ?? {};
+  const nonRoot = (context: Json, inherited: boolean | undefined): boolean | undefined => {
+    if (context.runAsNonRoot === false || context.runAsUser === 0) return false;
+    if (context.runAsNonRoot === true || (typeof context.runAsUser === 'number' && context.runAsUser > 0)) return true;
+    return inherited;
+  };
+  const podLevel = nonRoot(pod, undefined);
+  if (containers.length === 0) return podLevel;
+  const each = containers.map((container) => nonRoot(asObject(container.securityContext) ?? {}, podLevel));
+  if (each.some((value) => value === false)) return false;
+  if (each.every((value) => value === true)) return true;
+  return undefined;
+}
+
+/** Whether a readiness probe starts failing when Envoy fails its health check (it probes the health-check path or `/ready`). */
+export function probeFailsWhileDraining(target: WorkloadReading['readinessTarget'], healthCheckPath: string | undefined): boolean {
+  if (!target) return false;
+  const paths = ['/ready', ...(healthCheckPath ? [healthCheckPath] : [])];
+  if (target.path !== undefined && paths.some((path) => target.path === path || target.path!.split('?')[0] === path)) return true;
+  return target.command !== undefined && paths.some((path) => target.command!.includes(path));
+}

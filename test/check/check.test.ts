@@ -1,0 +1,163 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkManifestFiles, checkManifestText, CheckReport, verdictOf } from '../../lib/check';
+import { Finding } from '../../lib/core/finding';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'check');
+const fixture = (name: string) => path.join(fixtures, name);
+
+function find(report: CheckReport, rule: string, object?: string): Finding {
+  const found = report.findings.filter((finding) => finding.rule === rule && (object === undefined || finding.objects.includes(object)));
+  if (found.length !== 1) throw new Error(`expected one ${rule}${object ? ` on ${object}` : ''}, found ${found.length}: ${report.findings.map((each) => `${each.rule} ${each.objects[0]}`).join('; ')}`);
+  return found[0];
+}
+
+const errorRules = (report: CheckReport) => report.findings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.rule} ${finding.objects[0]}`).sort();
+
+describe('the Gloo Edge zero-downtime guide install', () => {
+  let report: CheckReport;
+  beforeAll(async () => {
+    report = await checkManifestFiles([fixture('gloo-edge.yaml')]);
+  });
+
+  test('finds the gateway behind the NLB and httpbin behind the Gloo Upstream', () => {
+    expect(report.summary).toMatchObject({ objects: 8, gateways: 1, upstreams: 1 });
+    expect(report.verdict).toBe('drops-requests');
+  });
+
+  test('reports the 5 s sleep against the 26 s detection window, with a fix of at least 31 s', () => {
+    const finding = find(report, 'gateway-stops-before-lb-detection');
+    expect(finding.objects).toEqual(['Deployment/gloo-system/gateway-proxy', 'Service/gloo-system/gateway-proxy']);
+    expect(finding.category).toBe('lb-detection');
+    expect(finding.message).toContain('5s');
+    expect(finding.message).toContain('26s (2 × 10s + 6s timeout)');
+    expect(finding.fix).toContain('at least 31s');
+  });
+
+  test('reports the 7 s grace period against the 5 s preStop plus margin', () => {
+    const finding = find(report, 'grace-period-shorter-than-drain');
+    expect(finding.fix).toBe('raise terminationGracePeriodSeconds of Deployment/gloo-system/gateway-proxy from 7 to at least 10');
+  });
+
+  test('reports the readiness probe on the health-check path, which fails while Envoy drains', () => {
+    expect(find(report, 'readiness-fails-while-draining').objects[0]).toBe('Deployment/gloo-system/gateway-proxy');
+  });
+
+  test('reports the retry policy that lacks refused-stream and reset', () => {
+    const finding = find(report, 'route-does-not-retry-rollout-races');
+    expect(finding.message).toContain('VirtualService/gloo-system/httpbin');
+    expect(finding.message).toContain('refused-stream, reset');
+  });
+
+  test('reports httpbin, which has no preStop while Gloo still routes to it', () => {
+    expect(find(report, 'no-prestop').objects).toEqual(['Deployment/default/httpbin']);
+    expect(find(report, 'upstream-stops-before-gateways-forget-it').fix).toContain('at least 7s');
+  });
+
+  test('has exactly these errors', () => {
+    expect(errorRules(report)).toEqual([
+      'gateway-stops-before-lb-detection Deployment/gloo-system/gateway-proxy',
+      'grace-period-shorter-than-drain Deployment/gloo-system/gateway-proxy',
+      'no-prestop Deployment/default/httpbin',
+      'readiness-fails-while-draining Deployment/gloo-system/gateway-proxy',
+      'rollout-outruns-discovery Deployment/default/httpbin',
+      'rollout-outruns-discovery Deployment/gloo-system/gateway-proxy',
+      'route-does-not-retry-rollout-races ConfigMap/gloo-system/gateway-proxy-envoy-config',
+      'upstream-stops-before-gateways-forget-it Deployment/default/httpbin',
+    ]);
+  });
+
+  test('does not report what the guide got right: admin on loopback, non-root proxy, ignoreHealthOnHostRemoval', () => {
+    const rules = report.findings.map((finding) => `${finding.rule} ${finding.objects[0]}`);
+    expect(rules).not.toContain('admin-not-on-loopback ConfigMap/gloo-system/gateway-proxy-envoy-config');
+    expect(rules).not.toContain('runs-as-root Deployment/gloo-system/gateway-proxy');
+    expect(rules.filter((rule) => rule.startsWith('health-checked-host-kept-after-removal'))).toEqual([]);
+  });
+});
+
+describe('a naive Envoy deployment', () => {
+  let report: CheckReport;
+  beforeAll(async () => {
+    report = await checkManifestFiles([fixture('naive-envoy.yaml')]);
+  });
+
+  test('drops requests, for every reason it has', () => {
+    expect(report.verdict).toBe('drops-requests');
+    expect(errorRules(report)).toEqual([
+      'admin-not-on-loopback ConfigMap/edge/envoy-config',
+      'cluster-traffic-policy Deployment/edge/envoy',
+      'gateway-stops-before-lb-detection Deployment/edge/envoy',
+      'no-prestop Deployment/edge/envoy',
+      'no-prestop Deployment/shop/orders',
+      'rollout-outruns-discovery Deployment/edge/envoy',
+      'rollout-outruns-discovery Deployment/shop/orders',
+      'route-does-not-retry-rollout-races ConfigMap/edge/envoy-config',
+      'single-replica Deployment/edge/envoy',
+      'upstream-stops-before-gateways-forget-it Deployment/shop/orders',
+    ]);
+  });
+
+  test('uses the controller defaults for eTP Cluster: TCP, 3 × 10 s + 10 s', () => {
+    const finding = find(report, 'gateway-stops-before-lb-detection');
+    expect(finding.message).toContain('40s (3 × 10s + 10s timeout)');
+    expect(finding.fix).toContain('at least 45s');
+  });
+
+  test('warns that the cluster resolves a ClusterIP Service', () => {
+    expect(find(report, 'cluster-resolves-cluster-ip').objects).toEqual(['ConfigMap/edge/envoy-config', 'Service/shop/orders']);
+  });
+
+  test('sizes the upstream preStop from DNS: 1 + 30 + 5 s + 5 s margin', () => {
+    expect(find(report, 'upstream-stops-before-gateways-forget-it').fix).toContain('at least 41s');
+  });
+});
+
+describe('a careful Envoy deployment', () => {
+  test('has no finding at all and the verdict hitless', async () => {
+    const report = await checkManifestFiles([fixture('careful-envoy.yaml')]);
+    expect(report.findings).toEqual([]);
+    expect(report.verdict).toBe('hitless');
+    expect(report.summary).toMatchObject({ gateways: 1, upstreams: 1, errors: 0, warnings: 0 });
+  });
+
+  test('drops requests once the preStop sleep is one second short of the window plus margin', () => {
+    const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace('sleep 35', 'sleep 30');
+    const report = checkManifestText(text, 'careful-envoy.yaml');
+    expect(errorRules(report)).toEqual(['gateway-stops-before-lb-detection Deployment/edge/gateway']);
+  });
+});
+
+describe('verdict', () => {
+  test('is unknown when there is nothing to judge', () => {
+    const report = checkManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'x.yaml');
+    expect(report.verdict).toBe('unknown');
+    expect(report.findings).toEqual([]);
+  });
+
+  test('is unknown when a drain cannot be read and nothing is an error', () => {
+    const unknown: Finding = { rule: 'unknown-drain', category: 'unknown', severity: 'warning', objects: ['Deployment/a/b'], message: '', fix: '' };
+    expect(verdictOf([unknown], true)).toBe('unknown');
+    expect(verdictOf([{ ...unknown, category: 'capacity' }], true)).toBe('hitless');
+    expect(verdictOf([unknown, { ...unknown, severity: 'error' }], true)).toBe('drops-requests');
+  });
+});
+
+describe('checkTopologyIndexed', () => {
+  test('gives exactly the findings of checkTopology from lib/core', async () => {
+    const { checkTopology } = await import('../../lib/core/timing/invariants');
+    const { checkTopologyIndexed, sortFindings } = await import('../../lib/check');
+    const { readManifestFiles } = await import('../../lib/read');
+    const { topology } = await readManifestFiles([fixtures]);
+    expect(topology.gateways.length).toBe(3);
+    expect(sortFindings(checkTopologyIndexed(topology))).toEqual(sortFindings(checkTopology(topology)));
+  });
+});
+
+describe('a preStop hitless cannot read', () => {
+  test('makes the verdict unknown, not hitless, and is not an error', () => {
+    const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace(/sleep:\n\s+seconds: 45/, 'exec:\n                command: [/app/drain]');
+    const report = checkManifestText(text, 'careful-envoy.yaml');
+    expect(report.findings.map((finding) => finding.rule)).toEqual(['unknown-drain']);
+    expect(report.verdict).toBe('unknown');
+  });
+});

@@ -1,0 +1,115 @@
+import { explainGatewayTermination, renderTimeline, TimelineEventKind } from '../../lib/core/explain';
+import { drain, gateway, lbService, loadBalancer, workload } from '../support/models';
+
+function at(timeline: ReturnType<typeof explainGatewayTermination>, kind: TimelineEventKind): number | undefined {
+  return timeline.events.find((event) => event.kind === kind)?.atSeconds;
+}
+
+describe('explainGatewayTermination', () => {
+  test('places every step of a budgeted gateway behind the Gloo guide NLB (10 s, 6 s, 2/2)', () => {
+    const timeline = explainGatewayTermination(gateway());
+    expect(timeline.gateway).toBe('Deployment/edge/gateway');
+    expect(timeline.loadBalancer).toBe('Service/edge/gateway');
+    expect(timeline.loadBalancerAssumed).toBe(false);
+    expect(at(timeline, 'deleted')).toBe(0);
+    expect(at(timeline, 'fails-health-check')).toBe(0);
+    expect(at(timeline, 'lb-marks-unhealthy')).toBe(2 * 10 + 6);
+    expect(at(timeline, 'lb-stops-new-connections')).toBe(26);
+    expect(at(timeline, 'stops-serving')).toBe(31);
+    expect(at(timeline, 'prestop-ends')).toBe(31 + 15);
+    expect(at(timeline, 'exits')).toBe(46);
+    expect(at(timeline, 'sigkill')).toBe(51);
+    // draining interval 30 s in the fixture, counted from the moment the target turns unhealthy
+    expect(at(timeline, 'unhealthy-connections-reset')).toBe(26 + 30);
+    expect(timeline.margins.every((margin) => margin.ok)).toBe(true);
+    expect(timeline.margins.map((margin) => margin.seconds)).toEqual([31 - 26, 56 - 46, 51 - 46, 25 - 20]);
+  });
+
+  test('events are in time order', () => {
+    const times = explainGatewayTermination(gateway()).events.map((event) => event.atSeconds);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  test("shows where the Gloo guide's gateway breaks: it stops at 5 s, the NLB sends until 26 s, SIGKILL at 7 s", () => {
+    const gloo = gateway({
+      workload: workload({ drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }), terminationGracePeriodSeconds: 7 }),
+      services: [lbService({ loadBalancer: loadBalancer({ unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 }) })],
+    });
+    const timeline = explainGatewayTermination(gloo);
+    const serving = timeline.margins[0];
+    expect(serving.ok).toBe(false);
+    expect(serving.seconds).toBe(5 - 26);
+    expect(serving.consequence).toMatch(/between 5s and 26s/);
+    const grace = timeline.margins.find((margin) => margin.name.startsWith('exits before SIGKILL'));
+    expect(grace).toMatchObject({ ok: false, seconds: 7 - 5, requiredSeconds: 5 });
+    expect(at(timeline, 'unhealthy-connections-reset')).toBe(26);
+  });
+
+  test('IP targets: new connections arrive until the deregistration lag ends, not just D_lb', () => {
+    const lb = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300, healthCheckPort: 'traffic-port' });
+    const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: lb })] }));
+    expect(at(timeline, 'lb-marks-unhealthy')).toBe(26);
+    expect(at(timeline, 'lb-stops-new-connections')).toBe(300);
+    expect(timeline.events.find((event) => event.kind === 'lb-stops-new-connections')?.why).toMatch(/after deregistration/);
+    expect(timeline.margins[0]).toMatchObject({ ok: false, seconds: 31 - 300 });
+  });
+
+  test('a connection reset before the drain ends shows as a failed margin', () => {
+    const lb = loadBalancer({ unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 5 });
+    const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: lb })] }));
+    const reset = timeline.margins.find((margin) => margin.name.startsWith('open connections'));
+    expect(reset).toMatchObject({ ok: false, seconds: 26 + 5 - 46 });
+  });
+
+  test('assumes the controller defaults when no load balancer is described, and says so', () => {
+    const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: undefined })] }));
+    expect(timeline.loadBalancerAssumed).toBe(true);
+    expect(at(timeline, 'lb-marks-unhealthy')).toBe(26);
+    expect(timeline.notes.join('\n')).toMatch(/assumed/);
+  });
+
+  test('a gateway without preStop gets SIGTERM at t0 and exits at once', () => {
+    const timeline = explainGatewayTermination(gateway({ workload: workload({ drain: drain({ mechanism: 'none', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0 }) }) }));
+    expect(at(timeline, 'exits')).toBe(0);
+    expect(at(timeline, 'stops-serving')).toBeUndefined();
+    expect(at(timeline, 'fails-health-check')).toBeUndefined();
+    expect(timeline.notes.join('\n')).toMatch(/does not fail its health check/);
+  });
+
+  test('an unreadable preStop is noted and no timing is invented for it', () => {
+    const timeline = explainGatewayTermination(gateway({ workload: workload({ drain: drain({ mechanism: 'unknown', description: 'exec /bin/custom' }) }) }));
+    expect(at(timeline, 'exits')).toBeUndefined();
+    expect(timeline.margins.map((margin) => margin.name)).toEqual([expect.stringMatching(/minReadySeconds/)]);
+    expect(timeline.notes.join('\n')).toMatch(/exec \/bin\/custom/);
+  });
+
+  test('a rollout faster than the recovery window shows as a failed margin', () => {
+    const timeline = explainGatewayTermination(gateway({ workload: workload({ minReadySeconds: 10 }) }));
+    expect(timeline.margins.at(-1)).toMatchObject({ ok: false, seconds: 10 - 20, requiredSeconds: 5 });
+  });
+});
+
+describe('renderTimeline', () => {
+  test('prints the bar, every event with its arithmetic, and the margins', () => {
+    const text = renderTimeline(explainGatewayTermination(gateway()));
+    expect(text).toContain('Deployment/edge/gateway behind Service/edge/gateway');
+    expect(text).toMatch(/^\s+\|-+\|/m);
+    expect(text).toMatch(/t\+26s\s+├─ the load balancer marks the target unhealthy/);
+    expect(text).toContain('2 failed checks × 10s + 6s timeout = 26s');
+    expect(text).toMatch(/t\+51s\s+├─ SIGKILL deadline/);
+    expect(text).toMatch(/ok\s+keeps serving after the load balancer stops sending \(31s − 26s\): 5s \(needs 5s\)/);
+    expect(text).not.toContain('FAIL');
+  });
+
+  test('marks failed margins and says what goes wrong', () => {
+    const text = renderTimeline(explainGatewayTermination(gateway({ workload: workload({ drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }), terminationGracePeriodSeconds: 7 }) })));
+    expect(text).toMatch(/FAIL keeps serving .*: -21s \(needs 5s\)/);
+    expect(text).toContain('connect timeouts');
+  });
+
+  test('keeps the bar within the width asked for', () => {
+    const text = renderTimeline(explainGatewayTermination(gateway()), { width: 30 });
+    const bar = text.split('\n').find((line) => /^\s+\|[-|]+$/.test(line));
+    expect(bar?.trim().length).toBe(31);
+  });
+});

@@ -1,0 +1,202 @@
+import { execFile, execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { AdminClient, adminDrainScript, drainScriptShell, parseAdminDrainScript } from '../../../lib/core/gateway/drain-script';
+
+/**
+ * The drain script is run for real, with the shell it is written for, against a fake Envoy admin
+ * on a loopback port: a raw TCP server that answers the way Envoy's admin does (HTTP/1.1,
+ * `Connection: close`), so the bash `/dev/tcp` client is exercised byte for byte.
+ */
+
+interface AdminRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly at: number;
+}
+
+interface FakeAdmin {
+  readonly port: number;
+  readonly requests: AdminRequest[];
+  close(): Promise<void>;
+}
+
+interface FakeAdminBehaviour {
+  /** Value of server.total_connections for the n-th stats request (0-based). */
+  connections(poll: number): number | undefined;
+  /** Send the stats body chunked, as Envoy streams it. */
+  readonly chunked?: boolean;
+}
+
+function startFakeAdmin(behaviour: FakeAdminBehaviour): Promise<FakeAdmin> {
+  const requests: AdminRequest[] = [];
+  let polls = 0;
+  const server = net.createServer((socket) => {
+    let buffered = '';
+    socket.on('data', (data) => {
+      buffered += data.toString('latin1');
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [method, target] = buffered.slice(0, buffered.indexOf('\r\n')).split(' ');
+      requests.push({ method, path: target, at: Date.now() });
+      let status = '200 OK';
+      let body = 'OK\n';
+      if (target.startsWith('/stats')) {
+        const value = behaviour.connections(polls++);
+        body = value === undefined ? '' : `server.total_connections: ${value}\n`;
+        if (method !== 'GET') status = '405 Method Not Allowed';
+      } else if (target === '/healthcheck/fail' || target.startsWith('/drain_listeners')) {
+        // Envoy's admin refuses mutating endpoints on GET.
+        if (method !== 'POST') status = '405 Method Not Allowed';
+      } else {
+        status = '404 Not Found';
+      }
+      const head = `HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=UTF-8\r\nconnection: close\r\n`;
+      if (behaviour.chunked && target.startsWith('/stats')) {
+        socket.end(`${head}transfer-encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+      } else {
+        socket.end(`${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      resolve({ port, requests, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
+
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-drain-'));
+});
+afterAll(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+function runScript(script: string, client: AdminClient): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(drainScriptShell(client), ['-c', script], { timeout: 30_000 }, (error, _stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr });
+    });
+  });
+}
+
+function available(binary: string): boolean {
+  try {
+    execFileSync('/bin/sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const clients: AdminClient[] = ['bash', 'wget', 'curl'];
+
+describe.each(clients)('drain script with %s', (client) => {
+  const runnable = available(client === 'bash' ? 'bash' : client);
+  const maybe = runnable ? it : it.skip;
+  if (!runnable) {
+    it('is skipped: the client binary is not installed here', () => {
+      expect(runnable).toBe(false);
+    });
+  }
+
+  maybe('fails the health check, keeps serving, drains the listeners, then waits for connections to reach zero', async () => {
+    const admin = await startFakeAdmin({ connections: (poll) => Math.max(0, 2 - poll) });
+    const log = path.join(scratch, `${client}-order.log`);
+    try {
+      const script = adminDrainScript({ client, adminPort: admin.port, keepServingSeconds: 1, drainTimeoutSeconds: 20, logTo: log });
+      const result = await runScript(script, client);
+      expect(result).toEqual({ code: 0, stderr: '' });
+      const calls = admin.requests.map((request) => `${request.method} ${request.path}`);
+      expect(calls.slice(0, 2)).toEqual(['POST /healthcheck/fail', 'POST /drain_listeners?graceful']);
+      expect(calls.slice(2)).toEqual(Array(3).fill('GET /stats?filter=server.total_connections'));
+      // The listeners are drained only after the keep-serving window.
+      expect(admin.requests[1].at - admin.requests[0].at).toBeGreaterThanOrEqual(900);
+      expect(fs.readFileSync(log, 'utf8')).toContain('hitless-drain: no connection left');
+    } finally {
+      await admin.close();
+    }
+  });
+
+  maybe('gives up at the drain timeout when connections stay open', async () => {
+    const admin = await startFakeAdmin({ connections: () => 7 });
+    const log = path.join(scratch, `${client}-timeout.log`);
+    try {
+      const script = adminDrainScript({ client, adminPort: admin.port, keepServingSeconds: 0, drainTimeoutSeconds: 2, logTo: log });
+      const result = await runScript(script, client);
+      expect(result.code).toBe(0);
+      const polls = admin.requests.filter((request) => request.path.startsWith('/stats'));
+      expect(polls.length).toBeGreaterThanOrEqual(1);
+      expect(fs.readFileSync(log, 'utf8')).toContain('drain timeout reached with 7 connections open');
+    } finally {
+      await admin.close();
+    }
+  });
+
+  maybe('reads the gauge from a chunked response', async () => {
+    const admin = await startFakeAdmin({ connections: () => 0, chunked: true });
+    try {
+      const script = adminDrainScript({ client, adminPort: admin.port, keepServingSeconds: 0, drainTimeoutSeconds: 20, logTo: path.join(scratch, `${client}-chunked.log`) });
+      const result = await runScript(script, client);
+      expect(result.code).toBe(0);
+      expect(admin.requests.filter((request) => request.path.startsWith('/stats'))).toHaveLength(1);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  maybe('keeps waiting, without failing, when the stat is missing', async () => {
+    const admin = await startFakeAdmin({ connections: () => undefined });
+    const log = path.join(scratch, `${client}-missing.log`);
+    try {
+      const script = adminDrainScript({ client, adminPort: admin.port, keepServingSeconds: 0, drainTimeoutSeconds: 2, logTo: log });
+      const result = await runScript(script, client);
+      expect(result.code).toBe(0);
+      expect(fs.readFileSync(log, 'utf8')).toContain('drain timeout reached with unknown connections open');
+    } finally {
+      await admin.close();
+    }
+  });
+
+  maybe('completes when nothing listens on the admin port', async () => {
+    const admin = await startFakeAdmin({ connections: () => 0 });
+    await admin.close();
+    const log = path.join(scratch, `${client}-closed.log`);
+    const script = adminDrainScript({ client, adminPort: admin.port, keepServingSeconds: 0, drainTimeoutSeconds: 1, logTo: log });
+    const result = await runScript(script, client);
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(log, 'utf8')).toContain('POST /healthcheck/fail did not succeed');
+  });
+});
+
+describe('adminDrainScript', () => {
+  it('states its timings as plain assignments a reader can find', () => {
+    const script = adminDrainScript({ client: 'bash', adminPort: 9901, keepServingSeconds: 31, drainTimeoutSeconds: 30 });
+    expect(script).toMatch(/^keep_serving=31$/m);
+    expect(script).toMatch(/^drain_timeout=30$/m);
+    expect(script).toMatch(/^admin_port=9901$/m);
+    expect(script).toContain('/dev/tcp/');
+    expect(script).not.toMatch(/<<|curl|wget/);
+  });
+
+  it('rejects fractional or negative seconds, naming the prop', () => {
+    expect(() => adminDrainScript({ client: 'bash', adminPort: 9901, keepServingSeconds: 1.5, drainTimeoutSeconds: 30 })).toThrow("'keepServingSeconds' (1.5) must be a whole number of seconds");
+    expect(() => adminDrainScript({ client: 'bash', adminPort: 9901, keepServingSeconds: 1, drainTimeoutSeconds: -1 })).toThrow("'drainTimeoutSeconds' (-1)");
+    expect(() => adminDrainScript({ client: 'curl', adminPort: 0, keepServingSeconds: 1, drainTimeoutSeconds: 1 })).toThrow("'adminPort' (0)");
+  });
+
+  it('is recognized by parseAdminDrainScript only when unedited', () => {
+    const options = { client: 'curl' as const, adminPort: 19000, keepServingSeconds: 22, drainTimeoutSeconds: 45, pollSeconds: 2 };
+    const script = adminDrainScript(options);
+    expect(parseAdminDrainScript(script)).toEqual({ ...options, adminHost: '127.0.0.1', logTo: '/proc/1/fd/1' });
+    expect(parseAdminDrainScript(script.replace('sleep "$keep_serving"', 'sleep 1'))).toBeUndefined();
+    expect(parseAdminDrainScript(script.replace('keep_serving=22', 'keep_serving=2'))).toBeUndefined();
+    expect(parseAdminDrainScript('sleep 5')).toBeUndefined();
+  });
+});

@@ -1,0 +1,99 @@
+import { readPreStop } from '../../lib/read/pre-stop';
+
+const context = { object: 'Deployment/edge/gateway', containerName: 'envoy', siblings: [] };
+const exec = (command: unknown[]) => ({ name: 'envoy', lifecycle: { preStop: { exec: { command } } } });
+const shell = (script: string, image?: string) => readPreStop(exec(['/bin/sh', '-c', script]), { ...context, image });
+
+describe('sleep', () => {
+  test('exec sleep N, /bin/sleep N and sh -c "sleep N" keep serving N seconds without failing the health check', () => {
+    for (const command of [['sleep', '20'], ['/bin/sleep', '20'], ['/bin/sh', '-c', 'sleep 20'], ['bash', '-c', 'echo draining; sleep 20']]) {
+      expect(readPreStop(exec(command), context).drain).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 20, drainSeconds: 0, drainsConnections: false });
+    }
+  });
+
+  test('reads GNU sleep suffixes and sums several sleeps', () => {
+    expect(shell('sleep 1m').drain.keepServingSeconds).toBe(60);
+    expect(shell('sleep 5; sleep 2.5s').drain.keepServingSeconds).toBe(7.5);
+  });
+
+  test('reads the native sleep action', () => {
+    expect(readPreStop({ lifecycle: { preStop: { sleep: { seconds: 15 } } } }, context).drain).toMatchObject({ mechanism: 'sleep', keepServingSeconds: 15 });
+  });
+
+  test('is none without a preStop', () => {
+    expect(readPreStop({ name: 'envoy' }, context).drain.mechanism).toBe('none');
+  });
+});
+
+describe('healthcheck/fail then sleep', () => {
+  test('reads the Gloo guide hook: wget --post-data, then sleep 5', () => {
+    const reading = shell('wget --post-data "" -O /dev/null 127.0.0.1:19000/healthcheck/fail; sleep 5');
+    expect(reading.drain).toMatchObject({ mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: 5, drainsConnections: true });
+    expect(reading.findings).toEqual([]);
+  });
+
+  test('reads curl -X POST and curl -d', () => {
+    expect(shell('curl -s -X POST http://127.0.0.1:9901/healthcheck/fail && sleep 30').drain).toMatchObject({ mechanism: 'fail-then-wait', keepServingSeconds: 30 });
+    expect(shell('curl -sf -XPOST localhost:9901/healthcheck/fail; sleep 30').drain.mechanism).toBe('fail-then-wait');
+    expect(shell("curl -d '' localhost:9901/healthcheck/fail; sleep 30").drain.mechanism).toBe('fail-then-wait');
+  });
+
+  test('reads bash /dev/tcp with a POST request line', () => {
+    const script = "exec 3<>/dev/tcp/127.0.0.1/9901 && printf 'POST /healthcheck/fail HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3 && sleep 35";
+    expect(readPreStop(exec(['/bin/bash', '-c', script]), { ...context, image: 'envoyproxy/envoy:v1.31.2' }).drain).toMatchObject({ mechanism: 'fail-then-wait', keepServingSeconds: 35 });
+  });
+
+  test('counts only the sleep after the failure: the load balancer can notice only from then', () => {
+    expect(shell('sleep 10; curl -X POST localhost:9901/healthcheck/fail; sleep 20').drain).toMatchObject({ mechanism: 'fail-then-wait', keepServingSeconds: 20 });
+  });
+
+  test('reports a GET to healthcheck/fail, which Envoy admin rejects', () => {
+    const reading = shell('wget -O- 127.0.0.1:19000/healthcheck/fail; sleep 5');
+    expect(reading.findings.map((finding) => finding.rule)).toEqual(['healthcheck-fail-not-post']);
+    expect(reading.drain).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 5 });
+  });
+
+  test('reports curl in the official Envoy image, which has none; with && the sleep never runs', () => {
+    const reading = shell('curl -X POST localhost:9901/healthcheck/fail && sleep 30', 'envoyproxy/envoy:v1.31.2');
+    expect(reading.findings.map((finding) => finding.rule)).toEqual(['prestop-tool-missing-from-image']);
+    expect(reading.drain).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 0 });
+    expect(shell('curl -X POST localhost:9901/healthcheck/fail; sleep 30', 'envoyproxy/envoy:v1.31.2').drain.keepServingSeconds).toBe(30);
+  });
+
+  test('reports an exec hook in a distroless image', () => {
+    expect(shell('sleep 30', 'envoyproxy/envoy-distroless:v1.31.2').findings.map((finding) => finding.rule)).toEqual(['prestop-exec-without-shell']);
+  });
+});
+
+describe('shutdown managers', () => {
+  test('reads Envoy Gateway: min drain duration served, drain timeout bounds the rest', () => {
+    const sidecar = { name: 'shutdown-manager', lifecycle: { preStop: { exec: { command: ['envoy-gateway', 'envoy', 'shutdown', '--drain-timeout', '60s', '--min-drain-duration', '10s', '--exit-at-connections', '0'] } } } };
+    const envoy = { name: 'envoy', lifecycle: { preStop: { httpGet: { path: '/shutdown/ready', port: 19002, scheme: 'HTTP' } } } };
+    expect(readPreStop(envoy, { ...context, siblings: [sidecar] }).drain).toMatchObject({ mechanism: 'shutdown-manager', failsHealthCheck: true, keepServingSeconds: 10, drainSeconds: 50 });
+    const custom = { ...sidecar, lifecycle: { preStop: { exec: { command: ['envoy-gateway', 'envoy', 'shutdown', '--drain-timeout=120s', '--min-drain-duration=40s'] } } } };
+    expect(readPreStop(envoy, { ...context, siblings: [custom] }).drain).toMatchObject({ keepServingSeconds: 40, drainSeconds: 80 });
+  });
+
+  test('reads Contour: serves only its check delay and drain delay, 0 s by default', () => {
+    const envoy = { name: 'envoy', lifecycle: { preStop: { httpGet: { path: '/shutdown', port: 8090 } } } };
+    const sidecar = (args: string[]) => ({ name: 'shutdown-manager', lifecycle: { preStop: { exec: { command: ['/bin/contour', 'envoy', 'shutdown', ...args] } } } });
+    expect(readPreStop(envoy, { ...context, siblings: [sidecar([])] }).drain).toMatchObject({ mechanism: 'shutdown-manager', keepServingSeconds: 0 });
+    expect(readPreStop(envoy, { ...context, siblings: [sidecar(['--check-delay=30s', '--drain-delay', '5s'])] }).drain.keepServingSeconds).toBe(35);
+  });
+});
+
+describe('anything else is unknown, never a guess', () => {
+  test.each([
+    ['a script with a variable', ['sh', '-c', 'sleep $DELAY']],
+    ['a loop', ['sh', '-c', 'while true; do sleep 1; done']],
+    ['a program', ['/app/drain']],
+    ['a background job', ['sh', '-c', 'sleep 5 &']],
+    ['sleep infinity', ['sleep', 'infinity']],
+  ])('%s', (_name, command) => {
+    expect(readPreStop(exec(command), context).drain.mechanism).toBe('unknown');
+  });
+
+  test('an httpGet to an unknown endpoint', () => {
+    expect(readPreStop({ lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }, context).drain.mechanism).toBe('unknown');
+  });
+});

@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readManifestFiles, readManifestText } from '../../lib/read';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'check');
+const rules = (findings: { rule: string }[]) => findings.map((finding) => finding.rule);
+
+describe('following references', () => {
+  test('the careful install: NLB → gateway → bootstrap ConfigMap → headless Service → orders', async () => {
+    const { topology, findings, objectCount } = await readManifestFiles([path.join(fixtures, 'careful-envoy.yaml')]);
+    expect(objectCount).toBe(8);
+    expect(findings).toEqual([]);
+    const [gateway] = topology.gateways;
+    expect(gateway.workload.object).toBe('Deployment/edge/gateway');
+    expect(gateway.workload.drain).toMatchObject({ mechanism: 'fail-then-wait', keepServingSeconds: 35 });
+    expect(gateway.workload.disruptionBudget?.object).toBe('PodDisruptionBudget/edge/gateway');
+    expect(gateway.services[0].loadBalancer).toMatchObject({ provider: 'aws-nlb', healthCheckPath: '/envoy-hc', unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 60 });
+    expect(gateway.envoy).toMatchObject({ object: 'ConfigMap/edge/gateway-envoy', adminAddress: '127.0.0.1', healthCheckPath: '/envoy-hc' });
+    expect(gateway.envoy!.clusters[0]).toMatchObject({ name: 'orders', service: 'Service/shop/orders-headless', ignoreHealthOnHostRemoval: true, discovery: { kind: 'dns', dnsRefreshSeconds: 5 }, activeHealthCheck: { intervalSeconds: 5, timeoutSeconds: 1, path: '/ready' } });
+    expect(gateway.envoy!.routes[0]).toMatchObject({ cluster: 'orders', retryOn: ['connect-failure', 'refused-stream', 'reset'], numRetries: 2, previousHosts: true, hostSelectionRetryMaxAttempts: 3, perTryTimeoutSeconds: 5, timeoutSeconds: 16 });
+    expect(topology.upstreams.map((upstream) => upstream.workload.object)).toEqual(['Deployment/shop/orders']);
+    expect(topology.upstreams[0].services.map((service) => service.object).sort()).toEqual(['Service/shop/orders', 'Service/shop/orders-headless']);
+  });
+
+  test('Gloo: Upstream and VirtualService become the proxy\'s clusters and routes, over EDS; the xDS cluster is not an upstream', async () => {
+    const { topology } = await readManifestFiles([path.join(fixtures, 'gloo-edge.yaml')]);
+    const [gateway] = topology.gateways;
+    expect(gateway.envoy!.clusters).toHaveLength(1);
+    expect(gateway.envoy!.clusters[0]).toMatchObject({ name: 'default-httpbin-8000_gloo-system', service: 'Service/default/httpbin', discovery: { kind: 'eds' }, ignoreHealthOnHostRemoval: true, activeHealthCheck: { intervalSeconds: 2, timeoutSeconds: 1, healthyThreshold: 1, unhealthyThreshold: 2 } });
+    expect(gateway.envoy!.routes[0]).toMatchObject({ cluster: 'default-httpbin-8000_gloo-system', retryOn: ['connect-failure'], numRetries: 10, perTryTimeoutSeconds: 5 });
+    expect(gateway.envoy!.healthCheckPath).toBe('/envoy-hc');
+    expect(gateway.workload.readiness?.failsWhileDraining).toBe(true);
+  });
+
+  test('reports an Envoy whose ConfigMap is not in the input, and a cluster whose Service is not', () => {
+    const text = fs.readFileSync(path.join(fixtures, 'careful-envoy.yaml'), 'utf8').split('\n---\n');
+    const withoutConfigMap = text.filter((document) => !document.includes('kind: ConfigMap')).join('\n---\n');
+    expect(rules(readManifestText(withoutConfigMap, 'x.yaml').findings)).toEqual(['envoy-config-not-found']);
+    const withoutHeadless = text.filter((document) => !document.includes('name: orders-headless\n')).join('\n---\n');
+    expect(rules(readManifestText(withoutHeadless, 'x.yaml').findings)).toEqual(['upstream-service-not-found']);
+  });
+
+  test('a TargetGroupBinding puts an assumed load balancer in front of its Service, and says so', () => {
+    const text = `
+apiVersion: v1
+kind: Service
+metadata: {name: gateway, namespace: edge}
+spec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: gateway}, ports: [{port: 80}]}
+---
+apiVersion: elbv2.k8s.aws/v1beta1
+kind: TargetGroupBinding
+metadata: {name: gateway, namespace: edge}
+spec: {serviceRef: {name: gateway, port: 80}, targetGroupARN: "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/g/1", targetType: instance}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gateway, namespace: edge}
+spec:
+  selector: {matchLabels: {app: gateway}}
+  template:
+    metadata: {labels: {app: gateway}}
+    spec: {containers: [{name: app, image: app}]}
+`;
+    const { topology, findings } = readManifestText(text, 'tgb.yaml');
+    expect(topology.gateways[0].services[0].loadBalancer).toMatchObject({ object: 'TargetGroupBinding/edge/gateway', targetType: 'instance' });
+    expect(rules(findings)).toEqual(['target-group-timing-assumed']);
+  });
+
+  test('a load-balanced Service that selects nothing, and a duplicate object, are reported', () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: edge}\nspec: {type: LoadBalancer, selector: {app: nothing}}\n';
+    const { findings } = readManifestText(`${service}---\n${service}`, 'x.yaml');
+    expect(rules(findings).sort()).toEqual(['duplicate-object', 'load-balancer-timing-assumed', 'service-selects-nothing']);
+  });
+
+  test('objects it does not know are kept and ignored', () => {
+    const result = readManifestText('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {replicas: many}\n', 'w.yaml');
+    expect(result).toMatchObject({ objectCount: 1, findings: [], topology: { gateways: [], upstreams: [] } });
+  });
+});
