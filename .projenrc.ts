@@ -14,6 +14,7 @@ const project = new typescript.TypeScriptProject({
   testdir: 'test',
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.9.3',
+  peerDependencyOptions: { pinnedDevDependency: false },
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0', 'constructs@^10.3.0'],
   deps: ['yaml@^2.9.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1', 'ajv@^8.17.0'],
   devDeps: [
@@ -23,9 +24,11 @@ const project = new typescript.TypeScriptProject({
     'typedoc@^0.28.0',
     'typedoc-plugin-markdown@^4.6.0',
     'cdk8s-cli@^2.200.0',
+    'cdk8s@^2.70.0',
+    'cdk8s-plus-27@^2.9.0',
     '@pulumi/pulumi@^3.200.0',
     '@pulumi/kubernetes@^4.20.0',
-    '@pulumi/aws@^7.0.0',
+    '@pulumi/aws@^7.2.0',
     '@pulumi/policy@^1.13.0',
   ],
   jestOptions: {
@@ -36,6 +39,8 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       collectCoverage: false,
+      // Tests and examples import the package by name, as users do, but from source.
+      moduleNameMapper: { '^hitless$': '<rootDir>/lib/index.ts', '^hitless/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
       reporters: [new javascript.JestReporter('<rootDir>/scripts/summary-reporter.js')],
     },
   },
@@ -58,6 +63,15 @@ project.package.addField('exports', {
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
   './package.json': './package.json',
 });
+// The Pulumi face is optional: cdk8s users install none of it.
+project.addPeerDeps('@pulumi/pulumi@^3.200.0', '@pulumi/kubernetes@^4.20.0', '@pulumi/aws@^7.2.0');
+project.package.addField('peerDependenciesMeta', {
+  '@pulumi/pulumi': { optional: true },
+  '@pulumi/kubernetes': { optional: true },
+  '@pulumi/aws': { optional: true },
+});
+project.tsconfigDev.file.addOverride('compilerOptions.baseUrl', '..');
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'hitless': ['lib/index.ts'], 'hitless/pulumi': ['lib/pulumi/index.ts'] });
 project.package.addField('typesVersions', { '*': { pulumi: ['dist/pulumi/index.d.ts'] } });
 
 const docgen = project.addTask('docgen', {

@@ -19,7 +19,8 @@ export function asObject(value: unknown): Json | undefined {
 }
 
 export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+  // Array.from turns the holes of a sparse array into undefined, which every() and some() would skip.
+  return Array.isArray(value) ? Array.from(value) : [];
 }
 
 export function asString(value: unknown): string | undefined {

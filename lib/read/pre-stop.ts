@@ -1,4 +1,5 @@
 import { Finding } from '../core/finding';
+import { parseAdminDrainScript } from '../core/gateway/drain-script';
 import { DrainModel } from '../core/model';
 import { asArray, asObject, asString, at, describeValue, isObject, Json, parseDurationSeconds } from './fields';
 
@@ -167,6 +168,18 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
     script = command[dashC + 1];
   } else {
     script = command.map(quoteWord).join(' ');
+  }
+  // hitless's own drain is trusted only when it is exactly what the library generates: an edited script is read like any other.
+  const generated = parseAdminDrainScript(script);
+  if (generated) {
+    return {
+      mechanism: 'fail-then-wait',
+      failsHealthCheck: true,
+      keepServingSeconds: generated.keepServingSeconds,
+      drainSeconds: generated.drainTimeoutSeconds,
+      drainsConnections: true,
+      description: `hitless admin drain (${generated.client}): fail the health check, serve ${generated.keepServingSeconds}s, drain up to ${generated.drainTimeoutSeconds}s`,
+    };
   }
   if (/distroless/.test(context.image ?? '')) {
     findings.push({

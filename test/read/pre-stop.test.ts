@@ -1,4 +1,5 @@
 import { readPreStop } from '../../lib/read/pre-stop';
+import { adminDrainScript } from '../../lib/core/gateway/drain-script';
 
 const context = { object: 'Deployment/edge/gateway', containerName: 'envoy', siblings: [] };
 const exec = (command: unknown[]) => ({ name: 'envoy', lifecycle: { preStop: { exec: { command } } } });
@@ -95,5 +96,33 @@ describe('anything else is unknown, never a guess', () => {
 
   test('an httpGet to an unknown endpoint', () => {
     expect(readPreStop({ lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }, context).drain.mechanism).toBe('unknown');
+  });
+});
+
+describe("hitless's own admin drain script", () => {
+  const script = adminDrainScript({ client: 'bash', adminPort: 9901, keepServingSeconds: 31, drainTimeoutSeconds: 15 });
+
+  test('is read with the timings it was generated with', () => {
+    expect(readPreStop(exec(['/bin/bash', '-c', script]), { ...context, image: 'envoyproxy/envoy:v1.35.0' }).drain).toMatchObject({
+      mechanism: 'fail-then-wait',
+      failsHealthCheck: true,
+      keepServingSeconds: 31,
+      drainSeconds: 15,
+      drainsConnections: true,
+    });
+  });
+
+  test('is not trusted once edited', () => {
+    const edited = script.replace('keep_serving=31', 'keep_serving=3');
+    const drain = readPreStop(exec(['/bin/bash', '-c', edited]), { ...context, image: 'envoyproxy/envoy:v1.35.0' }).drain;
+    expect(drain.keepServingSeconds === 31).toBe(false);
+  });
+});
+
+describe('malformed hooks', () => {
+  test('an exec command with holes is unknown, not a crash', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const command = [, 'sleep', '5'];
+    expect(readPreStop({ lifecycle: { preStop: { exec: { command } } } }, context).drain.mechanism).toBe('unknown');
   });
 });

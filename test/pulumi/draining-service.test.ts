@@ -1,0 +1,95 @@
+import { installMocks } from './mocks';
+import { byKey, cdk8sManifests, pulumiManifests } from './parity';
+
+const recorder = installMocks();
+/* eslint-disable @typescript-eslint/no-require-imports */
+const k8s: typeof import('@pulumi/kubernetes') = require('@pulumi/kubernetes');
+const { DrainingService }: typeof import('../../lib/pulumi/draining-service') = require('../../lib/pulumi/draining-service');
+const core: typeof import('../../lib/core/draining-service') = require('../../lib/core/draining-service');
+const { defaultDnsDiscovery }: typeof import('../../lib/core/timing/windows') = require('../../lib/core/timing/windows');
+const { Duration }: typeof import('../../lib/core/duration') = require('../../lib/core/duration');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+beforeEach(() => recorder.clear());
+afterEach(() => recorder.settle());
+
+const slowGateway = { gateway: 'Deployment/edge/edge', discovery: defaultDnsDiscovery({ dnsTtlSeconds: 60 }), activeHealthCheckIntervalSeconds: 3 };
+
+describe('DrainingService (Pulumi)', () => {
+  test('is a hitless:index:DrainingService component whose four objects are its children', async () => {
+    const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
+    await recorder.settle();
+    const component = recorder.get('hitless:index:DrainingService', 'orders');
+    expect(component.custom).toBe(false);
+    const children = recorder.resources.filter((each) => each.parent === component.urn).map((each) => `${each.type}::${each.name}`).sort();
+    expect(children).toEqual([
+      'kubernetes:apps/v1:Deployment::shop/orders',
+      'kubernetes:core/v1:Service::shop/orders',
+      'kubernetes:core/v1:Service::shop/orders-headless',
+      'kubernetes:policy/v1:PodDisruptionBudget::shop/orders',
+    ]);
+    expect(service.headlessDnsName).toBe('orders-headless.shop.svc.cluster.local');
+    expect(service.serviceObject).toBe('Service/shop/orders');
+  });
+
+  test('its objects are the ones core builds, with the budget core solves', async () => {
+    const args = { namespace: 'shop', image: 'orders:1', readinessPath: '/ready', replicas: 3, appDrainTime: Duration.seconds(8) };
+    const service = new DrainingService('orders', args);
+    await recorder.settle();
+    const built = core.buildDrainingService({ ...args, name: 'orders' });
+    expect(recorder.get('kubernetes:apps/v1:Deployment', 'shop/orders').inputs).toEqual(built.deployment);
+    expect(recorder.get('kubernetes:core/v1:Service', 'shop/orders-headless').inputs).toEqual(built.headlessService);
+    expect(await new Promise((resolve) => service.budget.apply(resolve))).toEqual(built.budget);
+  });
+
+  test('a gateway registered after construction, in the same run, sets the preStop', async () => {
+    const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
+    service.registerGateway(slowGateway);
+    await recorder.settle();
+    const expected = core.buildDrainingService({ name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready' }, [slowGateway]);
+    expect(recorder.get('kubernetes:apps/v1:Deployment', 'shop/orders').inputs.spec).toEqual(expected.deployment.spec);
+    expect(service.gatewaysInFront).toEqual([slowGateway]);
+  });
+
+  test('a gateway registered after the program settled is refused, naming both', async () => {
+    const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
+    await recorder.settle();
+    expect(() => service.registerGateway(slowGateway)).toThrow(/gateway Deployment\/edge\/edge routes to DrainingService 'orders' after its Deployment was rendered/);
+  });
+
+  test('a gateway that breaks a timing the user set is refused with the prop named', () => {
+    const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready', preStopDelay: Duration.seconds(45) });
+    expect(() => service.registerGateway(slowGateway)).toThrow(/'preStopDelay' \(45s\) must be at least/);
+  });
+
+  test('the name defaults to the resource name, and a bad prop is refused by name', () => {
+    expect(new DrainingService('payments', { image: 'p:1', readinessPath: '/ready' }).name).toBe('payments');
+    expect(() => new DrainingService('bad', { image: 'p:1', readinessPath: '/ready', replicas: 1 })).toThrow(/'replicas' \(1\) must be at least 2/);
+  });
+
+  test('a provider given to the component reaches every Kubernetes object', async () => {
+    const provider = new k8s.Provider('cluster', { kubeconfig: 'mock' });
+    new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready' }, { provider });
+    await recorder.settle();
+    const objects = recorder.resources.filter((each) => each.type.startsWith('kubernetes:') && !each.type.startsWith('pulumi:'));
+    expect(objects).toHaveLength(4);
+    for (const each of objects) expect(each.provider).toMatch(/^urn:pulumi:.*pulumi:providers:kubernetes::cluster::/);
+  });
+
+  test('parity: the same objects as the cdk8s DrainingService, with and without a gateway in front', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cdk8sFace: typeof import('../../lib/cdk8s/draining-service') = require('../../lib/cdk8s/draining-service');
+    const props = { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready', replicas: 3, spreadAcrossZones: true, env: { MODE: 'prod' } };
+    for (const gateways of [[], [slowGateway]]) {
+      recorder.clear();
+      const service = new DrainingService('orders', props);
+      gateways.forEach((each) => service.registerGateway(each));
+      await recorder.settle();
+      const expected = cdk8sManifests((chart) => {
+        const twin = new cdk8sFace.DrainingService(chart, 'orders', props);
+        gateways.forEach((each) => twin.registerGateway(each));
+      });
+      expect(byKey(pulumiManifests(recorder.resources))).toEqual(byKey(expected));
+    }
+  });
+});
