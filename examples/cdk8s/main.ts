@@ -1,14 +1,17 @@
 /**
- * A shop of two services that roll out, scale in and survive node drains without dropping a
- * request. `cdk8s synth` writes the manifests to cdk8s.out/.
+ * A shop of two services behind an Envoy gateway behind an AWS NLB: every piece rolls out,
+ * scales in and survives node drains without dropping a request. `cdk8s synth` writes the
+ * manifests to cdk8s.out/.
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DrainingService } from 'hitless';
+import { DrainingService, HealthCheckedNlb, HitlessGateway } from 'hitless';
 
 export class Shop extends Chart {
   public readonly orders: DrainingService;
   public readonly catalog: DrainingService;
+  public readonly gateway: HitlessGateway;
+  public readonly nlb: HealthCheckedNlb;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'shop', ...props });
@@ -34,6 +37,18 @@ export class Shop extends Chart {
       readinessPath: '/healthz/ready',
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '256Mi' } },
     });
+
+    // Two Envoy pods, never on the same node, that fail their health check, keep serving until
+    // the NLB has noticed, drain, then exit. Each route tells its service how this gateway finds
+    // pods, and the service's preStop grows to match.
+    this.gateway = new HitlessGateway(this, 'gateway', { name: 'gateway', namespace: 'edge' });
+    this.gateway.addRoute({ prefix: '/orders', service: this.orders });
+    // Catalog reads are safe to repeat, so 5xx answers are retried too.
+    this.gateway.addRoute({ prefix: '/catalog', service: this.catalog, idempotent: true });
+
+    // The NLB's health checks set the pace: the gateway's drain, grace period and
+    // minReadySeconds are solved against them.
+    this.nlb = new HealthCheckedNlb(this, 'nlb', { gateway: this.gateway, scheme: 'internet-facing' });
   }
 }
 

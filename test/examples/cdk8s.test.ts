@@ -13,6 +13,12 @@ import {
   requiredUpstreamKeepServingSeconds,
   requiredUpstreamMinReadySeconds,
 } from '../../lib/core/timing/windows';
+import * as YAML from 'yaml';
+import { checkManifestFiles } from '../../lib/check';
+import { NLB_ANNOTATIONS, parseAttributeMap, TARGET_GROUP_ATTRIBUTES } from '../../lib/core/aws/nlb';
+import { findEnvoyConfigs } from '../../lib/core/envoy/validate';
+import { detectionWindowSeconds, recoveryWindowSeconds } from '../../lib/core/timing/windows';
+import { expectValidBootstrap } from '../support/envoy';
 import { expectValidKubernetesObjects } from '../support/k8s-schema';
 import { cluster, gateway } from '../support/models';
 
@@ -46,7 +52,7 @@ function find(kind: string, name: string): any {
   return found;
 }
 
-// No gateway routes to the services yet: they are solved for the default DNS gateway.
+// The gateway resolves the services' headless Services by DNS, as the default discovery assumes.
 const discoveries = [defaultDnsDiscovery()];
 const preStop = requiredUpstreamKeepServingSeconds(discoveries);
 const minReady = requiredUpstreamMinReadySeconds(discoveries, ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS);
@@ -56,8 +62,88 @@ test('every object is valid Kubernetes', () => {
   expectValidKubernetesObjects(manifests);
 });
 
-test('everything lands in namespace shop', () => {
-  for (const manifest of manifests) expect(manifest.metadata.namespace).toBe('shop');
+test('the services land in namespace shop, the gateway in edge', () => {
+  for (const manifest of manifests) {
+    expect(manifest.metadata.namespace).toBe(manifest.metadata.name === 'gateway' || manifest.metadata.name.startsWith('gateway-') ? 'edge' : 'shop');
+  }
+});
+
+test('hitless check finds nothing at all in the example', async () => {
+  const report = await checkManifestFiles([outdir]);
+  expect(report.findings).toEqual([]);
+  expect(report.verdict).toBe('hitless');
+  expect(report.summary).toMatchObject({ gateways: 1, upstreams: 2 });
+});
+
+describe('the gateway behind the NLB', () => {
+  // The NLB's health checks: every 10 s, 6 s timeout, 2 failures → detected within 26 s.
+  const detection = detectionWindowSeconds({ intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 });
+  const keepServing = detection + DEFAULT_MARGIN_SECONDS;
+  const drainTimeout = 30;
+
+  test('its Service asks the AWS Load Balancer Controller for a health-checked NLB, field by field', () => {
+    const service = find('Service', 'gateway');
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    const annotations = service.metadata.annotations;
+    expect(annotations[NLB_ANNOTATIONS.type]).toBe('external');
+    expect(annotations[NLB_ANNOTATIONS.targetType]).toBe('instance');
+    expect(annotations[NLB_ANNOTATIONS.scheme]).toBe('internet-facing');
+    expect(annotations[NLB_ANNOTATIONS.healthCheckProtocol]).toBe('HTTP');
+    expect(annotations[NLB_ANNOTATIONS.healthCheckPort]).toBe('traffic-port');
+    expect(annotations[NLB_ANNOTATIONS.healthCheckPath]).toBe('/envoy-hc');
+    expect(annotations[NLB_ANNOTATIONS.healthCheckInterval]).toBe('10');
+    expect(annotations[NLB_ANNOTATIONS.healthCheckTimeout]).toBe('6');
+    expect(annotations[NLB_ANNOTATIONS.healthyThreshold]).toBe('2');
+    expect(annotations[NLB_ANNOTATIONS.unhealthyThreshold]).toBe('2');
+    const attributes = parseAttributeMap(annotations[NLB_ANNOTATIONS.targetGroupAttributes]);
+    const grace = find('Deployment', 'gateway').spec.template.spec.terminationGracePeriodSeconds;
+    expect(attributes).toEqual({
+      [TARGET_GROUP_ATTRIBUTES.deregistrationDelay]: String(grace),
+      [TARGET_GROUP_ATTRIBUTES.deregistrationConnectionTermination]: 'true',
+      [TARGET_GROUP_ATTRIBUTES.preserveClientIp]: 'true',
+      [TARGET_GROUP_ATTRIBUTES.proxyProtocolV2]: 'false',
+      [TARGET_GROUP_ATTRIBUTES.unhealthyConnectionTermination]: 'false',
+      // Connections still open when the target turns unhealthy (26 s) live until the drain ends (61 s), plus margin.
+      [TARGET_GROUP_ATTRIBUTES.unhealthyDrainingInterval]: String(keepServing + drainTimeout - detection + DEFAULT_MARGIN_SECONDS),
+    });
+  });
+
+  test('its pods fail the health check, keep serving through the detection window, drain, and are killed only after', () => {
+    const deployment = find('Deployment', 'gateway');
+    const pod = deployment.spec.template.spec;
+    const envoy = pod.containers.find((container: any) => container.name === 'envoy');
+    const script: string = envoy.lifecycle.preStop.exec.command.at(-1);
+    expect(script).toContain(`keep_serving=${keepServing}`);
+    expect(script).toContain(`drain_timeout=${drainTimeout}`);
+    expect(script).toContain('/healthcheck/fail');
+    expect(pod.terminationGracePeriodSeconds).toBe(requiredGracePeriodSeconds(keepServing + drainTimeout, 0));
+    expect(deployment.spec.minReadySeconds).toBe(recoveryWindowSeconds({ intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 }) + DEFAULT_MARGIN_SECONDS);
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+    // Readiness must keep passing while Envoy drains, or kube-proxy drops the packets the NLB still sends.
+    expect(envoy.readinessProbe.tcpSocket).toBeDefined();
+    expect(envoy.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  test('its Envoy bootstrap is valid against Envoy\'s protos, admin on loopback, one health-checked cluster per service', () => {
+    const configMap = find('ConfigMap', 'gateway-envoy');
+    const [found] = findEnvoyConfigs(YAML.stringify(configMap), 'example');
+    const bootstrap = found.config as any;
+    expectValidBootstrap(bootstrap);
+    expect(bootstrap.admin.address.socket_address.address).toBe('127.0.0.1');
+    const clusters = bootstrap.static_resources.clusters;
+    expect(clusters.map((each: any) => each.name).sort()).toEqual(['shop_catalog', 'shop_orders']);
+    for (const each of clusters) {
+      expect(each.type).toBe('STRICT_DNS');
+      expect(each.ignore_health_on_host_removal).toBe(true);
+      expect(each.health_checks[0].http_health_check.path).toBe(each.name === 'shop_orders' ? '/ready' : '/healthz/ready');
+    }
+    const routes = bootstrap.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
+    const catalog = routes.find((route: any) => route.match.prefix === '/catalog');
+    const orders = routes.find((route: any) => route.match.prefix === '/orders');
+    expect(orders.route.retry_policy.retry_on).toBe('connect-failure,refused-stream,reset');
+    expect(catalog.route.retry_policy.retry_on).toContain('5xx');
+  });
 });
 
 describe.each([
