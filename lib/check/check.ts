@@ -1,6 +1,6 @@
 import { Finding } from '../core/finding';
-import { GatewayModel, Topology } from '../core/model';
-import { checkGateway, checkUpstream } from '../core/timing/invariants';
+import { Topology } from '../core/model';
+import { checkTopology } from '../core/timing/invariants';
 import { DEFAULT_MARGIN_SECONDS } from '../core/timing/windows';
 import { readManifestFiles, readManifestText } from '../read';
 import { ReadProblem } from '../read/load';
@@ -87,34 +87,11 @@ export function verdictOf(findings: Finding[], judged: boolean): Verdict {
   return 'hitless';
 }
 
-/**
- * `checkTopology` of lib/core, with each upstream given only the gateways whose clusters send to
- * it: the same findings (checkUpstream looks at other gateways only to discard them), without
- * comparing every upstream with every gateway.
- */
-export function checkTopologyIndexed(topology: Topology, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
-  const gatewaysByService = new Map<string, Set<GatewayModel>>();
-  for (const gateway of topology.gateways) {
-    for (const cluster of gateway.envoy?.clusters ?? []) {
-      if (!cluster.service) continue;
-      const set = gatewaysByService.get(cluster.service) ?? new Set<GatewayModel>();
-      set.add(gateway);
-      gatewaysByService.set(cluster.service, set);
-    }
-  }
-  const findings = topology.gateways.flatMap((gateway) => checkGateway(gateway, marginSeconds));
-  for (const upstream of topology.upstreams) {
-    const inFront = new Set<GatewayModel>();
-    for (const service of upstream.services) for (const gateway of gatewaysByService.get(service.object) ?? []) inFront.add(gateway);
-    findings.push(...checkUpstream(upstream, topology.gateways.filter((gateway) => inFront.has(gateway)), marginSeconds));
-  }
-  return findings;
-}
 
 /** Checks what the reader found. Never throws on a topology the reader built. */
 export function checkReadResult(result: ReadResult, options: CheckOptions = {}): CheckReport {
   const margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
-  const findings = sortFindings([...result.findings, ...checkTopologyIndexed(result.topology, margin), ...checkManifestRules(result.topology)]);
+  const findings = sortFindings([...result.findings, ...checkTopology(result.topology, margin), ...checkManifestRules(result.topology)]);
   const judged = result.topology.gateways.length + result.topology.upstreams.length > 0;
   return {
     verdict: verdictOf(findings, judged),

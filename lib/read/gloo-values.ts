@@ -3,6 +3,7 @@ import { DEFAULT_GLOO_PROXY_NAME, GLOO_ADMIN_PORT, GLOO_DEFAULT_PORTS, glooProxy
 import { GLOO_SYSTEM_NAMESPACE } from '../core/gloo/upstream';
 import { GatewayModel } from '../core/model';
 import { asArray, asObject, asString, at, isObject, Json } from './fields';
+import type { SourcedObject } from './load';
 import { readService } from './service';
 import { probeFailsWhileDraining, readWorkload } from './workload';
 
@@ -86,6 +87,8 @@ export interface RenderedGlooProxy {
   readonly podDisruptionBudget?: Json;
   /** The HTTP Gateway (gateway.solo.io/v1), which carries the health check filter path. */
   readonly gateway?: Json;
+  /** The HTTPS Gateway (`<proxy>-ssl`), from `customHttpsGateway`. */
+  readonly httpsGateway?: Json;
   /** The path of Envoy's health check filter on the generated Gateways, if any. */
   readonly healthCheckPath?: string;
   /** Where Envoy's admin listens (`loopBackAddress`). */
@@ -199,12 +202,22 @@ function renderProxy(proxyName: string, spec: Json): RenderedGlooProxy {
     }
     : undefined;
 
-  const gateway = gatewaySettings.enabled !== false && gatewaySettings.disableGeneratedGateways !== true && gatewaySettings.disableHttpGateway !== true
+  const generated = gatewaySettings.enabled !== false && gatewaySettings.disableGeneratedGateways !== true;
+  const gateway = generated && gatewaySettings.disableHttpGateway !== true
     ? {
       apiVersion: 'gateway.solo.io/v1',
       kind: 'Gateway',
       metadata: { name: id, namespace },
-      spec: { bindPort: httpPort, httpGateway: asObject(gatewaySettings.customHttpGateway) ?? {}, proxyNames: [id] },
+      spec: { bindPort: httpPort, httpGateway: asObject(gatewaySettings.customHttpGateway) ?? {}, ssl: false, proxyNames: [id] },
+    }
+    : undefined;
+  // Rendered too, so that a health check filter set only on the HTTPS side is still read.
+  const httpsGateway = generated && gatewaySettings.disableHttpsGateway !== true
+    ? {
+      apiVersion: 'gateway.solo.io/v1',
+      kind: 'Gateway',
+      metadata: { name: `${id}-ssl`, namespace },
+      spec: { bindPort: httpsPort, httpGateway: asObject(gatewaySettings.customHttpsGateway) ?? {}, ssl: true, proxyNames: [id] },
     }
     : undefined;
 
@@ -215,6 +228,7 @@ function renderProxy(proxyName: string, spec: Json): RenderedGlooProxy {
     ...(servicePorts.length > 0 ? { service } : {}),
     ...(podDisruptionBudget ? { podDisruptionBudget } : {}),
     ...(gateway ? { gateway } : {}),
+    ...(httpsGateway ? { httpsGateway } : {}),
     ...(healthCheckPath !== undefined ? { healthCheckPath } : {}),
   };
 }
@@ -295,4 +309,60 @@ export function readGlooHelmValues(values: unknown, source: string): GlooHelmVal
   }
   const gateway = gateways.find((each) => each.workload.name === glooProxyId(DEFAULT_GLOO_PROXY_NAME)) ?? (gateways.length === 1 ? gateways[0] : undefined);
   return { ...(gateway ? { gateway } : {}), gateways, findings };
+}
+
+/**
+ * The rules only {@link readGlooHelmValues} knows; its other findings (of the workload and the
+ * Service) come again when the rendered objects are read as any manifest is.
+ */
+const VALUES_ONLY_RULES: ReadonlySet<string> = new Set(['not-gloo-values', 'gloo-daemonset-ignored', 'gloo-graceful-shutdown-without-health-check-filter']);
+
+/** What {@link expandGlooHelmValues} makes of the objects read. */
+export interface ExpandedGlooHelmValues {
+  /** The input, each values document replaced by the objects the chart renders from it. */
+  readonly objects: SourcedObject[];
+  /** The findings about the values themselves (not about the rendered objects). */
+  readonly findings: Finding[];
+  /**
+   * Envoy's admin address (`loopBackAddress`) of each rendered proxy, by workload reference: the
+   * chart puts it in a bootstrap ConfigMap that is not rendered here.
+   */
+  readonly adminAddresses: ReadonlyMap<string, string>;
+}
+
+/**
+ * Replaces each Gloo Edge Helm values document among `objects` by the gateway-proxy Deployment
+ * (or DaemonSet), Service, PodDisruptionBudget and Gateways the chart renders from it, so a values
+ * file read beside Gloo's Upstreams and VirtualServices gives the gateway in front of them.
+ */
+export function expandGlooHelmValues(objects: SourcedObject[]): ExpandedGlooHelmValues {
+  if (!objects.some((each) => isGlooHelmValues(each.object))) return { objects, findings: [], adminAddresses: new Map() };
+  const expanded: SourcedObject[] = [];
+  const findings: Finding[] = [];
+  const adminAddresses = new Map<string, string>();
+  for (const each of objects) {
+    if (!isGlooHelmValues(each.object)) {
+      expanded.push(each);
+      continue;
+    }
+    try {
+      const rendered: SourcedObject[] = [];
+      for (const proxy of renderGlooHelmValues(each.object)) {
+        const source = `${each.source} (gatewayProxies.${proxy.proxyName})`;
+        for (const object of [proxy.workload, proxy.service, proxy.podDisruptionBudget, proxy.gateway, proxy.httpsGateway]) {
+          if (object !== undefined) rendered.push({ object, source });
+        }
+      }
+      const reading = readGlooHelmValues(each.object, each.source);
+      expanded.push(...rendered);
+      findings.push(...reading.findings.filter((finding) => VALUES_ONLY_RULES.has(finding.rule)));
+      for (const gateway of reading.gateways) {
+        if (gateway.envoy?.adminAddress !== undefined) adminAddresses.set(gateway.workload.object, gateway.envoy.adminAddress);
+      }
+    } catch (error) {
+      // A reader bug on one values file must not hide the other objects.
+      findings.push({ rule: 'object-not-read', category: 'unknown', severity: 'warning', objects: [each.source], message: `hitless could not read the Gloo Edge values in ${each.source} (${error instanceof Error ? error.message : String(error)}); the gateway proxies they render are left out of the check.`, fix: 'report this values file to hitless' });
+    }
+  }
+  return { objects: expanded, findings, adminAddresses };
 }

@@ -3,6 +3,7 @@ import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
 import { bootstrapsInConfigMap, readEnvoyBootstrap, serviceHostRef } from './envoy-bootstrap';
+import { expandGlooHelmValues } from './gloo-values';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
 import { readService, selects, ServiceReading } from './service';
@@ -34,9 +35,11 @@ interface Disruption {
   readonly maxUnavailable?: number | string;
 }
 
-/** Builds a topology from objects already parsed. Never throws. */
-export function buildTopology(objects: SourcedObject[], problems: ReadProblem[] = []): ReadResult {
-  const findings: Finding[] = [];
+/** Builds a topology from objects already parsed (Gloo Edge Helm values among them). Never throws. */
+export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = []): ReadResult {
+  // Gloo Edge Helm values stand for the objects the chart renders from them; read those instead.
+  const { objects, findings: valuesFindings, adminAddresses: glooAdminAddresses } = expandGlooHelmValues(input);
+  const findings: Finding[] = [...valuesFindings];
   const workloads = new Map<string, WorkloadReading>();
   const services = new Map<string, ServiceReading>();
   const configMaps = new Map<string, Json>();
@@ -206,9 +209,10 @@ export function buildTopology(objects: SourcedObject[], problems: ReadProblem[] 
     let envoy: EnvoyModel | undefined;
     if (bootstraps.length > 0) envoy = readEnvoyBootstrap(bootstraps[0].bootstrap, bootstraps[0].ref, resolverFor(reading.model.namespace));
     if (isGloo) {
+      const adminAddress = envoy?.adminAddress ?? glooAdminAddresses.get(reading.model.object);
       envoy = {
         object: envoy?.object ?? reading.model.object,
-        ...(envoy?.adminAddress !== undefined ? { adminAddress: envoy.adminAddress } : {}),
+        ...(adminAddress !== undefined ? { adminAddress } : {}),
         ...((envoy?.healthCheckPath ?? glooHealthCheckPath) !== undefined ? { healthCheckPath: envoy?.healthCheckPath ?? glooHealthCheckPath } : {}),
         clusters: [...(envoy?.clusters ?? []), ...glooClusters],
         routes: [...(envoy?.routes ?? []), ...glooRoutes],

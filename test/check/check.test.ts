@@ -142,17 +142,6 @@ describe('verdict', () => {
   });
 });
 
-describe('checkTopologyIndexed', () => {
-  test('gives exactly the findings of checkTopology from lib/core', async () => {
-    const { checkTopology } = await import('../../lib/core/timing/invariants');
-    const { checkTopologyIndexed, sortFindings } = await import('../../lib/check');
-    const { readManifestFiles } = await import('../../lib/read');
-    const { topology } = await readManifestFiles([fixtures]);
-    expect(topology.gateways.length).toBe(3);
-    expect(sortFindings(checkTopologyIndexed(topology))).toEqual(sortFindings(checkTopology(topology)));
-  });
-});
-
 describe('a preStop hitless cannot read', () => {
   test('makes the verdict unknown, not hitless, and is not an error', () => {
     const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace(/sleep:\n\s+seconds: 45/, 'exec:\n                command: [/app/drain]');

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
 import { planNlb } from '../../lib/core/aws/nlb';
 import { Duration } from '../../lib/core/duration';
 import { Finding } from '../../lib/core/finding';
@@ -6,7 +10,8 @@ import { GatewayModel } from '../../lib/core/model';
 import { checkGateway } from '../../lib/core/timing/invariants';
 import { RoutableUpstream } from '../../lib/core/upstream-link';
 import { readGlooUpstream, readGlooVirtualService } from '../../lib/read/gloo';
-import { isGlooHelmValues, readGlooHelmValues, renderGlooHelmValues } from '../../lib/read/gloo-values';
+import { readManifestFiles, readManifestObjects, readManifestText } from '../../lib/read';
+import { expandGlooHelmValues, isGlooHelmValues, readGlooHelmValues, renderGlooHelmValues } from '../../lib/read/gloo-values';
 import { validateKubernetesObject } from '../support/k8s-schema';
 
 const orders: RoutableUpstream = {
@@ -200,5 +205,113 @@ describe('renderGlooHelmValues', () => {
         expect(validateKubernetesObject(object)).toEqual([]);
       }
     }
+  });
+});
+
+describe('Gloo Edge values read as manifests', () => {
+  /** A plan routing to orders, its values file and its custom resources as `cdk8s synth` and writeValuesFiles write them. */
+  function shop(): { plan: GlooEdgeGatewayPlan; values: string; resources: string } {
+    const plan = new GlooEdgeGatewayPlan();
+    plan.addRoute({ prefix: '/orders', service: orders });
+    return { plan, values: stringify(plan.helmValues()), resources: [...plan.upstreams(), plan.virtualService()].map((each) => stringify(each)).join('---\n') };
+  }
+
+  function expectSolvedGateway(plan: GlooEdgeGatewayPlan, gateways: GatewayModel[]): void {
+    expect(gateways).toHaveLength(1);
+    const [gateway] = gateways;
+    expect(gateway.workload.object).toBe('Deployment/gloo-system/gateway-proxy');
+    expect(gateway.workload.drain).toMatchObject({ mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: plan.sleepTimeSeconds, drainsConnections: true });
+    expect(gateway.workload.terminationGracePeriodSeconds).toBe(plan.budget.terminationGracePeriodSeconds);
+    expect(gateway.workload.minReadySeconds).toBe(plan.budget.minReadySeconds);
+    expect(gateway.workload.disruptionBudget).toEqual({ object: 'PodDisruptionBudget/gloo-system/gateway-proxy-pdb', maxUnavailable: 1 });
+    expect(gateway.services.map((each) => each.object)).toEqual(['Service/gloo-system/gateway-proxy']);
+    expect(gateway.envoy).toMatchObject({ object: 'Deployment/gloo-system/gateway-proxy', adminAddress: '127.0.0.1', healthCheckPath: '/envoy-hc' });
+    // The clusters and routes come from the Upstreams and the VirtualService beside the values.
+    expect(gateway.envoy!.clusters.map((each) => each.name)).toEqual(plan.upstreams().map((each) => readGlooUpstream(asFile(each) as any).cluster.name));
+    expect(gateway.envoy!.clusters[0]).toMatchObject({ service: orders.serviceObject, ignoreHealthOnHostRemoval: true });
+    expect(gateway.envoy!.routes.map((each) => each.cluster)).toEqual(gateway.envoy!.clusters.map((each) => each.name));
+  }
+
+  test('a values file beside the custom resources in a directory gives the gateway, with the drain it was solved for', async () => {
+    const { plan, values, resources } = shop();
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-gloo-values-'));
+    try {
+      fs.writeFileSync(path.join(directory, 'shop.gloo-values.yaml'), values);
+      fs.writeFileSync(path.join(directory, 'shop.k8s.yaml'), resources);
+      const read = await readManifestFiles([directory]);
+      expect(read.problems).toEqual([]);
+      expectSolvedGateway(plan, read.topology.gateways);
+      expect(errors(read.findings)).toEqual([]);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('values and custom resources in one text read as they do from files', () => {
+    const { plan, values, resources } = shop();
+    const read = readManifestText(`${values}---\n${resources}`, 'all.yaml');
+    expectSolvedGateway(plan, read.topology.gateways);
+    expect(read.topology).toEqual(readManifestText(`${resources}---\n${values}`, 'all.yaml').topology);
+  });
+
+  test('values among parsed objects read as they do from text', () => {
+    const { plan } = shop();
+    const read = readManifestObjects(asFile([plan.helmValues(), ...plan.upstreams(), plan.virtualService()]) as unknown[]);
+    expectSolvedGateway(plan, read.topology.gateways);
+  });
+
+  test('a health check filter set only on the HTTPS Gateway is read, as the guide sets it', () => {
+    const [gateway] = readManifestText(stringify(GUIDE_VALUES), 'guide.yaml').topology.gateways;
+    expect(gateway.envoy?.healthCheckPath).toBe('/envoy-hc');
+    expect(gateway.workload.readiness?.failsWhileDraining).toBe(true);
+    expect(gateway.workload.drain.keepServingSeconds).toBe(5);
+    expect(gateway.services[0].loadBalancer).toMatchObject({ provider: 'aws-nlb', healthCheckPath: '/envoy-hc' });
+    expect(gateway).toEqual(readGlooHelmValues(GUIDE_VALUES, 'guide.yaml').gateway);
+  });
+
+  test("the values' own findings are kept, and those of the rendered objects are not doubled", () => {
+    const values = {
+      gatewayProxies: {
+        gatewayProxy: {
+          kind: { daemonSet: { hostPort: true } },
+          podTemplate: { gracefulShutdown: { enabled: true } },
+          service: { extraAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval': 'often' } },
+        },
+      },
+    };
+    const fromValues = readGlooHelmValues(values, 'v.yaml').findings.map((each) => each.rule);
+    expect(fromValues).toEqual(expect.arrayContaining(['gloo-daemonset-ignored', 'gloo-graceful-shutdown-without-health-check-filter', 'invalid-lb-annotation']));
+    const rules = readManifestText(stringify(values), 'v.yaml').findings.map((each) => each.rule);
+    for (const rule of fromValues) expect(rules.filter((each) => each === rule)).toHaveLength(1);
+  });
+
+  test('the admin address is read from loopBackAddress, so an exposed admin is found', () => {
+    const [gateway] = readManifestObjects([{ gatewayProxies: { gatewayProxy: { loopBackAddress: '0.0.0.0' } } }]).topology.gateways;
+    expect(gateway.envoy?.adminAddress).toBe('0.0.0.0');
+    expect(checkGateway(gateway).map((each) => each.rule)).toContain('admin-not-on-loopback');
+  });
+
+  test('each rendered object is named after the file and the proxy, and other objects pass through in order', () => {
+    const other = { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, source: 'a.yaml (document 1)' };
+    const values = { object: { gatewayProxies: { gatewayProxy: {}, publicGw: { podDisruptionBudget: { maxUnavailable: 1 } } } }, source: 'v.yaml' };
+    const expanded = expandGlooHelmValues([other, values]);
+    expect(expanded.objects[0]).toBe(other);
+    expect(expanded.objects.slice(1).map((each) => [each.source, `${String(each.object.kind)}/${String((each.object.metadata as any).name)}`])).toEqual([
+      ['v.yaml (gatewayProxies.gatewayProxy)', 'Deployment/gateway-proxy'],
+      ['v.yaml (gatewayProxies.gatewayProxy)', 'Service/gateway-proxy'],
+      ['v.yaml (gatewayProxies.gatewayProxy)', 'Gateway/gateway-proxy'],
+      ['v.yaml (gatewayProxies.gatewayProxy)', 'Gateway/gateway-proxy-ssl'],
+      ['v.yaml (gatewayProxies.publicGw)', 'Deployment/public-gw'],
+      ['v.yaml (gatewayProxies.publicGw)', 'Service/public-gw'],
+      ['v.yaml (gatewayProxies.publicGw)', 'PodDisruptionBudget/public-gw-pdb'],
+      ['v.yaml (gatewayProxies.publicGw)', 'Gateway/public-gw'],
+      ['v.yaml (gatewayProxies.publicGw)', 'Gateway/public-gw-ssl'],
+    ]);
+    expect(expanded.adminAddresses).toEqual(new Map([['Deployment/gloo-system/gateway-proxy', '127.0.0.1'], ['Deployment/gloo-system/public-gw', '127.0.0.1']]));
+  });
+
+  test('input without values is passed through untouched', () => {
+    const objects = [{ object: { kind: 'A' }, source: 'a.yaml' }];
+    expect(expandGlooHelmValues(objects).objects).toBe(objects);
   });
 });

@@ -323,7 +323,7 @@ export function planNlb(options: NlbOptions, gateway: NlbGatewayTarget, solve: G
       'unhealthyDrainingInterval',
       s(drainingInterval),
       `at least the part of the gateway's drain after the target turns unhealthy (${s(budget.unhealthyDrainingIntervalSeconds)})`,
-      `the NLB marks the target unhealthy ${s(budget.newConnectionWindowSeconds)} after it starts failing its health check, and the gateway finishes open connections until ${s(budget.preStopSeconds)}; connections still open when the interval ends are reset (+ ${s(budget.marginSeconds)} margin)`,
+      `the NLB marks the target unhealthy ${s(budget.detectionWindowSeconds)} after it starts failing its health check, and the gateway finishes open connections until ${s(budget.preStopSeconds)}; connections still open when the interval ends are reset (+ ${s(budget.marginSeconds)} margin)`,
     );
   }
   drainingInterval = checkElbv2Range('unhealthyDrainingInterval', drainingInterval, ELBV2_LIMITS.unhealthyDrainingIntervalSeconds);

@@ -22,6 +22,18 @@ import {
 /** Retry conditions that cover the races a rollout leaves: a closed pooled connection, a refused stream, a dead pod. */
 export const REQUIRED_RETRY_ON = ['connect-failure', 'refused-stream', 'reset'] as const;
 
+/**
+ * Conditions that cover a required one just as well for the races of a rollout: `5xx` includes
+ * connect-failure and reset; `reset-before-request` covers a pooled connection closed under a
+ * request not yet sent, without repeating one the upstream may have processed.
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter#x-envoy-retry-on
+ */
+const RETRY_ON_EQUIVALENTS: Record<string, string[]> = {
+  'connect-failure': ['5xx', 'gateway-error'],
+  'reset': ['5xx', 'reset-before-request'],
+  'refused-stream': [],
+};
+
 function preStopSeconds(workload: WorkloadModel): number {
   return workload.drain.keepServingSeconds + workload.drain.drainSeconds;
 }
@@ -73,11 +85,14 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
 }
 
 /** keepalive: connections still open when the load balancer marks the target unhealthy are not reset. */
-export function checkKeepAlive(gateway: WorkloadModel, loadBalancer: LoadBalancerModel): Finding[] {
+export function checkKeepAlive(gateway: WorkloadModel, loadBalancer: LoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
   if (gateway.drain.mechanism === 'unknown' || gateway.drain.mechanism === 'none') return [];
   const objects = [gateway.object, loadBalancer.object];
-  const markedUnhealthyAt = newConnectionWindowSeconds(loadBalancer);
-  const stillOpenFor = Math.max(0, preStopSeconds(gateway) - markedUnhealthyAt);
+  // The target turns unhealthy at D_lb, even where (IP targets) new connections may go on arriving longer.
+  const markedUnhealthyAt = detectionWindowSeconds(loadBalancer.healthCheck);
+  // Sized for the drain the gateway must have, not a too-short one it has (lb-detection reports that).
+  const keepServing = Math.max(gateway.drain.keepServingSeconds, requiredKeepServingSeconds(loadBalancer, marginSeconds));
+  const stillOpenFor = Math.max(0, keepServing + gateway.drain.drainSeconds - markedUnhealthyAt);
   if (!loadBalancer.unhealthyConnectionTermination) {
     if (loadBalancer.unhealthyDrainingIntervalSeconds < stillOpenFor) {
       return [{
@@ -100,6 +115,26 @@ export function checkKeepAlive(gateway: WorkloadModel, loadBalancer: LoadBalance
       ? `the load balancer resets connections still open when it marks ${gateway.object} unhealthy (${s(markedUnhealthyAt)}); Envoy drain-closes only those that carry a request before then, so idle keep-alive clients get a reset.`
       : `the load balancer resets every connection still open when it marks ${gateway.object} unhealthy (${s(markedUnhealthyAt)}), and nothing closes them first.`,
     fix: `set target_health_state.unhealthy.connection_termination.enabled=false and target_health_state.unhealthy.draining_interval_seconds to at least ${Math.ceil(stillOpenFor)}`,
+  }];
+}
+
+/**
+ * keepalive: an IP target is deregistered when its pod starts terminating; with
+ * `deregistration_delay.connection_termination` on, the load balancer cuts its connections when the
+ * delay ends, so the delay must outlast the gateway's whole preStop.
+ */
+export function checkDeregistrationDelay(gateway: WorkloadModel, loadBalancer: LoadBalancerModel): Finding[] {
+  if (loadBalancer.targetType !== 'ip' || !loadBalancer.deregistrationConnectionTermination) return [];
+  if (gateway.drain.mechanism === 'unknown' || gateway.drain.mechanism === 'none') return [];
+  const preStop = preStopSeconds(gateway);
+  if (loadBalancer.deregistrationDelaySeconds >= preStop) return [];
+  return [{
+    rule: 'deregistration-cuts-drain',
+    category: 'keepalive',
+    severity: 'error',
+    objects: [gateway.object, loadBalancer.object],
+    message: `the load balancer cuts connections to a deregistered IP target after ${s(loadBalancer.deregistrationDelaySeconds)}, but ${gateway.object} serves and drains for ${s(preStop)} after deregistration starts.`,
+    fix: `set deregistration_delay.timeout_seconds to at least ${Math.ceil(preStop)}, or deregistration_delay.connection_termination.enabled=false`,
   }];
 }
 
@@ -165,7 +200,7 @@ function describeDiscovery(cluster: EnvoyClusterModel): string {
 /** retries: a route retries connect-failure, refused-stream and reset, on another host. */
 export function checkRetries(gateway: string, route: EnvoyRouteModel): Finding[] {
   const findings: Finding[] = [];
-  const missing = REQUIRED_RETRY_ON.filter((condition) => !route.retryOn.includes(condition) && !(condition !== 'refused-stream' && route.retryOn.includes('5xx')));
+  const missing = REQUIRED_RETRY_ON.filter((condition) => !route.retryOn.includes(condition) && !RETRY_ON_EQUIVALENTS[condition].some((equivalent) => route.retryOn.includes(equivalent)));
   if (missing.length > 0 || route.numRetries < 1) {
     findings.push({
       rule: 'route-does-not-retry-rollout-races',
@@ -268,7 +303,8 @@ export function checkGateway(gateway: GatewayModel, marginSeconds = DEFAULT_MARG
   for (const service of gateway.services) findings.push(...checkTrafficPolicy(gateway.workload, service));
   for (const service of balanced) {
     findings.push(...checkLoadBalancerDetection(gateway.workload, service.loadBalancer!, marginSeconds));
-    findings.push(...checkKeepAlive(gateway.workload, service.loadBalancer!));
+    findings.push(...checkKeepAlive(gateway.workload, service.loadBalancer!, marginSeconds));
+    findings.push(...checkDeregistrationDelay(gateway.workload, service.loadBalancer!));
   }
   findings.push(...checkCapacity(gateway.workload, balanced[0]?.loadBalancer, undefined, marginSeconds));
   for (const route of gateway.envoy?.routes ?? []) findings.push(...checkRetries(gateway.envoy!.object, route));
@@ -297,10 +333,26 @@ export function checkUpstream(upstream: UpstreamModel, gateways: GatewayModel[],
   ];
 }
 
-/** Every invariant over a whole topology. */
+/**
+ * Every invariant over a whole topology. Each upstream is handed only the gateways whose clusters
+ * point at its Services, found through an index, so that a large install is not checked in
+ * gateways × upstreams time.
+ */
 export function checkTopology(topology: { gateways: GatewayModel[]; upstreams: UpstreamModel[] }, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
-  return [
-    ...topology.gateways.flatMap((gateway) => checkGateway(gateway, marginSeconds)),
-    ...topology.upstreams.flatMap((upstream) => checkUpstream(upstream, topology.gateways, marginSeconds)),
-  ];
+  const gatewaysByService = new Map<string, Set<GatewayModel>>();
+  for (const gateway of topology.gateways) {
+    for (const cluster of gateway.envoy?.clusters ?? []) {
+      if (cluster.service === undefined) continue;
+      const gateways = gatewaysByService.get(cluster.service) ?? new Set<GatewayModel>();
+      gateways.add(gateway);
+      gatewaysByService.set(cluster.service, gateways);
+    }
+  }
+  const findings = topology.gateways.flatMap((gateway) => checkGateway(gateway, marginSeconds));
+  for (const upstream of topology.upstreams) {
+    const inFront = new Set<GatewayModel>();
+    for (const service of upstream.services) for (const gateway of gatewaysByService.get(service.object) ?? []) inFront.add(gateway);
+    findings.push(...checkUpstream(upstream, topology.gateways.filter((gateway) => inFront.has(gateway)), marginSeconds));
+  }
+  return findings;
 }

@@ -99,13 +99,14 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
     `the load balancer's recovery window plus margin`,
     `a new target receives traffic only after ${hc.healthyThreshold} × ${s(hc.intervalSeconds)} = ${s(recovery)} of passing health checks; a rollout that moves on sooner shrinks the healthy set, down to none (+ ${s(margin)} margin)`,
   );
-  const stillOpenAfterUnhealthy = Math.ceil(Math.max(0, preStop - window) + margin);
+  // The target turns unhealthy at D_lb, even where (IP targets) new connections may go on arriving longer.
+  const stillOpenAfterUnhealthy = Math.ceil(Math.max(0, preStop - detection) + margin);
   const drainingInterval = checkAtLeast(
     names.unhealthyDrainingInterval ?? 'unhealthyDrainingInterval',
     input.unhealthyDrainingIntervalSeconds,
     stillOpenAfterUnhealthy,
     'the part of the drain after the target turns unhealthy',
-    `connections still open when the load balancer marks the target unhealthy (${s(window)}) must live until the gateway has drained them (${s(preStop)})`,
+    `connections still open when the load balancer marks the target unhealthy (${s(detection)}) must live until the gateway has drained them (${s(preStop)})`,
   );
   return {
     marginSeconds: margin,

@@ -136,7 +136,7 @@ describe('planNlb annotations', () => {
       crossZone: false,
       backendProtocol: 'ssl',
       deregistrationDelay: Duration.minutes(10),
-      unhealthyDrainingInterval: Duration.minutes(2),
+      unhealthyDrainingInterval: Duration.minutes(6),
     }).serviceAnnotations;
     expect(annotations[NLB_ANNOTATIONS.scheme]).toBe('internet-facing');
     expect(annotations[NLB_ANNOTATIONS.targetType]).toBe('ip');
@@ -150,7 +150,7 @@ describe('planNlb annotations', () => {
     expect(parseAttributeMap(annotations[NLB_ANNOTATIONS.attributes])).toEqual({ [LOAD_BALANCER_ATTRIBUTES.crossZone]: 'false' });
     const attributes = parseAttributeMap(annotations[NLB_ANNOTATIONS.targetGroupAttributes]);
     expect(attributes[TARGET_GROUP_ATTRIBUTES.deregistrationDelay]).toBe('600');
-    expect(attributes[TARGET_GROUP_ATTRIBUTES.unhealthyDrainingInterval]).toBe('120');
+    expect(attributes[TARGET_GROUP_ATTRIBUTES.unhealthyDrainingInterval]).toBe('360');
     expect(attributes[TARGET_GROUP_ATTRIBUTES.preserveClientIp]).toBe('true');
     expect(attributes[TARGET_GROUP_ATTRIBUTES.proxyProtocolV2]).toBe('true');
   });
@@ -168,7 +168,7 @@ describe('planNlb: the chain for several NLB settings', () => {
     ['AWS API defaults (30 s, 6 s, 5/2)', { healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 5, unhealthyThreshold: 2 }, { detection: 2 * 30 + 6, window: 66, keepServing: 66 + 5, grace: 71 + 15 + 5, minReady: 5 * 30 + 5, draining: 71 + 15 - 66 + 5 }],
     ["the Gloo guide's (10 s, 6 s, 2/2)", { healthCheckInterval: Duration.seconds(10), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 10 + 6, window: 26, keepServing: 26 + 5, grace: 31 + 15 + 5, minReady: 2 * 10 + 5, draining: 31 + 15 - 26 + 5 }],
     ['a fast one (5 s, 2 s, 2/2)', { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 5 + 2, window: 12, keepServing: 12 + 5, grace: 17 + 15 + 5, minReady: 2 * 5 + 5, draining: 17 + 15 - 12 + 5 }],
-    ["IP targets with the Gloo guide's checks", { targetType: 'ip' }, { detection: 26, window: 300, keepServing: 300 + 5, grace: 305 + 15 + 5, minReady: 25, draining: 305 + 15 - 300 + 5 }],
+    ["IP targets with the Gloo guide's checks", { targetType: 'ip' }, { detection: 26, window: 300, keepServing: 300 + 5, grace: 305 + 15 + 5, minReady: 25, draining: 305 + 15 - 26 + 5 }],
   ];
 
   test.each(settings)('%s', (_name, options, expected) => {

@@ -1,5 +1,6 @@
 import {
   checkCapacity,
+  checkDeregistrationDelay,
   checkGateway,
   checkGracePeriod,
   checkHasDrain,
@@ -65,6 +66,20 @@ describe('keepalive', () => {
     expect(checkKeepAlive(workload(), loadBalancer({ unhealthyConnectionTermination: true }))[0].severity).toBe('warning');
   });
 
+  test('sizes the draining interval from the drain the gateway must have, not a too-short one it has', () => {
+    // keeps serving 5 s (too short): the fix is sized for 31 s + 15 s drain − 26 s = 20 s.
+    const findings = checkKeepAlive(workload({ drain: drain({ keepServingSeconds: 5 }) }), loadBalancer({ unhealthyDrainingIntervalSeconds: 0 }));
+    expect(findings[0].fix).toContain('at least 20');
+  });
+
+  test('fails when an IP target is deregistered and cut before its drain ends, and passes at the bound', () => {
+    const ip = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300, deregistrationConnectionTermination: true, deregistrationDelaySeconds: 319 });
+    const gw = workload({ drain: drain({ keepServingSeconds: 305, drainSeconds: 15 }) });
+    expect(checkDeregistrationDelay(gw, ip)[0]).toMatchObject({ rule: 'deregistration-cuts-drain', severity: 'error' });
+    expect(checkDeregistrationDelay(gw, { ...ip, deregistrationDelaySeconds: 320 })).toEqual([]);
+    expect(checkDeregistrationDelay(gw, { ...ip, targetType: 'instance' })).toEqual([]);
+  });
+
   test('the draining interval must cover what is left of the drain after the target turns unhealthy', () => {
     // preStop 31 + 15 = 46s; unhealthy at 26s; 20s still open.
     expect(rules(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 19 })))).toEqual(['unhealthy-draining-interval-shorter-than-drain']);
@@ -103,6 +118,13 @@ describe('upstream-propagation', () => {
     expect(findings[0].fix).toContain('STRICT_DNS');
   });
 
+  test('checkTopology hands each upstream only the gateways in front of it', () => {
+    const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 40, drainSeconds: 0 }) });
+    const elsewhere = gateway({ envoy: { object: 'ConfigMap/other/gw', adminAddress: '127.0.0.1', clusters: [cluster({ service: 'Service/other/x-headless' })], routes: [] } });
+    const findings = checkTopology({ gateways: [elsewhere, gateway()], upstreams: [slow] }).filter((finding) => finding.rule === 'upstream-stops-before-gateways-forget-it');
+    expect(findings.map((finding) => finding.objects)).toEqual([['Deployment/shop/orders', 'ConfigMap/edge/gateway-envoy']]);
+  });
+
   test('checkUpstream finds the clusters in front through the headless Service', () => {
     const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 40, drainSeconds: 0 }) });
     expect(rules(checkUpstream(slow, [gateway()]))).toContain('upstream-stops-before-gateways-forget-it');
@@ -118,6 +140,12 @@ describe('retries', () => {
 
   test('fails when a route never retries', () => {
     expect(checkRetries('gw', route({ numRetries: 0 }))[0].message).toContain('never retries');
+  });
+
+  test('accepts reset-before-request in place of reset, and 5xx in place of connect-failure and reset', () => {
+    expect(checkRetries('gw', route({ retryOn: ['connect-failure', 'refused-stream', 'reset-before-request'] }))).toEqual([]);
+    expect(checkRetries('gw', route({ retryOn: ['5xx', 'refused-stream'] }))).toEqual([]);
+    expect(checkRetries('gw', route({ retryOn: ['5xx'] }))[0].message).toContain('refused-stream');
   });
 
   test('warns when a retry may go to the same host', () => {
