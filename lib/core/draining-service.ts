@@ -330,6 +330,12 @@ export function drainingServiceRefs(name: string, namespace = 'default'): Draini
 /** Kubernetes' own default `progressDeadlineSeconds`, which must stay above minReadySeconds. */
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
+/**
+ * Annotation on a Deployment giving the seconds its app needs after SIGTERM to finish in-flight
+ * requests, which `hitless check` adds to the preStop when it checks the grace period.
+ */
+export const APP_DRAIN_ANNOTATION = 'hitless.dev/app-drain-seconds';
+
 function metadata(name: string, namespace: string | undefined, labels: Record<string, string>): KubeObject['metadata'] {
   return { name, ...(namespace !== undefined ? { namespace } : {}), labels };
 }
@@ -365,7 +371,8 @@ export function drainingServiceObjects(spec: DrainingServiceSpec, budget: Upstre
   const deployment: KubeObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadata(spec.name, spec.namespace, labels),
+    // The app's drain time is nowhere else in the manifests; the checker reads it back from here.
+    metadata: { ...metadata(spec.name, spec.namespace, labels), annotations: { [APP_DRAIN_ANNOTATION]: String(budget.appDrainSeconds) } },
     spec: {
       replicas: spec.replicas,
       minReadySeconds,

@@ -1,3 +1,4 @@
+import { APP_DRAIN_ANNOTATION } from '../core/draining-service';
 import { Finding, objectRef } from '../core/finding';
 import { ProbeModel, WorkloadModel } from '../core/model';
 import { asArray, asObject, asString, at, FieldReader, isObject, Json, stringMap } from './fields';
@@ -143,7 +144,7 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     terminationGracePeriodSeconds,
     drain: reading.drain,
     // Envoy exits at once on SIGTERM; what other applications need after it is not in the manifest.
-    appDrainSeconds: 0,
+    appDrainSeconds: readAppDrainSeconds(metadata),
     readiness,
     hostPorts,
     hostNetwork: podSpec.hostNetwork === true,
@@ -240,4 +241,11 @@ export function probeFailsWhileDraining(target: WorkloadReading['readinessTarget
   const paths = ['/ready', ...(healthCheckPath ? [healthCheckPath] : [])];
   if (target.path !== undefined && paths.some((path) => target.path === path || target.path!.split('?')[0] === path)) return true;
   return target.command !== undefined && paths.some((path) => target.command!.includes(path));
+}
+
+/** The app's drain time, where the workload states it (hitless's constructs do); 0 otherwise, as nothing else says. */
+function readAppDrainSeconds(metadata: Json): number {
+  const text = asString(at(metadata, 'annotations', APP_DRAIN_ANNOTATION));
+  const seconds = text === undefined ? Number.NaN : Number(text);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 0;
 }

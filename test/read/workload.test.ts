@@ -78,3 +78,13 @@ describe('fields of the wrong type', () => {
     expect(findings.map((finding) => finding.rule)).toEqual(['rollout-cannot-progress']);
   });
 });
+
+describe('app drain time', () => {
+  test('is read from the hitless annotation, and is 0 where nothing states it', () => {
+    const annotated = { ...deployment(), metadata: { name: 'orders', namespace: 'shop', annotations: { 'hitless.dev/app-drain-seconds': '15' } } };
+    expect(read(annotated).appDrainSeconds).toBe(15);
+    expect(read(deployment()).appDrainSeconds).toBe(0);
+    const garbled = { ...deployment(), metadata: { name: 'orders', annotations: { 'hitless.dev/app-drain-seconds': 'soon' } } };
+    expect(read(garbled).appDrainSeconds).toBe(0);
+  });
+});
