@@ -1,2 +1,5 @@
 export * from './core';
 export * from './cdk8s';
+export * from './check';
+export * from './plugins';
+export * from './read';

@@ -30,6 +30,7 @@ const root = path.resolve(__dirname, '../..');
 const exampleDir = path.join(root, 'examples/cdk8s');
 let outdir: string;
 let manifests: KubeObject[];
+let synthOutput: string;
 
 beforeAll(() => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-example-cdk8s-'));
@@ -38,6 +39,7 @@ beforeAll(() => {
   if (result.status !== 0) {
     throw new Error(`cdk8s synth failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   }
+  synthOutput = result.stdout + result.stderr;
   const files = fs.readdirSync(outdir).filter((file) => file.endsWith('.yaml'));
   manifests = files.flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map((doc) => doc.toJS() as KubeObject)).filter(Boolean);
 }, 120_000);
@@ -66,6 +68,11 @@ test('the services land in namespace shop, the gateway in edge', () => {
   for (const manifest of manifests) {
     expect(manifest.metadata.namespace).toBe(manifest.metadata.name === 'gateway' || manifest.metadata.name.startsWith('gateway-') ? 'edge' : 'shop');
   }
+});
+
+test('cdk8s synth runs hitless check as a validation plugin, and it passes', () => {
+  expect(synthOutput).toMatch(/Status\s*│\s*success/);
+  expect(synthOutput).toMatch(/verdict\s*│\s*hitless/);
 });
 
 test('hitless check finds nothing at all in the example', async () => {
