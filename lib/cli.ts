@@ -20,6 +20,7 @@ function register(name: string, load: () => Promise<CliCommand>): void {
 }
 
 register('check', async () => (await import('./cli/check')).main);
+register('simulate', async () => (await import('./cli/simulate')).main);
 register('explain', async () => (await import('./cli/explain')).main);
 register('envoy-validate', async () => (await import('./cli/envoy-validate')).main);
 

@@ -1,0 +1,190 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { Duration } from '../core/duration';
+import { readManifestFiles } from '../read/index';
+import { LoadProfile } from '../simulate/clients';
+import { Placement, PLACEMENTS } from '../simulate/kubernetes';
+import { formatResultText, formatRunsText, resultJson, runsJson, simulateRuns } from '../simulate/report';
+import { isScenario, Scenario, SCENARIOS } from '../simulate/scenarios';
+import { SimulationOptions, SimulationResult } from '../simulate/simulation';
+import { renderTimelineSvg } from '../simulate/timeline-svg';
+import { CliIo } from './io';
+
+const USAGE = `usage: hitless simulate PATH... --scenario SCENARIO [options]
+
+Plays a rollout of these manifests under load, like hey against the load balancer, and counts
+every request the clients would see fail, with the invariant behind each failure.
+
+scenarios:
+${Object.entries(SCENARIOS).map(([name, text]) => `  ${name.padEnd(26)} ${text}`).join('\n')}
+
+options:
+  --scenario NAME          one of the scenarios above (required)
+  --placement WHERE        same-node | new-node | random: where new pods land (default new-node)
+  --concurrency N          workers, one request in flight each (hey -c; default 4)
+  --rate N                 requests per second per worker, 0 for unlimited (hey -q; default 10)
+  --timeout DURATION       client timeout per request (hey -t; default 1s)
+  --no-keepalive           a new connection per request (hey -disable-keepalive; the default)
+  --keepalive              keep connections open between requests
+  --duration DURATION      load duration (hey -z; default 95s)
+  --long-requests N        extra workers sending long requests (default 0)
+  --long-delay DURATION    how long a long request takes (default 3s)
+  --long-timeout DURATION  client timeout of a long request (default 10s)
+  --seed N                 seed of the run (default 1); runs are reproducible
+  --runs N                 N runs, seeds N, N+1, …: the distribution of failures (default 1)
+  --gateway NAME           the gateway to play, by name or Kind/namespace/name (default the first)
+  --upstream NAME          the upstream behind it (default the first it routes to)
+  --format text|json       output format (default text)
+  --timeline FILE.svg      write the run's timeline picture (with --runs, the run with most failures)
+  -h, --help               this help
+
+exit status: 0 no request failed, 1 some request failed, 2 bad arguments or unreadable input.
+`;
+
+/** Parsed command line of `hitless simulate`. */
+export interface SimulateArguments {
+  readonly paths: string[];
+  readonly options: SimulationOptions;
+  readonly runs: number;
+  readonly format: 'text' | 'json';
+  readonly timeline?: string;
+}
+
+/** Parses the arguments; throws an Error naming the flag and the value it cannot take. */
+export function parseSimulateArguments(argv: string[]): SimulateArguments | 'help' {
+  const paths: string[] = [];
+  let scenario: Scenario | undefined;
+  let placement: Placement | undefined;
+  let seed = 1;
+  let runs = 1;
+  let format: 'text' | 'json' = 'text';
+  let timeline: string | undefined;
+  let gateway: string | undefined;
+  let upstream: string | undefined;
+  const load: { -readonly [K in keyof LoadProfile]: LoadProfile[K] } = {};
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg !== '-') throw new Error(`unknown option '${arg}'`);
+      paths.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    const flag = equals > 0 ? arg.slice(0, equals) : arg;
+    const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
+    if (flag === '--no-keepalive' || flag === '--disable-keepalive') {
+      load.keepAlive = false;
+      continue;
+    }
+    if (flag === '--keepalive') {
+      load.keepAlive = true;
+      continue;
+    }
+    const value = (): string => {
+      const taken = inline ?? argv[++index];
+      if (taken === undefined) throw new Error(`${flag} needs a value`);
+      return taken;
+    };
+    const whole = (min: number): number => {
+      const text = value();
+      const number = Number(text);
+      if (text.trim() === '' || !Number.isInteger(number) || number < min) throw new Error(`${flag} must be a whole number ≥ ${min}, not '${text}'`);
+      return number;
+    };
+    const seconds = (): number => {
+      const text = value();
+      try {
+        return Duration.parse(text).toSeconds();
+      } catch {
+        throw new Error(`${flag} must be a duration such as 500ms, 1s or 1m30s, not '${text}'`);
+      }
+    };
+    switch (flag) {
+      case '--scenario': {
+        const text = value();
+        if (!isScenario(text)) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, not '${text}'`);
+        scenario = text;
+        break;
+      }
+      case '--placement': {
+        const text = value();
+        if (!(PLACEMENTS as readonly string[]).includes(text)) throw new Error(`--placement must be one of ${PLACEMENTS.join(', ')}, not '${text}'`);
+        placement = text as Placement;
+        break;
+      }
+      case '--concurrency': load.concurrency = whole(0); break;
+      case '--rate': {
+        const text = value();
+        const number = Number(text);
+        if (text.trim() === '' || !Number.isFinite(number) || number < 0) throw new Error(`--rate must be a number ≥ 0, not '${text}'`);
+        load.rate = number;
+        break;
+      }
+      case '--timeout': load.timeoutSeconds = seconds(); break;
+      case '--duration': load.durationSeconds = seconds(); break;
+      case '--long-requests': load.longRequests = whole(0); break;
+      case '--long-delay': load.longDelaySeconds = seconds(); break;
+      case '--long-timeout': load.longTimeoutSeconds = seconds(); break;
+      case '--seed': seed = whole(0); break;
+      case '--runs': runs = whole(1); break;
+      case '--gateway': gateway = value(); break;
+      case '--upstream': upstream = value(); break;
+      case '--timeline': timeline = value(); break;
+      case '--format': case '-o': {
+        const text = value();
+        if (text !== 'text' && text !== 'json') throw new Error(`--format must be text or json, not '${text}'`);
+        format = text;
+        break;
+      }
+      default:
+        throw new Error(`unknown option '${arg}'`);
+    }
+  }
+  if (paths.length === 0) throw new Error('no PATH given');
+  if (!scenario) throw new Error(`--scenario is required (${Object.keys(SCENARIOS).join(', ')})`);
+  if (load.timeoutSeconds !== undefined && load.timeoutSeconds <= 0) throw new Error('--timeout must be longer than 0s');
+  return { paths, runs, format, timeline, options: { scenario, placement, seed, load, gateway, upstream } };
+}
+
+/** `hitless simulate PATH... --scenario ...`. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let parsed: SimulateArguments | 'help';
+  try {
+    parsed = parseSimulateArguments(argv);
+  } catch (error) {
+    io.stderr(`hitless simulate: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const resolved = parsed.paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each)));
+  const read = await readManifestFiles(resolved, io.readStdin);
+  if (read.objectCount === 0) {
+    io.stderr(`hitless simulate: no Kubernetes object found in ${parsed.paths.join(' ')}\n`);
+    return 2;
+  }
+  let worst: SimulationResult;
+  let output: string;
+  try {
+    const summary = simulateRuns(read.topology, parsed.options, parsed.runs);
+    worst = summary.results.reduce((a, b) => (b.failed > a.failed ? b : a));
+    if (parsed.runs === 1) {
+      output = parsed.format === 'json' ? `${JSON.stringify(resultJson(summary.results[0]), null, 2)}\n` : formatResultText(summary.results[0]);
+    } else {
+      output = parsed.format === 'json' ? `${JSON.stringify(runsJson(summary), null, 2)}\n` : formatRunsText(summary);
+    }
+  } catch (error) {
+    io.stderr(`hitless simulate: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (parsed.timeline) {
+    const file = path.resolve(io.cwd, parsed.timeline);
+    await fs.writeFile(file, renderTimelineSvg(worst));
+    if (parsed.format === 'text') output += `\nTimeline: ${path.relative(io.cwd, file) || file}${parsed.runs > 1 ? ` (seed ${worst.seed}, the run with most failures)` : ''}\n`;
+  }
+  io.stdout(output);
+  return worst.failed > 0 ? 1 : 0;
+}

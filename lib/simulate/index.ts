@@ -1,0 +1,11 @@
+// The simulator's public face; the model's pieces (kubernetes.ts, envoy.ts, load-balancer.ts) stay internal.
+export * from './clients';
+export { EventQueue, Random } from './engine';
+export type { SimEvent } from './engine';
+export { PLACEMENTS } from './kubernetes';
+export type { Placement } from './kubernetes';
+export * from './parameters';
+export * from './report';
+export * from './scenarios';
+export * from './simulation';
+export * from './timeline-svg';

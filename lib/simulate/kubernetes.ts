@@ -1,0 +1,163 @@
+import { WorkloadModel } from '../core/model';
+import { Random } from './engine';
+
+/** Where the scheduler puts a rollout's new pods. */
+export type Placement = 'same-node' | 'new-node' | 'random';
+
+/** Every placement, for argument checking. */
+export const PLACEMENTS: readonly Placement[] = ['same-node', 'new-node', 'random'];
+
+/**
+ * One pod's life as times (seconds from the start of the run; `Infinity`: not yet, or never).
+ * Kube-proxy, CoreDNS and the load balancer read these times as of their own, older view, so
+ * propagation delays need no events of their own.
+ */
+export interface SimPod {
+  readonly id: number;
+  readonly role: 'gateway' | 'upstream';
+  readonly name: string;
+  /** `old`: the revision running when the run starts; `new`: the one a rollout brings. */
+  readonly revision: 'old' | 'new';
+  readonly node: number;
+  readonly createdAt: number;
+  /** The container listens from here on. */
+  startedAt: number;
+  /** The readiness probe passes from here on (before any readiness gate). */
+  containerReadyAt: number;
+  /** Ready in the API: readiness probe and readiness gates. */
+  readyAt: number;
+  availableAt: number;
+  deletedAt: number;
+  /** Its load-balancer health check fails from here on (preStop `/healthcheck/fail`). */
+  healthFailsAt: number;
+  /** The readiness probe fails from here on (a probe on the path draining fails). */
+  notReadyAt: number;
+  /** New connections are refused from here on (end of the keep-serving part of preStop, or SIGTERM for an app). */
+  stopsAcceptingAt: number;
+  sigtermAt: number;
+  /** The process has gone and with it the pod's address. */
+  exitAt: number;
+  /** Whether SIGKILL ended it. */
+  killed: boolean;
+  /** Whether a hostPort held by an older pod on the node keeps it from starting. */
+  waitingForPort: boolean;
+}
+
+export function newPod(id: number, role: SimPod['role'], name: string, revision: SimPod['revision'], node: number, createdAt: number): SimPod {
+  return {
+    id, role, name, revision, node, createdAt,
+    startedAt: Infinity, containerReadyAt: Infinity, readyAt: Infinity, availableAt: Infinity, deletedAt: Infinity,
+    healthFailsAt: Infinity, notReadyAt: Infinity, stopsAcceptingAt: Infinity, sigtermAt: Infinity, exitAt: Infinity,
+    killed: false, waitingForPort: false,
+  };
+}
+
+/** The EndpointSlice condition `ready` as of `at`. */
+export function endpointReady(pod: SimPod, at: number): boolean {
+  return pod.readyAt <= at && at < pod.deletedAt && at < pod.notReadyAt && at < pod.exitAt;
+}
+
+/** The EndpointSlice condition `serving` (ready or terminating, readiness still passing) as of `at`. */
+export function endpointServing(pod: SimPod, at: number): boolean {
+  return pod.readyAt <= at && at < pod.notReadyAt && at < pod.exitAt;
+}
+
+/** Whether the pod accepts a new connection at `at`. */
+export function accepting(pod: SimPod, at: number): boolean {
+  return pod.startedAt <= at && at < pod.stopsAcceptingAt && at < pod.exitAt;
+}
+
+/** Whether the pod's address still answers (with a refusal at least) at `at`. */
+export function alive(pod: SimPod, at: number): boolean {
+  return pod.createdAt <= at && at < pod.exitAt;
+}
+
+/**
+ * kube-proxy's choice for a new connection among `pods`, as of its view `at`: a ready endpoint,
+ * else a terminating one still serving (ProxyTerminatingEndpoints), else none (the packet is dropped).
+ */
+export function kubeProxyChoice(pods: readonly SimPod[], at: number, random: Random): SimPod | undefined {
+  let ready = 0;
+  for (const pod of pods) if (endpointReady(pod, at)) ready++;
+  if (ready > 0) {
+    let pick = random.index(ready);
+    for (const pod of pods) if (endpointReady(pod, at) && pick-- === 0) return pod;
+  }
+  let serving = 0;
+  for (const pod of pods) if (pod.deletedAt <= at && endpointServing(pod, at)) serving++;
+  if (serving > 0) {
+    let pick = random.index(serving);
+    for (const pod of pods) if (pod.deletedAt <= at && endpointServing(pod, at) && pick-- === 0) return pod;
+  }
+  return undefined;
+}
+
+/** kube-proxy's healthCheckNodePort `/healthz` as of `at`: 200 only while the node has a ready local endpoint. */
+export function nodeHealthz(pods: readonly SimPod[], at: number): boolean {
+  for (const pod of pods) if (endpointReady(pod, at)) return true;
+  return false;
+}
+
+/** Resolves an int-or-percent of `replicas` as Kubernetes does (`roundUp` for maxSurge and PDBs, down for maxUnavailable). */
+export function intOrPercent(value: number | string | undefined, replicas: number, roundUp: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  const match = /^(\d+)%$/.exec(value.trim());
+  if (!match) return Number(value);
+  const exact = (Number(match[1]) * replicas) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** How many pods a PodDisruptionBudget wants healthy; undefined without one. */
+export function desiredHealthy(workload: WorkloadModel, replicas: number): number | undefined {
+  const budget = workload.disruptionBudget;
+  if (!budget) return undefined;
+  const minAvailable = intOrPercent(budget.minAvailable, replicas, true);
+  if (minAvailable !== undefined) return minAvailable;
+  const maxUnavailable = intOrPercent(budget.maxUnavailable, replicas, true);
+  return maxUnavailable === undefined ? undefined : replicas - maxUnavailable;
+}
+
+/** When the readiness probe first passes after the container starts at `startedAt`. */
+export function readinessPassesAt(workload: WorkloadModel, startedAt: number, random: Random): number {
+  const probe = workload.readiness;
+  if (!probe) return startedAt;
+  return startedAt + probe.initialDelaySeconds + random.uniform(0, probe.periodSeconds) + (Math.max(1, probe.successThreshold) - 1) * probe.periodSeconds;
+}
+
+/** When a readiness probe that fails while draining has failed enough times, counting from `failsFrom`. */
+export function readinessFailsAt(workload: WorkloadModel, failsFrom: number, random: Random): number {
+  const probe = workload.readiness;
+  if (!probe || !probe.failsWhileDraining || !workload.drain.failsHealthCheck) return Infinity;
+  return failsFrom + random.uniform(0, probe.periodSeconds) + (Math.max(1, probe.failureThreshold) - 1) * probe.periodSeconds;
+}
+
+/** The times of a pod's stop, from its deletion at `deletedAt`, by its drain model and grace period. */
+export interface StopPlan {
+  readonly healthFailsAt: number;
+  readonly stopsAcceptingAt: number;
+  /** When preStop would end by itself (a shutdown-manager may end it sooner, once no connection is left). */
+  readonly preStopEndsAt: number;
+  readonly sigtermAt: number;
+  readonly killAt: number;
+}
+
+/**
+ * preStop runs from deletion; SIGTERM when it ends, or at the grace-period deadline (then SIGKILL
+ * after the kubelet's one 2 s extension); SIGKILL at the deadline otherwise.
+ */
+export function planStop(workload: WorkloadModel, deletedAt: number, extensionSeconds: number): StopPlan {
+  const drain = workload.drain;
+  const hasPreStop = drain.mechanism !== 'none';
+  const keepServing = hasPreStop ? drain.keepServingSeconds : 0;
+  const preStopEndsAt = deletedAt + (hasPreStop ? drain.keepServingSeconds + drain.drainSeconds : 0);
+  const deadline = deletedAt + workload.terminationGracePeriodSeconds;
+  const cut = preStopEndsAt > deadline;
+  return {
+    healthFailsAt: hasPreStop && drain.failsHealthCheck ? deletedAt : Infinity,
+    stopsAcceptingAt: Math.min(deletedAt + keepServing, cut ? deadline : Infinity),
+    preStopEndsAt,
+    sigtermAt: cut ? deadline : preStopEndsAt,
+    killAt: cut ? deadline + extensionSeconds : deadline,
+  };
+}
