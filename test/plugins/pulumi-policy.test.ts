@@ -1,3 +1,4 @@
+import type { Policies } from '@pulumi/policy';
 import { hitlessPolicies, StackResource } from '../../lib/plugins/pulumi-policy';
 
 const deployment: StackResource = {
@@ -28,6 +29,12 @@ function run(resources: StackResource[]) {
 }
 
 describe('hitlessPolicies', () => {
+  test('are policies of @pulumi/policy, as a PolicyPack takes them', () => {
+    // A compile-time check against the real type; the PolicyPack itself serves gRPC, so it is not built here.
+    const policies: Policies = hitlessPolicies();
+    expect(policies.map((policy) => policy.name)).toEqual(['hitless-drops-requests', 'hitless-may-drop-requests']);
+  });
+
   test('reports findings that drop requests against the resource URN, as mandatory', () => {
     const reported = run([deployment, service, { type: 'aws:s3/bucket:Bucket', urn: 'urn:bucket', props: {} }]);
     const noPreStop = reported.find((each) => each.message.startsWith('[no-prestop]'));
