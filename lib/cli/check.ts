@@ -60,7 +60,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const resolved = paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each)));
   const report = await checkManifestFiles(resolved, io.readStdin, { marginSeconds });
   if (report.problems.length > 0) {
-    const shown = (source: string) => (source === '-' || source.startsWith('- ') ? source : path.relative(io.cwd, source) || source);
+    const shown = (source: string) => {
+      if (source === '-' || source.startsWith('- ')) return source;
+      // Relative to where the user stands, unless that means climbing out of it.
+      const relative = path.relative(io.cwd, source);
+      return relative === '' || relative.startsWith('..') ? source : relative;
+    };
     for (const problem of report.problems) io.stderr(`hitless check: ${shown(problem.source)}: ${problem.message}\n`);
     io.stderr('hitless check: the input cannot be read; nothing was checked.\n');
     return 2;
