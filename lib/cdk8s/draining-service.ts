@@ -1,18 +1,9 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy, Names } from 'cdk8s';
 import type { Deployment } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import {
-  BuiltDrainingService,
-  drainingPatch,
-  drainingServiceObjects,
-  drainingServiceRefs,
-  drainingServiceUpstreamModel,
-  DrainingServiceSpec,
-  MAX_DRAINING_SERVICE_NAME_LENGTH,
-  resolveDrainingServiceOptions,
-  solveDrainingBudget,
-} from '../core/draining-service';
+import { drainingPatch, drainingServiceUpstreamModel, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
 import type { ContainerResources } from '../core/draining-service';
+import { DrainingServicePlan } from '../core/draining-service-plan';
 import { Duration as CoreDuration } from '../core/duration';
 import { UpstreamModel } from '../core/model';
 import { PreStopAction } from '../core/pre-stop';
@@ -231,44 +222,38 @@ export class DrainingService extends Construct implements RoutableUpstream {
   public readonly headlessService: ApiObject;
   public readonly podDisruptionBudget: ApiObject;
 
-  private readonly spec: DrainingServiceSpec;
-  private readonly gateways: GatewayInFront[] = [];
-  private solved: UpstreamBudget;
-  private rendered?: BuiltDrainingService;
+  private readonly plan: DrainingServicePlan;
 
   constructor(scope: Construct, id: string, props: DrainingServiceProps) {
     super(scope, id);
-    this.spec = resolveDrainingServiceOptions({
+    this.plan = new DrainingServicePlan({
       ...props,
       name: props.name ?? Names.toDnsLabel(this, { maxLen: MAX_DRAINING_SERVICE_NAME_LENGTH }),
       preStopDelay: core(props.preStopDelay),
       appDrainTime: core(props.appDrainTime),
       terminationGracePeriod: core(props.terminationGracePeriod),
       minReady: core(props.minReady),
-    });
-    this.solved = solveDrainingBudget(this.spec, this.gateways);
-
-    this.name = this.spec.name;
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    this.port = this.spec.port;
-    this.healthCheckPath = this.spec.readinessPath;
-    this.replicas = this.spec.replicas;
-    this.maxSurge = this.spec.maxSurge;
-    this.preStopAction = this.spec.preStopAction;
-    this.kubernetesVersion = this.spec.kubernetesVersion;
-    this.appDrainTime = Duration.millis(this.spec.appDrainSeconds * 1000);
-    const refs = drainingServiceRefs(this.name, this.namespace);
-    this.deploymentObject = refs.deploymentObject;
-    this.serviceObject = refs.serviceObject;
-    this.headlessServiceObject = refs.headlessServiceObject;
-    this.headlessDnsName = refs.headlessDnsName;
+    }, () => Chart.of(this).namespace);
+    this.name = this.plan.name;
+    this.namespace = this.plan.namespace;
+    this.port = this.plan.port;
+    this.healthCheckPath = this.plan.healthCheckPath;
+    this.replicas = this.plan.replicas;
+    this.maxSurge = this.plan.maxSurge;
+    this.preStopAction = this.plan.preStopAction;
+    this.kubernetesVersion = this.plan.kubernetesVersion;
+    this.appDrainTime = Duration.millis(this.plan.appDrainSeconds * 1000);
+    this.deploymentObject = this.plan.deploymentObject;
+    this.serviceObject = this.plan.serviceObject;
+    this.headlessServiceObject = this.plan.headlessServiceObject;
+    this.headlessDnsName = this.plan.headlessDnsName;
 
     // Only the Deployment's spec depends on the gateways; it is produced at synth time so that a
     // gateway registered after this constructor still sets the preStop.
-    const initial = this.objects();
+    const initial = this.plan.objects();
     this.deployment = new ApiObject(this, 'Resource', {
       ...initial.deployment,
-      spec: Lazy.any({ produce: () => this.objects().deployment.spec }),
+      spec: Lazy.any({ produce: () => this.plan.objects().deployment.spec }),
     });
     this.service = new ApiObject(this, 'Service', initial.service);
     this.headlessService = new ApiObject(this, 'HeadlessService', initial.headlessService);
@@ -277,27 +262,27 @@ export class DrainingService extends Construct implements RoutableUpstream {
 
   /** The timings as currently solved. */
   public get budget(): UpstreamBudget {
-    return this.solved;
+    return this.plan.budget;
   }
 
   /** The preStop sleep (keeps the pod serving while gateways forget it). */
   public get preStopDelay(): Duration {
-    return Duration.seconds(this.solved.keepServingSeconds);
+    return Duration.seconds(this.plan.budget.keepServingSeconds);
   }
 
   /** `terminationGracePeriodSeconds`. */
   public get terminationGracePeriod(): Duration {
-    return Duration.seconds(this.solved.terminationGracePeriodSeconds);
+    return Duration.seconds(this.plan.budget.terminationGracePeriodSeconds);
   }
 
   /** `minReadySeconds`. */
   public get minReady(): Duration {
-    return Duration.seconds(Math.ceil(this.solved.minReadySeconds));
+    return Duration.seconds(Math.ceil(this.plan.budget.minReadySeconds));
   }
 
   /** The gateways registered so far. */
   public get gatewaysInFront(): readonly GatewayInFront[] {
-    return [...this.gateways];
+    return this.plan.gatewaysInFront;
   }
 
   /**
@@ -306,15 +291,12 @@ export class DrainingService extends Construct implements RoutableUpstream {
    * @throws BudgetError when a value set in the props can no longer hold; the gateway is then not registered
    */
   public registerGateway(gateway: GatewayInFront): void {
-    const gateways = [...this.gateways, gateway];
-    this.solved = solveDrainingBudget(this.spec, gateways);
-    this.gateways.push(gateway);
-    this.rendered = undefined;
+    this.plan.registerGateway(gateway);
   }
 
   /** The core model of the objects as they will be synthesized, for `checkUpstream`. */
   public upstreamModel(): UpstreamModel {
-    const objects = this.objects();
+    const objects = this.plan.objects();
     const withNamespace = <T extends { metadata: { namespace?: string } }>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, namespace: this.namespace } });
     return drainingServiceUpstreamModel({
       deployment: withNamespace(objects.deployment),
@@ -323,12 +305,5 @@ export class DrainingService extends Construct implements RoutableUpstream {
       podDisruptionBudget: withNamespace(objects.podDisruptionBudget),
       budget: objects.budget,
     });
-  }
-
-  private objects(): BuiltDrainingService {
-    if (!this.rendered) {
-      this.rendered = { ...drainingServiceObjects(this.spec, this.solved), budget: this.solved, preStopAction: this.spec.preStopAction };
-    }
-    return this.rendered;
   }
 }

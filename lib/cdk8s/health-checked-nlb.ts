@@ -1,12 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Elbv2LimitError } from '../core/aws/elbv2-limits';
-import { attachNlb } from '../core/aws/attach-nlb';
-import { NlbOptions, NlbSettings } from '../core/aws/nlb';
-import { readinessGateNamespace } from '../core/aws/pod-readiness-gate';
-import { TargetGroupBindingIngressRule, checkTargetGroupArn, targetGroupBinding } from '../core/aws/target-group-binding';
+import { BuiltHealthCheckedNlb, buildHealthCheckedNlb } from '../core/aws/health-checked-nlb';
+import { NlbSettings } from '../core/aws/nlb';
+import { TargetGroupBindingIngressRule } from '../core/aws/target-group-binding';
 import { Duration as CoreDuration } from '../core/duration';
-import { ExplainedTimeline, explainGatewayBudget, renderTimeline } from '../core/explain';
+import { ExplainedTimeline, renderTimeline } from '../core/explain';
 import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
@@ -139,15 +137,6 @@ export interface HealthCheckedNlbProps {
   readonly gatewayDrainTimeout?: Duration;
 }
 
-function namespaceOf(object: string): string {
-  const [, namespace] = object.split('/');
-  return namespace || 'default';
-}
-
-function nameOf(object: string): string {
-  return object.split('/').slice(2).join('/') || object;
-}
-
 /**
  * An AWS Network Load Balancer in front of a hitless gateway, made by the AWS Load Balancer
  * Controller from the annotations this construct puts on the gateway's Service (or, given a
@@ -172,72 +161,37 @@ export class HealthCheckedNlb extends Construct {
   public readonly targetGroupBinding?: ApiObject;
   /** The Namespace carrying the readiness-gate label, with `readinessGateNamespace`. */
   public readonly namespace?: ApiObject;
-  private readonly gateway: LoadBalancedGateway;
+  private readonly built: BuiltHealthCheckedNlb;
 
   constructor(scope: Construct, id: string, props: HealthCheckedNlbProps) {
     super(scope, id);
-    const gateway = props.gateway;
-    this.gateway = gateway;
-    const bound = props.targetGroupArn !== undefined;
-    const options: NlbOptions = {
-      scheme: props.scheme,
-      targetType: props.targetType,
-      healthCheckProtocol: props.healthCheckProtocol,
+    const { gateway, ...options } = props;
+    this.built = buildHealthCheckedNlb({
+      ...options,
       healthCheckInterval: core(props.healthCheckInterval),
       healthCheckTimeout: core(props.healthCheckTimeout),
-      healthyThreshold: props.healthyThreshold,
-      unhealthyThreshold: props.unhealthyThreshold,
-      healthCheckSuccessCodes: props.healthCheckSuccessCodes,
       deregistrationDelay: core(props.deregistrationDelay),
-      deregistrationConnectionTermination: props.deregistrationConnectionTermination,
-      unhealthyConnectionTermination: props.unhealthyConnectionTermination,
       unhealthyDrainingInterval: core(props.unhealthyDrainingInterval),
-      preserveClientIp: props.preserveClientIp,
-      proxyProtocolV2: props.proxyProtocolV2,
-      crossZone: props.crossZone,
-      backendProtocol: props.backendProtocol,
       ipDeregistrationLag: core(props.ipDeregistrationLag),
-    };
-    if (props.readinessGateNamespace && (props.targetType ?? 'instance') !== 'ip') {
-      throw new Elbv2LimitError('readinessGateNamespace', 'true', "used with targetType 'ip' only", 'with instance targets the NLB knows nodes, not pods, and the controller injects no readiness gate');
+      gatewayDrainTimeout: core(props.gatewayDrainTimeout),
+      binding: props.targetGroupArn !== undefined ? 'target-group-binding' : 'annotations',
+      bindingProp: 'targetGroupArn',
+    }, gateway);
+    this.settings = this.built.settings;
+    this.model = this.built.model;
+    this.serviceAnnotations = this.built.serviceAnnotations;
+    this.budget = this.built.budget;
+    if (this.built.targetGroupBinding?.object) {
+      this.targetGroupBinding = new ApiObject(this, 'TargetGroupBinding', this.built.targetGroupBinding.object);
     }
-    if (props.targetGroupBindingIngress !== undefined && !bound) {
-      throw new Elbv2LimitError('targetGroupBindingIngress', 'set', 'used with targetGroupArn only', 'the rules belong to the TargetGroupBinding, which exists only for a target group made outside Kubernetes');
-    }
-
-    if (bound) checkTargetGroupArn('targetGroupArn', props.targetGroupArn!);
-    const plan = attachNlb(options, gateway, {
-      targetGroupBinding: bound ? `TargetGroupBinding/${namespaceOf(gateway.serviceObject)}/${nameOf(gateway.serviceObject)}` : undefined,
-      fallbackDrainTimeoutSeconds: core(props.gatewayDrainTimeout)?.toSeconds(),
-    });
-    this.settings = plan.settings;
-    this.model = plan.model;
-    this.serviceAnnotations = plan.serviceAnnotations;
-    this.budget = plan.budget;
-
-    if (bound) {
-      this.targetGroupBinding = new ApiObject(
-        this,
-        'TargetGroupBinding',
-        targetGroupBinding({
-          name: nameOf(gateway.serviceObject),
-          namespace: namespaceOf(gateway.serviceObject),
-          targetGroupArn: props.targetGroupArn!,
-          serviceName: nameOf(gateway.serviceObject),
-          servicePort: gateway.trafficPort,
-          targetType: plan.settings.targetType,
-          ingress: props.targetGroupBindingIngress,
-        }),
-      );
-    }
-    if (props.readinessGateNamespace) {
-      this.namespace = new ApiObject(this, 'Namespace', readinessGateNamespace(namespaceOf(gateway.serviceObject)));
+    if (this.built.namespace) {
+      this.namespace = new ApiObject(this, 'Namespace', this.built.namespace);
     }
   }
 
   /** The termination of one gateway pod behind this NLB, step by step, with the margins. */
   public explain(): ExplainedTimeline {
-    return explainGatewayBudget({ gateway: this.gateway.workloadObject, loadBalancer: this.model, budget: this.budget });
+    return this.built.explain();
   }
 
   /** {@link explain} as text. */

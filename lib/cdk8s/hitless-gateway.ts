@@ -11,6 +11,7 @@ import { KubeObject } from '../core/kube-object';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
 import { GatewayModel, LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
+import { gatewayWorkloadSeconds } from '../core/timing/workload-seconds';
 import { RoutableUpstream } from '../core/upstream-link';
 
 function core(value: Duration | undefined): CoreDuration | undefined {
@@ -295,17 +296,17 @@ export class HitlessGateway extends Construct implements LoadBalancedGateway {
 
   /** How long the pod keeps serving after failing its health check. */
   public get keepServing(): Duration {
-    return Duration.seconds(Math.ceil(this.plan.budget.keepServingSeconds));
+    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).keepServingSeconds);
   }
 
   /** `terminationGracePeriodSeconds`. */
   public get terminationGracePeriod(): Duration {
-    return Duration.seconds(this.plan.budget.terminationGracePeriodSeconds);
+    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).terminationGracePeriodSeconds);
   }
 
   /** `minReadySeconds`. */
   public get minReady(): Duration {
-    return Duration.seconds(Math.ceil(this.plan.budget.minReadySeconds));
+    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).minReadySeconds);
   }
 
   /** The load balancer the timings are solved against. */

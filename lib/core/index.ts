@@ -16,3 +16,4 @@ export * from './pre-stop';
 export * from './probe';
 export * from './timing';
 export * from './upstream-link';
+export * from './draining-service-plan';

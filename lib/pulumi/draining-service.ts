@@ -1,14 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import {
-  BuiltDrainingService,
-  drainingServiceObjects,
-  drainingServiceRefs,
-  DrainingServiceOptions,
-  DrainingServiceSpec,
-  resolveDrainingServiceOptions,
-  solveDrainingBudget,
-} from '../core/draining-service';
+import { DrainingServiceOptions } from '../core/draining-service';
+import { DrainingServicePlan } from '../core/draining-service-plan';
 import { Duration } from '../core/duration';
 import { PreStopAction } from '../core/pre-stop';
 import { UpstreamBudget } from '../core/timing/solver';
@@ -67,38 +60,33 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
   /** The timings, solved over every gateway registered before the program settled. */
   public readonly budget: pulumi.Output<UpstreamBudget>;
 
-  private readonly spec: DrainingServiceSpec;
-  private readonly gateways: GatewayInFront[] = [];
-  private solved: UpstreamBudget;
+  private readonly plan: DrainingServicePlan;
   private settled = false;
 
   constructor(name: string, args: DrainingServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:DrainingService', name, {}, opts);
-    this.spec = resolveDrainingServiceOptions({ ...args, name: args.name ?? name });
-    this.solved = solveDrainingBudget(this.spec, this.gateways);
-
-    this.name = this.spec.name;
-    this.namespace = args.namespace ?? 'default';
-    this.port = this.spec.port;
-    this.healthCheckPath = this.spec.readinessPath;
-    this.replicas = this.spec.replicas;
-    this.maxSurge = this.spec.maxSurge;
-    this.preStopAction = this.spec.preStopAction;
-    this.kubernetesVersion = this.spec.kubernetesVersion;
-    this.appDrainTime = Duration.seconds(this.spec.appDrainSeconds);
-    const refs = drainingServiceRefs(this.name, this.namespace);
-    this.deploymentObject = refs.deploymentObject;
-    this.serviceObject = refs.serviceObject;
-    this.headlessServiceObject = refs.headlessServiceObject;
-    this.headlessDnsName = refs.headlessDnsName;
+    this.plan = new DrainingServicePlan({ ...args, name: args.name ?? name });
+    this.name = this.plan.name;
+    this.namespace = this.plan.namespace;
+    this.port = this.plan.port;
+    this.healthCheckPath = this.plan.healthCheckPath;
+    this.replicas = this.plan.replicas;
+    this.maxSurge = this.plan.maxSurge;
+    this.preStopAction = this.plan.preStopAction;
+    this.kubernetesVersion = this.plan.kubernetesVersion;
+    this.appDrainTime = Duration.seconds(this.plan.appDrainSeconds);
+    this.deploymentObject = this.plan.deploymentObject;
+    this.serviceObject = this.plan.serviceObject;
+    this.headlessServiceObject = this.plan.headlessServiceObject;
+    this.headlessDnsName = this.plan.headlessDnsName;
 
     const final = whenProgramSettles(() => {
       this.settled = true;
-      return this.objects();
+      return this.plan.objects();
     });
     this.budget = pulumi.output(final.then((objects) => objects.budget));
     // Only the Deployment's spec depends on the gateways; everything else is known now.
-    const initial = this.objects();
+    const initial = this.plan.objects();
     const children = { parent: this };
     this.deployment = renderKubeObject(
       { ...initial.deployment, spec: pulumi.output(final.then((objects) => objects.deployment.spec)) },
@@ -119,7 +107,7 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
 
   /** The gateways registered so far. */
   public get gatewaysInFront(): readonly GatewayInFront[] {
-    return [...this.gateways];
+    return this.plan.gatewaysInFront;
   }
 
   /**
@@ -135,11 +123,6 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
         'create the gateway in the same synchronous part of the program as the service (no await between them), so its discovery delay reaches the preStop',
       );
     }
-    this.solved = solveDrainingBudget(this.spec, [...this.gateways, gateway]);
-    this.gateways.push(gateway);
-  }
-
-  private objects(): BuiltDrainingService {
-    return { ...drainingServiceObjects(this.spec, this.solved), budget: this.solved, preStopAction: this.spec.preStopAction };
+    this.plan.registerGateway(gateway);
   }
 }

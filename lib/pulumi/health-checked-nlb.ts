@@ -1,14 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { Elbv2LimitError } from '../core/aws/elbv2-limits';
-import { GatewayBudgetSolver, NlbOptions, NlbSettings, planNlb } from '../core/aws/nlb';
-import { readinessGateNamespace } from '../core/aws/pod-readiness-gate';
-import { TargetGroupBindingIngressRule, targetGroupBinding } from '../core/aws/target-group-binding';
-import { Duration } from '../core/duration';
-import { ExplainedTimeline, explainGatewayBudget, renderTimeline } from '../core/explain';
+import { BuiltHealthCheckedNlb, HealthCheckedNlbOptions, buildHealthCheckedNlb } from '../core/aws/health-checked-nlb';
+import { NlbSettings } from '../core/aws/nlb';
+import { TargetGroupBindingIngressRule } from '../core/aws/target-group-binding';
+import { ExplainedTimeline, renderTimeline } from '../core/explain';
 import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
-import { GatewayBudget, solveGatewayBudget } from '../core/timing/solver';
+import { GatewayBudget } from '../core/timing/solver';
 import { createAwsLoadBalancer } from './aws-load-balancer';
 import { renderKubeObject } from './render';
 
@@ -50,8 +48,11 @@ export interface AwsNlbArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** Props of {@link HealthCheckedNlb}: those of the cdk8s `HealthCheckedNlb`, with core `Duration`s. */
-export interface HealthCheckedNlbArgs extends NlbOptions {
+/**
+ * Props of {@link HealthCheckedNlb}: those of the cdk8s `HealthCheckedNlb`, with core `Duration`s;
+ * `aws` chooses how the targets are bound.
+ */
+export interface HealthCheckedNlbArgs extends Omit<HealthCheckedNlbOptions, 'binding' | 'bindingProp' | 'targetGroupArn' | 'targetGroupBindingIngress'> {
   /** The gateway the NLB fronts; its timings are solved again against this NLB. */
   readonly gateway: LoadBalancedGateway;
   /**
@@ -59,44 +60,12 @@ export interface HealthCheckedNlbArgs extends NlbOptions {
    * @default - the controller makes the NLB from the annotations on the gateway's Service
    */
   readonly aws?: AwsNlbArgs;
-  /**
-   * Emit the gateway's Namespace labelled for the controller's pod readiness gate (IP targets only).
-   * @default false
-   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
-   */
-  readonly readinessGateNamespace?: boolean;
-  /**
-   * How long the gateway waits for open connections, for a gateway that does not report its own timings.
-   * @default Duration.seconds(15)
-   */
-  readonly gatewayDrainTimeout?: Duration;
 }
-
-function namespaceOf(object: string): string {
-  return object.split('/')[1] || 'default';
-}
-
-function nameOf(object: string): string {
-  return object.split('/').slice(2).join('/') || object;
-}
-
-/** A gateway that reports its timings as solved against the load balancer now in front (both faces' HitlessGateway do). */
-function reportedBudget(gateway: LoadBalancedGateway): GatewayBudget | undefined {
-  const budget = (gateway as { budget?: Partial<GatewayBudget> }).budget;
-  return budget !== undefined && typeof budget.preStopSeconds === 'number' ? (budget as GatewayBudget) : undefined;
-}
-
-/**
- * A well-formed target group ARN standing in for the real one, which exists only once the target
- * group does: core's `targetGroupBinding` checks the ARN, and the binding's identity (kind,
- * namespace, name) is needed now to create the resource. The spec is then taken from the real ARN.
- */
-const ARN_FOR_IDENTITY = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/identity/0';
 
 /**
  * An AWS Network Load Balancer in front of a hitless gateway. Every value is checked against
  * ELBv2's limits; the gateway solves its timings against the NLB's health checks, and the target
- * group's attributes are derived from those timings (core `planNlb`), exactly as in the cdk8s face.
+ * group's attributes are derived from those timings (core `buildHealthCheckedNlb`), exactly as in the cdk8s face.
  *
  * Without `aws`, the AWS Load Balancer Controller makes the NLB from the annotations put on the
  * gateway's Service (the same objects as the cdk8s face). With `aws`, the NLB, its target group
@@ -129,38 +98,24 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
   public readonly namespace?: pulumi.CustomResource;
   /** DNS name of the NLB made with `aws`. */
   public readonly dnsName?: pulumi.Output<string>;
-  private readonly gateway: LoadBalancedGateway;
+  private readonly built: BuiltHealthCheckedNlb;
 
   constructor(name: string, args: HealthCheckedNlbArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:HealthCheckedNlb', name, {}, opts);
-    const { gateway, aws: awsArgs, readinessGateNamespace: withNamespace, gatewayDrainTimeout, ...options } = args;
-    this.gateway = gateway;
-    const bound = awsArgs !== undefined;
+    const { gateway, aws: awsArgs, ...options } = args;
     const hostPortTargets = awsArgs?.autoScalingGroupNames !== undefined;
-    if (withNamespace && (options.targetType ?? 'instance') !== 'ip') {
-      throw new Elbv2LimitError('readinessGateNamespace', 'true', "used with targetType 'ip' only", 'with instance targets the NLB knows nodes, not pods, and the controller injects no readiness gate');
-    }
-    if (hostPortTargets && (gateway.mode !== 'daemonset' || gateway.hostPort === undefined)) {
-      throw new Error(
-        `'aws.autoScalingGroupNames' needs a DaemonSet gateway with a hostPort (${gateway.workloadObject} is a ${gateway.mode} ${gateway.hostPort === undefined ? 'without' : 'with'} a host port): ` +
-        'the target group sends to that port on every instance',
-      );
-    }
-    if (hostPortTargets && options.targetType === 'ip') {
-      throw new Elbv2LimitError('targetType', 'ip', "'instance' with aws.autoScalingGroupNames", 'an Auto Scaling group registers instances');
-    }
-
-    const solve: GatewayBudgetSolver = (loadBalancer) => {
-      gateway.attachLoadBalancer({ model: loadBalancer, serviceAnnotations: {}, serviceTypeLoadBalancer: !bound });
-      return reportedBudget(gateway) ?? solveGatewayBudget({ loadBalancer, drainTimeoutSeconds: gatewayDrainTimeout?.toSeconds() ?? 15 });
-    };
-    const plan = planNlb(options, gateway, solve);
-    this.settings = plan.settings;
-    const boundObject = hostPortTargets ? `TargetGroup/${namespaceOf(gateway.serviceObject)}/${nameOf(gateway.serviceObject)}` : `TargetGroupBinding/${namespaceOf(gateway.serviceObject)}/${nameOf(gateway.serviceObject)}`;
-    this.model = bound ? { ...plan.model, object: boundObject, ...(hostPortTargets ? { targetType: 'host-port' as const } : {}) } : plan.model;
-    this.serviceAnnotations = bound ? {} : plan.serviceAnnotations;
-    gateway.attachLoadBalancer({ model: this.model, serviceAnnotations: this.serviceAnnotations, serviceTypeLoadBalancer: !bound });
-    this.budget = reportedBudget(gateway) ?? plan.budget;
+    const binding = awsArgs === undefined ? 'annotations' : hostPortTargets ? 'host-port' : 'target-group-binding';
+    this.built = buildHealthCheckedNlb({
+      ...options,
+      binding,
+      bindingProp: hostPortTargets ? 'aws.autoScalingGroupNames' : 'aws',
+      // Core refuses ingress rules without a TargetGroupBinding (Auto Scaling groups have none), naming the prop.
+      targetGroupBindingIngress: awsArgs?.targetGroupBindingIngress,
+    }, gateway);
+    this.settings = this.built.settings;
+    this.model = this.built.model;
+    this.serviceAnnotations = this.built.serviceAnnotations;
+    this.budget = this.built.budget;
 
     const children = { parent: this };
     if (awsArgs) {
@@ -171,11 +126,11 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
           vpcId: awsArgs.vpcId,
           subnetIds: awsArgs.subnetIds,
           securityGroupIds: awsArgs.securityGroupIds,
-          internal: plan.settings.scheme === 'internal',
+          internal: this.settings.scheme === 'internal',
           listenerPort: awsArgs.listenerPort ?? gateway.trafficPort,
           targetPort: hostPortTargets ? gateway.hostPort! : gateway.trafficPort,
           healthCheckPort: this.model.healthCheckPort,
-          healthCheckMatcher: plan.settings.successCodes,
+          healthCheckMatcher: this.settings.successCodes,
           tags: awsArgs.tags,
         },
         children,
@@ -189,23 +144,16 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
           (group, index) => new aws.autoscaling.Attachment(`${name}-${index}`, { autoscalingGroupName: group, lbTargetGroupArn: created.targetGroup.arn }, children),
         );
       } else {
-        const binding = (arn: string) => targetGroupBinding({
-          name: nameOf(gateway.serviceObject),
-          namespace: namespaceOf(gateway.serviceObject),
-          targetGroupArn: arn,
-          serviceName: nameOf(gateway.serviceObject),
-          servicePort: gateway.trafficPort,
-          targetType: plan.settings.targetType,
-          ingress: awsArgs.targetGroupBindingIngress,
-        });
+        const template = this.built.targetGroupBinding!;
+        // The binding is named now; its spec waits for the target group's ARN.
         this.targetGroupBinding = renderKubeObject(
-          { ...binding(ARN_FOR_IDENTITY), spec: created.targetGroup.arn.apply((arn) => binding(arn).spec) },
+          { ...template.identity, spec: created.targetGroup.arn.apply((arn) => template.forArn(arn).spec) },
           children,
         );
       }
     }
-    if (withNamespace) {
-      this.namespace = renderKubeObject(readinessGateNamespace(namespaceOf(gateway.serviceObject)), children);
+    if (this.built.namespace) {
+      this.namespace = renderKubeObject(this.built.namespace, children);
     }
 
     this.registerOutputs({
@@ -219,7 +167,7 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
 
   /** The termination of one gateway pod behind this NLB, step by step, with the margins. */
   public explain(): ExplainedTimeline {
-    return explainGatewayBudget({ gateway: this.gateway.workloadObject, loadBalancer: this.model, budget: this.budget });
+    return this.built.explain();
   }
 
   /** {@link explain} as text. */

@@ -7,6 +7,7 @@ import { KubeObject } from '../core/kube-object';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
 import { GatewayModel, LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
+import { gatewayWorkloadSeconds } from '../core/timing/workload-seconds';
 import { objectKey, renderKubeObject } from './render';
 import { whenProgramSettles } from './settle';
 
@@ -106,17 +107,17 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
 
   /** How long the pod keeps serving after failing its health check. */
   public get keepServing(): Duration {
-    return Duration.seconds(Math.ceil(this.plan.budget.keepServingSeconds));
+    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).keepServingSeconds);
   }
 
   /** `terminationGracePeriodSeconds`. */
   public get terminationGracePeriod(): Duration {
-    return Duration.seconds(this.plan.budget.terminationGracePeriodSeconds);
+    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).terminationGracePeriodSeconds);
   }
 
   /** `minReadySeconds`. */
   public get minReady(): Duration {
-    return Duration.seconds(Math.ceil(this.plan.budget.minReadySeconds));
+    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).minReadySeconds);
   }
 
   /** Routes, in match order. */

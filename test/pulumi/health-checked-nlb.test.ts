@@ -115,6 +115,13 @@ describe('HealthCheckedNlb (Pulumi), made with @pulumi/aws', () => {
     expect(() => new face.HealthCheckedNlb('edge', { gateway, aws: { ...network, autoScalingGroupNames: ['nodes'] } })).toThrow(/'aws.autoScalingGroupNames' needs a DaemonSet gateway with a hostPort \(Deployment\/edge\/edge is a deployment without a host port\)/);
   });
 
+  test('refuses TargetGroupBinding ingress rules with Auto Scaling groups, which have no binding', () => {
+    const gateway = new face.HitlessGateway('edge', { namespace: 'edge', workload: GatewayWorkload.daemonSet({ hostPort: 80 }) });
+    const ingress = [{ from: [{ securityGroup: { groupID: 'sg-0123456789abcdef0' } }], ports: [{ port: 80 }] }];
+    expect(() => new face.HealthCheckedNlb('edge', { gateway, aws: { ...network, autoScalingGroupNames: ['nodes'], targetGroupBindingIngress: ingress } as never }))
+      .toThrow(/'targetGroupBindingIngress' \(set\)/);
+  });
+
   test('an AWS provider given to the component reaches the AWS resources', async () => {
     const provider = new aws.Provider('eu', { region: 'eu-west-1' });
     const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });

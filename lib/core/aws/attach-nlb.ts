@@ -12,6 +12,14 @@ export interface AttachNlbOptions {
    */
   readonly targetGroupBinding?: string;
   /**
+   * The target group is made outside Kubernetes and targets the gateway's host port on every node
+   * (an Auto Scaling group registers the instances): the Service gets no load balancer annotations,
+   * and the model names this `Kind/namespace/name` with targetType `host-port`. The gateway first
+   * solves against the same health checks as instance targets.
+   * @default - not bound to a host port
+   */
+  readonly hostPortTargetGroup?: string;
+  /**
    * The gateway's drain timeout, for a gateway that does not report its own timings (`budget`).
    * @default 15
    */
@@ -36,13 +44,15 @@ function reportsBudget(gateway: LoadBalancedGateway): gateway is LoadBalancedGat
  * @throws Elbv2LimitError for a value ELBv2 refuses; BudgetError for one that breaks the chain
  */
 export function attachNlb(options: NlbOptions, gateway: LoadBalancedGateway, attach: AttachNlbOptions = {}): NlbPlan {
-  const bound = attach.targetGroupBinding !== undefined;
+  const boundObject = attach.hostPortTargetGroup ?? attach.targetGroupBinding;
+  const bound = boundObject !== undefined;
   const plan = planNlb(options, gateway, (loadBalancer) => {
     gateway.attachLoadBalancer({ model: loadBalancer, serviceAnnotations: {}, serviceTypeLoadBalancer: !bound });
     if (reportsBudget(gateway)) return gateway.budget;
     return solveGatewayBudget({ loadBalancer, drainTimeoutSeconds: attach.fallbackDrainTimeoutSeconds ?? 15 });
   });
-  const model = bound ? { ...plan.model, object: attach.targetGroupBinding! } : plan.model;
+  const hostPort = attach.hostPortTargetGroup !== undefined ? { targetType: 'host-port' as const } : {};
+  const model = bound ? { ...plan.model, object: boundObject, ...hostPort } : plan.model;
   const serviceAnnotations = bound ? {} : plan.serviceAnnotations;
   gateway.attachLoadBalancer({ model, serviceAnnotations, serviceTypeLoadBalancer: !bound });
   return { settings: plan.settings, model, serviceAnnotations, budget: reportsBudget(gateway) ? gateway.budget : plan.budget };

@@ -87,6 +87,17 @@ export function targetGroupBinding(options: TargetGroupBindingOptions): KubeObje
       })),
     };
   }
+  return { ...targetGroupBindingIdentity(options), spec };
+}
+
+/** A Kubernetes object's identity: what is known of it before its spec is. */
+export type KubeObjectIdentity = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>;
+
+/**
+ * The TargetGroupBinding's apiVersion, kind and metadata, which need no ARN: a face whose target
+ * group is still being created (a Pulumi Output) names the binding now and fills in its spec later.
+ */
+export function targetGroupBindingIdentity(options: Pick<TargetGroupBindingOptions, 'name' | 'namespace' | 'labels'>): KubeObjectIdentity {
   return {
     apiVersion: 'elbv2.k8s.aws/v1beta1',
     kind: 'TargetGroupBinding',
@@ -95,6 +106,5 @@ export function targetGroupBinding(options: TargetGroupBindingOptions): KubeObje
       ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
       ...(options.labels !== undefined ? { labels: options.labels } : {}),
     },
-    spec,
   };
 }

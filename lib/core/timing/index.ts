@@ -2,3 +2,4 @@ export * from './budget-error';
 export * from './invariants';
 export * from './solver';
 export * from './windows';
+export * from './workload-seconds';

@@ -38,6 +38,15 @@ describe('attachNlb', () => {
     expect(plan.serviceAnnotations).toEqual({});
     expect(attachments.every((each) => each.serviceTypeLoadBalancer === false)).toBe(true);
   });
+
+  test('a host-port target group names the target group with targetType host-port, after solving as instance targets', () => {
+    const attachments: LoadBalancerAttachment[] = [];
+    const plan = attachNlb({}, bareGateway(attachments), { hostPortTargetGroup: 'TargetGroup/edge/gateway' });
+    expect(plan.model).toMatchObject({ object: 'TargetGroup/edge/gateway', targetType: 'host-port' });
+    expect(attachments[0].model.targetType).toBe('instance');
+    expect(plan.serviceAnnotations).toEqual({});
+    expect(attachments.every((each) => each.serviceTypeLoadBalancer === false)).toBe(true);
+  });
 });
 
 describe('attachNlb in front of a GatewayPlan (the hitless gateway, core face)', () => {
