@@ -1,12 +1,13 @@
 /**
  * `hitless check` on 10,000 objects: 2,000 stacks of a load-balanced Service, an Envoy gateway
  * Deployment, its bootstrap ConfigMap, a headless upstream Service and the upstream Deployment.
- * Goal: ≤ 2 s for read + check. Baseline: parsing the same YAML alone, in the same run.
+ * Goal: ≤ 2 s for read + check from YAML text. Baseline: the `yaml` library parsing the same text
+ * into objects (how manifests were read before js-yaml), in the same run.
  */
 import { performance } from 'perf_hooks';
 import { parseAllDocuments, stringify } from 'yaml';
 import { checkReadResult } from '../lib/check';
-import { readManifestObjects, readManifestText } from '../lib/read';
+import { loadManifestText, readManifestObjects, readManifestText } from '../lib/read';
 
 const STACKS = 2000;
 
@@ -51,17 +52,24 @@ const text = objects.map((object) => stringify(object)).join('---\n');
 // Warm up the JIT on a small input so that the figures measure steady work.
 checkReadResult(readManifestText(objects.slice(0, 50).map((object) => stringify(object)).join('---\n'), 'warm-up.yaml'));
 
-const baseline = time(() => parseAllDocuments(text).length);
+const GOAL_SECONDS = 2;
+const baseline = time(() => parseAllDocuments(text).map((document) => document.toJS()).length);
+const loaded = time(() => loadManifestText(text, 'bench.yaml'));
 const fromObjects = time(() => checkReadResult(readManifestObjects(objects)));
 const fromText = time(() => checkReadResult(readManifestText(text, 'bench.yaml')));
 
 const report = fromText.result;
-const line = (name: string, seconds: number) => `${name.padEnd(44)} ${seconds.toFixed(3)} s  (${(seconds / baseline.seconds).toFixed(2)} × baseline)`;
+const line = (name: string, seconds: number) => `${name.padEnd(50)} ${seconds.toFixed(3)} s  (${(seconds / baseline.seconds).toFixed(2)} × baseline)`;
 console.log(`${objects.length} objects, ${(text.length / 1e6).toFixed(1)} MB of YAML; ${report.summary.gateways} gateways, ${report.summary.upstreams} upstreams, ${report.findings.length} findings`);
-console.log(line('baseline: YAML parse alone', baseline.seconds));
+console.log(line('baseline: parse with the yaml library (old reader)', baseline.seconds));
+console.log(line('parse as hitless reads it (js-yaml)', loaded.seconds) + `  ${(baseline.seconds / loaded.seconds).toFixed(1)}× faster`);
 console.log(line('read + check, objects already parsed', fromObjects.seconds));
 console.log(line('read + check, from YAML text (hitless check)', fromText.seconds));
-console.log(`goal ≤ 2 s: check of the parsed objects ${fromObjects.seconds <= 2 ? 'met' : 'NOT met'}; from YAML text ${fromText.seconds <= 2 ? 'met' : 'NOT met'} (YAML parsing alone takes ${baseline.seconds.toFixed(1)} s)`);
+console.log(`goal: hitless check on ${objects.length} objects in ≤ ${GOAL_SECONDS} s: ${fromText.seconds <= GOAL_SECONDS ? 'met' : 'NOT met'} (${fromText.seconds.toFixed(2)} s; the old reader's YAML parse alone took ${baseline.seconds.toFixed(2)} s)`);
+if (loaded.result.objects.length !== objects.length || loaded.result.problems.length > 0) {
+  console.error(`the YAML text was not read whole: ${loaded.result.objects.length} objects, ${loaded.result.problems.length} problems`);
+  process.exitCode = 1;
+}
 if (report.summary.gateways !== STACKS || report.summary.upstreams !== STACKS) {
   console.error('the generated topology was not read whole');
   process.exitCode = 1;

@@ -1,8 +1,8 @@
-import { parse } from 'yaml';
 import { Finding, objectRef } from '../core/finding';
 import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
 import { DEFAULT_DNS_REFRESH_SECONDS, DEFAULT_PROPAGATION_SECONDS, defaultDnsDiscovery } from '../core/timing/windows';
 import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+import { parseYamlDocument } from './load';
 
 /**
  * Envoy bootstrap files (YAML or JSON, usually in a ConfigMap mounted into the gateway's pods) →
@@ -68,7 +68,7 @@ function parseBootstrapText(text: string): unknown {
       value = undefined;
     }
   }
-  return value ?? parse(text, { prettyErrors: false, maxAliasCount: 1000 });
+  return value ?? parseYamlDocument(text);
 }
 
 /** Reads one bootstrap into an EnvoyModel named after the object holding it. */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { isObject, Json } from './fields';
 
 /** One Kubernetes (or other) object, with where it came from for messages. */
@@ -44,9 +45,23 @@ export function loadManifestText(text: string, source: string): LoadedObjects {
       // Not strict JSON (YAML flow style, or broken): the YAML parser reports where.
     }
   }
+  const fast = fastYamlDocuments(text);
+  if (fast !== undefined) {
+    fast.forEach((value, index) => addValue(value, fast.length > 1 ? `${source} (document ${index + 1})` : source, objects));
+    return { objects, problems };
+  }
+  return loadYamlDocuments(text, source, objects, problems);
+}
+
+/**
+ * The careful path: the `yaml` library, document by document, so that a syntax error is reported
+ * with its line and document and the other documents still read; aliases are bounded
+ * (`maxAliasCount`) against exponential expansion.
+ */
+function loadYamlDocuments(text: string, source: string, objects: SourcedObject[], problems: ReadProblem[]): LoadedObjects {
   let documents;
   try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, merge: true });
   } catch (error) {
     return { objects, problems: [{ source, message: errorMessage(error) }] };
   }
@@ -71,6 +86,88 @@ export function loadManifestText(text: string, source: string): LoadedObjects {
     addValue(value, where, objects);
   });
   return { objects, problems };
+}
+
+/**
+ * Plain scalars resolved exactly as the `yaml` library's YAML 1.2 core schema resolves them (the
+ * careful path), so both paths agree: `yes`, `on`, `0777`-as-octal and timestamps stay what YAML
+ * 1.2 says (a string, a string, decimal 777, a string); `0o17` and `0x1F` are integers.
+ */
+const SCALAR_NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const SCALAR_BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const SCALAR_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+const SCALAR_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+
+const YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (data: string | null) => data === null || SCALAR_NULL.test(data), construct: () => null }),
+    new Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (data: string | null) => data !== null && SCALAR_BOOL.test(data), construct: (data: string) => data[0] === 't' || data[0] === 'T' }),
+    new Type('tag:yaml.org,2002:int', { kind: 'scalar', resolve: (data: string | null) => data !== null && SCALAR_INT.test(data), construct: constructInt }),
+    new Type('tag:yaml.org,2002:float', { kind: 'scalar', resolve: (data: string | null) => data !== null && SCALAR_FLOAT.test(data), construct: constructFloat }),
+    // `<<` merges mappings, as Kubernetes' own YAML reader (go-yaml v2) does.
+    new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: string | null) => data === '<<' }),
+  ],
+});
+
+function constructInt(data: string): number {
+  if (data.startsWith('0o')) return parseInt(data.substring(2), 8);
+  if (data.startsWith('0x')) return parseInt(data.substring(2), 16);
+  return parseInt(data, 10);
+}
+
+function constructFloat(data: string): number {
+  const tail = data.slice(-3).toLowerCase();
+  if (tail === 'nan') return NaN;
+  if (tail === 'inf') return data[0] === '-' ? -Infinity : Infinity;
+  return parseFloat(data);
+}
+
+/**
+ * Text the fast path leaves to the careful one (a false alarm only costs speed):
+ * - an alias (`*name`, after the start, white space or a flow indicator): the careful path bounds
+ *   how far aliases expand;
+ * - a directive (`%YAML 1.1` changes how scalars resolve);
+ * - a key that is not a string, which the two parsers turn into different strings: an explicit
+ *   `? ` key, a null key (`~:`, `null:`, `: value`), a flow collection as a key (`[a]: b`);
+ * - `---` or `...` with text glued to it, which js-yaml reads as a document marker;
+ * - a tab in the indentation, which js-yaml sometimes accepts, and YAML (and kubectl) do not.
+ */
+const CAREFUL_ONLY = new RegExp([
+  /(?:^|[\s[{,:])\*[^\s[\]{},]/.source,
+  /(?:^|\n)%/.source,
+  /(?:^|[\s[{,])\?(?:\s|$)/.source,
+  /(?:^|[\s[{,])(?:~|null|Null|NULL)?\s*:(?:[\s,\]}]|$)/.source,
+  /[{,]\s*(?:(?:~|null|Null|NULL)\s*[},]|,)/.source,
+  /[\]}][ \t]*:(?:\s|$)|\{\s*[[{]/.source,
+  /(?:^|\n)(?:---|\.\.\.)[^\s]/.source,
+  /(?:^|\n) *\t/.source,
+].join('|'));
+
+/**
+ * The fast path: js-yaml parses several times faster than the `yaml` library. It answers only
+ * when the whole text parses cleanly and nothing in it could read differently from the careful
+ * path; otherwise (a syntax error anywhere, or {@link CAREFUL_ONLY}) it returns nothing and the
+ * careful path reads the text, with per-document errors and their lines.
+ */
+function fastYamlDocuments(text: string): unknown[] | undefined {
+  if (CAREFUL_ONLY.test(text)) return undefined;
+  try {
+    // `json: true`: a repeated key keeps its last value, as in the careful path (`uniqueKeys: false`).
+    return loadAll(text, undefined, { schema: YAML_CORE_SCHEMA, json: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses text holding one YAML document (a config embedded in a ConfigMap, say) as
+ * {@link loadManifestText} reads each document: js-yaml when it can, the `yaml` library otherwise.
+ * A repeated key keeps its last value. Throws on a syntax error, like the `yaml` library's `parse`.
+ */
+export function parseYamlDocument(text: string): unknown {
+  const fast = fastYamlDocuments(text);
+  if (fast !== undefined && fast.length === 1) return fast[0];
+  return parse(text, { prettyErrors: false, uniqueKeys: false, merge: true, maxAliasCount: 1000 });
 }
 
 function addValue(value: unknown, source: string, into: SourcedObject[], depth = 0): void {
