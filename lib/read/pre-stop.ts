@@ -86,7 +86,7 @@ export function readPreStop(container: Json, context: PreStopContext): PreStopRe
     if (command.length === 0 || !command.every((part) => typeof part === 'string' || typeof part === 'number')) {
       return { drain: unknown(`exec ${describeValue(exec.command)}`), findings };
     }
-    return { drain: readExec(command.map(String), context, findings), findings };
+    return { drain: readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container)), findings };
   }
   return { drain: unknown(`preStop ${describeValue(preStop)}`), findings };
 }
@@ -159,7 +159,22 @@ interface Step {
   readonly joiner: string;
 }
 
-function readExec(command: string[], context: PreStopContext, findings: Finding[]): DrainModel {
+/**
+ * Envoy's `--drain-time-s` from the container's command line: how long a graceful
+ * `/drain_listeners` lets listeners accept before it stops them (Envoy's default 600 s).
+ * @see https://www.envoyproxy.io/docs/envoy/latest/operations/cli#cmdoption-drain-time-s
+ */
+function envoyDrainTimeSeconds(container: Json): number {
+  const words = [...asArray(container.command), ...asArray(container.args)].filter((word): word is string => typeof word === 'string');
+  for (let index = 0; index < words.length; index++) {
+    const inline = /^--drain-time-s=(\d+)$/.exec(words[index]);
+    if (inline) return Number(inline[1]);
+    if (words[index] === '--drain-time-s' && /^\d+$/.test(words[index + 1] ?? '')) return Number(words[index + 1]);
+  }
+  return 600;
+}
+
+function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds = 600): DrainModel {
   let script: string;
   const first = basename(command[0]);
   if (SHELLS.has(first)) {
@@ -199,6 +214,8 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   let sleepAfter = 0;
   let failed = false;
   let drainListeners = false;
+  // When a /drain_listeners call stops the listeners, counted like keepServingSeconds: from the failure, or from the start.
+  let listenersStopAt = Number.POSITIVE_INFINITY;
   let aborted = false;
   let tcpOpen = false;
   const notes: string[] = [];
@@ -262,6 +279,10 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
         failed = true;
       } else {
         drainListeners = true;
+        // Without ?graceful Envoy stops the listeners at once; with it, after --drain-time-s.
+        const graceful = /drain_listeners\?[^\s'"]*graceful/.test(step.text);
+        const now = failed ? sleepAfter : sleepBefore;
+        listenersStopAt = Math.min(listenersStopAt, now + (graceful ? drainTimeSeconds : 0));
       }
       continue;
     }
@@ -271,9 +292,12 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   const description = truncate(script) + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
   if (failed) {
     // Counted only from the failure: that is when the load balancer can start to notice.
-    return { mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: sleepAfter, drainSeconds: 0, drainsConnections: true, description };
+    const keepServing = Math.min(sleepAfter, listenersStopAt);
+    return { mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: keepServing, drainSeconds: sleepAfter - keepServing, drainsConnections: true, description };
   }
-  return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: sleepBefore + sleepAfter, drainSeconds: 0, drainsConnections: drainListeners, description };
+  const total = sleepBefore + sleepAfter;
+  const keepServing = Math.min(total, listenersStopAt);
+  return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: keepServing, drainSeconds: total - keepServing, drainsConnections: drainListeners, description };
 }
 
 function notPost(context: PreStopContext, how: string): Finding {

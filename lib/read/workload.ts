@@ -189,10 +189,15 @@ function readStrategy(kind: string, spec: Json, replicas: number, fields: FieldR
     const rolling = fields.object(strategy.rollingUpdate, 'spec.updateStrategy.rollingUpdate') ?? {};
     const surgeValue = fields.intOrPercent(rolling.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge') ?? 0;
     const unavailableValue = fields.intOrPercent(rolling.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable') ?? 1;
-    // The node count is not in the manifests: a non-zero percentage is at least one node.
-    const atLeastOne = (value: number | string) => (typeof value === 'number' ? Math.floor(value) : Number(value.replace('%', '')) > 0 ? 1 : 0);
-    const maxSurge = atLeastOne(surgeValue);
-    const maxUnavailable = atLeastOne(unavailableValue);
+    // The node count is not in the manifests: a percentage is resolved against an assumed
+    // cluster of ASSUMED_DAEMONSET_NODES nodes, and is at least one node when it is not zero.
+    const nodes = (value: number | string, roundUp: boolean) => {
+      if (typeof value === 'number') return Math.floor(value);
+      const percent = Number(value.replace('%', ''));
+      return percent > 0 ? Math.max(1, resolveIntOrPercent(value, ASSUMED_DAEMONSET_NODES, roundUp)) : 0;
+    };
+    const maxSurge = nodes(surgeValue, true);
+    const maxUnavailable = nodes(unavailableValue, false);
     if ((maxSurge > 0) === (maxUnavailable > 0) && rolling.maxSurge !== undefined) {
       fields.invalid('spec.updateStrategy.rollingUpdate', { maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable ?? 1 }, 'exactly one of maxSurge and maxUnavailable above 0 (DaemonSet rule)', 'daemonset-surge-and-unavailable');
     }
@@ -242,6 +247,9 @@ export function probeFailsWhileDraining(target: WorkloadReading['readinessTarget
   if (target.path !== undefined && paths.some((path) => target.path === path || target.path!.split('?')[0] === path)) return true;
   return target.command !== undefined && paths.some((path) => target.command!.includes(path));
 }
+
+/** The cluster size a DaemonSet's percentages are read against, since manifests do not say how many nodes there are. */
+export const ASSUMED_DAEMONSET_NODES = 10;
 
 /** The app's drain time, where the workload states it (hitless's constructs do); 0 otherwise, as nothing else says. */
 function readAppDrainSeconds(metadata: Json): number {

@@ -87,6 +87,8 @@ describe('a naive Envoy deployment', () => {
       'admin-not-on-loopback ConfigMap/edge/envoy-config',
       'cluster-traffic-policy Deployment/edge/envoy',
       'gateway-stops-before-lb-detection Deployment/edge/envoy',
+      // eTP Cluster: the controller's default TCP check on the traffic port never sees a drain.
+      'lb-health-check-blind-to-drain Deployment/edge/envoy',
       'no-prestop Deployment/edge/envoy',
       'no-prestop Deployment/shop/orders',
       'rollout-outruns-discovery Deployment/edge/envoy',

@@ -126,3 +126,17 @@ describe('malformed hooks', () => {
     expect(readPreStop({ lifecycle: { preStop: { exec: { command } } } }, context).drain.mechanism).toBe('unknown');
   });
 });
+
+describe('/drain_listeners', () => {
+  const envoy = (script: string, args: string[] = []) => readPreStop({ name: 'envoy', image: 'envoyproxy/envoy:v1.35.0', args, lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', script] } } } }, context).drain;
+
+  test('without ?graceful stops the listeners at once: serving ends there, the rest is drain', () => {
+    expect(envoy('curl -X POST 127.0.0.1:9901/healthcheck/fail; curl -X POST 127.0.0.1:9901/drain_listeners; sleep 40')).toMatchObject({ keepServingSeconds: 0, drainSeconds: 40 });
+    expect(envoy('curl -X POST 127.0.0.1:9901/healthcheck/fail; sleep 30; curl -X POST 127.0.0.1:9901/drain_listeners; sleep 10')).toMatchObject({ keepServingSeconds: 30, drainSeconds: 10 });
+  });
+
+  test('with ?graceful stops them after --drain-time-s', () => {
+    expect(envoy("curl -X POST '127.0.0.1:9901/healthcheck/fail'; curl -X POST '127.0.0.1:9901/drain_listeners?graceful'; sleep 40", ['--drain-time-s', '5'])).toMatchObject({ keepServingSeconds: 5, drainSeconds: 35 });
+    expect(envoy("curl -X POST '127.0.0.1:9901/healthcheck/fail'; curl -X POST '127.0.0.1:9901/drain_listeners?graceful'; sleep 40", ['--drain-time-s=60'])).toMatchObject({ keepServingSeconds: 40, drainSeconds: 0 });
+  });
+});

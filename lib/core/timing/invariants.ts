@@ -61,7 +61,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
       fix: `make the preStop of ${gateway.object} fail the health check and keep serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin) before it drains or exits`,
     });
   }
-  if (!gateway.drain.failsHealthCheck && loadBalancer.targetType !== 'ip') {
+  if (!gateway.drain.failsHealthCheck && loadBalancer.targetType !== 'ip' && loadBalancer.healthCheckPort === 'healthCheckNodePort') {
     findings.push({
       rule: 'gateway-does-not-fail-health-check',
       category: 'lb-detection',
@@ -237,6 +237,12 @@ export function checkCapacity(workload: WorkloadModel, loadBalancer?: LoadBalanc
   if (workload.kind !== 'DaemonSet' && !workload.onePodPerNode && !workload.spreadTopologyKeys.includes('kubernetes.io/hostname')) {
     findings.push({ rule: 'not-spread-across-nodes', category: 'capacity', severity: 'warning', objects, message: `${workload.object} is not spread across nodes: one node drain can take all its pods at once.`, fix: `add a topology spread constraint (or pod anti-affinity) on kubernetes.io/hostname to ${workload.object}` });
   }
+  if (workload.kind === 'DaemonSet' && workload.maxUnavailable > 1) {
+    findings.push({ rule: 'daemonset-rolls-several-nodes', category: 'capacity', severity: 'error', objects, message: `${workload.object} rolls with maxUnavailable ${workload.maxUnavailable}: that many nodes lose their pod at once, and with a load balancer that knows nodes, the ones still healthy may not carry the load, or none is left.`, fix: `set updateStrategy.rollingUpdate maxUnavailable: 1 on ${workload.object}` });
+  }
+  if (workload.kind !== 'DaemonSet' && workload.disruptionBudget && allowsEveryPodDown(workload.disruptionBudget, workload.replicas)) {
+    findings.push({ rule: 'disruption-budget-allows-all', category: 'capacity', severity: 'warning', objects: [workload.object, workload.disruptionBudget.object], message: `the PodDisruptionBudget of ${workload.object} (${describeBudget(workload.disruptionBudget)}) lets a node drain evict all ${workload.replicas} pods together.`, fix: `set maxUnavailable: 1 on ${workload.disruptionBudget.object}` });
+  }
   if (workload.kind !== 'DaemonSet' && !workload.disruptionBudget) {
     findings.push({ rule: 'no-disruption-budget', category: 'capacity', severity: 'warning', objects, message: `${workload.object} has no PodDisruptionBudget: a node drain may evict all its pods together.`, fix: `add a PodDisruptionBudget with maxUnavailable: 1 selecting ${workload.object}'s pods` });
   }
@@ -248,6 +254,45 @@ export function checkCapacity(workload: WorkloadModel, loadBalancer?: LoadBalanc
     findings.push({ rule: 'rollout-outruns-discovery', category: 'capacity', severity: 'error', objects: loadBalancer ? [workload.object, loadBalancer.object] : objects, message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}, but ${reason}: the rollout removes old pods before new ones take traffic.`, fix: `set minReadySeconds of ${workload.object} to at least ${minReady}` });
   }
   return findings;
+}
+
+function budgetCount(value: number | string, replicas: number): number {
+  if (typeof value === 'number') return value;
+  const percent = Number(value.replace('%', ''));
+  return Number.isFinite(percent) ? Math.ceil((percent / 100) * replicas) : Number.NaN;
+}
+
+function allowsEveryPodDown(budget: NonNullable<WorkloadModel['disruptionBudget']>, replicas: number): boolean {
+  if (budget.maxUnavailable !== undefined) return budgetCount(budget.maxUnavailable, replicas) >= replicas;
+  if (budget.minAvailable !== undefined) return budgetCount(budget.minAvailable, replicas) <= 0;
+  return false;
+}
+
+function describeBudget(budget: NonNullable<WorkloadModel['disruptionBudget']>): string {
+  return budget.maxUnavailable !== undefined ? `maxUnavailable ${budget.maxUnavailable}` : `minAvailable ${budget.minAvailable}`;
+}
+
+/**
+ * lb-detection: the load balancer's health check sees the gateway fail. A TCP check on the
+ * traffic port keeps passing while Envoy drains (its listeners accept until the end), and so does
+ * an HTTP check on a path other than Envoy's health-check path; only the health-check filter's
+ * path, or kube-proxy's healthCheckNodePort (503 once the node has no ready endpoint), turns.
+ */
+export function checkHealthCheckTarget(gateway: GatewayModel, loadBalancer: LoadBalancerModel): Finding[] {
+  if (loadBalancer.healthCheckPort === 'healthCheckNodePort') return [];
+  const objects = [gateway.workload.object, loadBalancer.object];
+  const detection = detectionWindowSeconds(loadBalancer.healthCheck);
+  if (loadBalancer.healthCheckProtocol === 'TCP') {
+    return [{ rule: 'lb-health-check-blind-to-drain', category: 'lb-detection', severity: 'error', objects, message: `the load balancer checks ${gateway.workload.object} over TCP on port ${loadBalancer.healthCheckPort}, which keeps accepting while Envoy drains: the target stays healthy until Envoy exits, and connections sent to it then fail.`, fix: `check over HTTP on Envoy's health-check path${gateway.envoy?.healthCheckPath ? ` (${gateway.envoy.healthCheckPath})` : ''}, which answers 503 as soon as the drain starts` }];
+  }
+  const envoyPath = gateway.envoy?.healthCheckPath;
+  if (envoyPath !== undefined && loadBalancer.healthCheckPath !== undefined && loadBalancer.healthCheckPath.split('?')[0] !== envoyPath) {
+    return [{ rule: 'lb-health-check-path-not-drained', category: 'lb-detection', severity: 'error', objects: [...objects, gateway.envoy!.object], message: `the load balancer checks ${loadBalancer.healthCheckPath}, but ${gateway.workload.object} fails only ${envoyPath} when it drains: the target stays healthy until Envoy exits, not ${detection}s after the drain starts.`, fix: `set the load balancer's health-check path to ${envoyPath}` }];
+  }
+  if (!gateway.workload.drain.failsHealthCheck && gateway.workload.drain.mechanism !== 'unknown') {
+    return [{ rule: 'gateway-does-not-fail-health-check', category: 'lb-detection', severity: 'error', objects, message: `${gateway.workload.object} does not fail its health check when it stops, and the load balancer checks the gateway itself (${loadBalancer.healthCheckProtocol} ${loadBalancer.healthCheckPort}${loadBalancer.healthCheckPath ?? ''}): the target stays healthy until Envoy exits, and connections sent to it then fail.`, fix: `start the preStop of ${gateway.workload.object} with Envoy's admin POST /healthcheck/fail` }];
+  }
+  return [];
 }
 
 /** traffic-policy: the load balancer's health check ends in the very pod that will serve. */
@@ -303,6 +348,7 @@ export function checkGateway(gateway: GatewayModel, marginSeconds = DEFAULT_MARG
   for (const service of gateway.services) findings.push(...checkTrafficPolicy(gateway.workload, service));
   for (const service of balanced) {
     findings.push(...checkLoadBalancerDetection(gateway.workload, service.loadBalancer!, marginSeconds));
+    findings.push(...checkHealthCheckTarget(gateway, service.loadBalancer!));
     findings.push(...checkKeepAlive(gateway.workload, service.loadBalancer!, marginSeconds));
     findings.push(...checkDeregistrationDelay(gateway.workload, service.loadBalancer!));
   }

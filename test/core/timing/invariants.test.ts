@@ -3,6 +3,7 @@ import {
   checkDeregistrationDelay,
   checkGateway,
   checkGracePeriod,
+  checkHealthCheckTarget,
   checkHasDrain,
   checkKeepAlive,
   checkLoadBalancerDetection,
@@ -44,8 +45,21 @@ describe('lb-detection', () => {
     expect(rules(findings)).toEqual(['readiness-fails-while-draining']);
   });
 
-  test('warns when the drain does not fail the health check', () => {
+  test('warns when the drain does not fail the health check, though healthCheckNodePort notices the pod going', () => {
     expect(rules(checkLoadBalancerDetection(workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }), loadBalancer()))).toEqual(['gateway-does-not-fail-health-check']);
+  });
+
+  test('fails when the load balancer checks the gateway itself and the drain does not fail the check', () => {
+    const onTrafficPort = loadBalancer({ healthCheckPort: 'traffic-port', healthCheckPath: '/envoy-hc' });
+    const sleeping = gateway({ workload: workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }) });
+    expect(checkHealthCheckTarget(sleeping, onTrafficPort)[0]).toMatchObject({ rule: 'gateway-does-not-fail-health-check', severity: 'error' });
+    expect(checkHealthCheckTarget(gateway(), onTrafficPort)).toEqual([]);
+  });
+
+  test('fails when the load balancer health check cannot see the drain: TCP, or another path', () => {
+    expect(rules(checkHealthCheckTarget(gateway(), loadBalancer({ healthCheckProtocol: 'TCP', healthCheckPort: 'traffic-port', healthCheckPath: undefined })))).toEqual(['lb-health-check-blind-to-drain']);
+    expect(rules(checkHealthCheckTarget(gateway(), loadBalancer({ healthCheckPort: 'traffic-port', healthCheckPath: '/orders' })))).toEqual(['lb-health-check-path-not-drained']);
+    expect(checkHealthCheckTarget(gateway(), loadBalancer({ healthCheckProtocol: 'TCP' }))).toEqual([]);
   });
 
   test('IP targets need the deregistration lag', () => {
@@ -156,12 +170,27 @@ describe('retries', () => {
 describe('capacity', () => {
   test('fails on one replica, a rollout that removes first, and minReady shorter than the LB recovery', () => {
     const findings = checkCapacity(workload({ replicas: 1, maxSurge: 0, maxUnavailable: 1, minReadySeconds: 0 }), loadBalancer());
-    expect(rules(findings)).toEqual(['single-replica', 'rollout-removes-before-adding', 'rollout-outruns-discovery']);
-    expect(findings[2].fix).toContain('at least 25');
+    // One replica under a budget of maxUnavailable 1: the budget protects nothing either.
+    expect(rules(findings)).toEqual(['single-replica', 'rollout-removes-before-adding', 'disruption-budget-allows-all', 'rollout-outruns-discovery']);
+    expect(findings[3].fix).toContain('at least 25');
   });
 
   test('passes minReady at the bound', () => {
     expect(checkCapacity(workload({ minReadySeconds: 25 }), loadBalancer())).toEqual([]);
+  });
+
+  test('warns when the disruption budget lets every pod go, and passes one that keeps one', () => {
+    const pdb = (budget: { maxUnavailable?: number | string; minAvailable?: number | string }) => workload({ replicas: 3, disruptionBudget: { object: 'PodDisruptionBudget/edge/gateway', ...budget } });
+    expect(rules(checkCapacity(pdb({ maxUnavailable: '100%' })))).toEqual(['disruption-budget-allows-all']);
+    expect(rules(checkCapacity(pdb({ minAvailable: 0 })))).toEqual(['disruption-budget-allows-all']);
+    expect(rules(checkCapacity(pdb({ maxUnavailable: 3 })))).toEqual(['disruption-budget-allows-all']);
+    expect(checkCapacity(pdb({ maxUnavailable: 2 }))).toEqual([]);
+    expect(checkCapacity(pdb({ minAvailable: '34%' }))).toEqual([]);
+  });
+
+  test('fails when a DaemonSet rolls more than one node at a time, and passes one', () => {
+    expect(rules(checkCapacity(workload({ kind: 'DaemonSet', maxSurge: 0, maxUnavailable: 10 })))).toEqual(['daemonset-rolls-several-nodes']);
+    expect(checkCapacity(workload({ kind: 'DaemonSet', maxSurge: 0, maxUnavailable: 1 }))).toEqual([]);
   });
 
   test('warns when pods are not spread or have no PDB', () => {
