@@ -86,10 +86,10 @@ function adminFunction(client: AdminClient): string {
         '  local status line body=""',
         '  { exec 3<>"/dev/tcp/${admin_host}/${admin_port}"; } 2>/dev/null || return 1',
         '  printf \'%s %s HTTP/1.1\\r\\nHost: %s\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n\' "$1" "$2" "$admin_host" >&3',
-        '  if ! IFS= read -r -t 5 status <&3; then exec 3<&-; return 1; fi',
+        '  if ! IFS= read -r -t $admin_timeout status <&3; then exec 3<&-; return 1; fi',
         '  status=${status#* }; status=${status%% *}',
-        '  while IFS= read -r -t 5 line <&3; do line=${line%$\'\\r\'}; [ -z "$line" ] && break; done',
-        '  while IFS= read -r -t 5 line <&3 || [ -n "$line" ]; do body="$body${line%$\'\\r\'}',
+        '  while IFS= read -r -t $admin_timeout line <&3; do line=${line%$\'\\r\'}; [ -z "$line" ] && break; done',
+        '  while IFS= read -r -t $admin_timeout line <&3 || [ -n "$line" ]; do body="$body${line%$\'\\r\'}',
         '"; line=""; done',
         '  exec 3<&-',
         '  printf \'%s\' "$body"',
@@ -100,14 +100,14 @@ function adminFunction(client: AdminClient): string {
       // BusyBox and GNU wget both take -q -O - -T and --post-data; both exit non-zero on a non-2xx.
       return [
         'admin() {',
-        '  if [ "$1" = POST ]; then wget -q -T 5 -O - --post-data= "http://${admin_host}:${admin_port}$2"',
-        '  else wget -q -T 5 -O - "http://${admin_host}:${admin_port}$2"; fi',
+        '  if [ "$1" = POST ]; then wget -q -t 1 -T $admin_timeout -O - --post-data= "http://${admin_host}:${admin_port}$2"',
+        '  else wget -q -t 1 -T $admin_timeout -O - "http://${admin_host}:${admin_port}$2"; fi',
         '}',
       ].join('\n');
     case 'curl':
       return [
         'admin() {',
-        '  curl -fsS -m 5 -X "$1" "http://${admin_host}:${admin_port}$2"',
+        '  curl -fsS -m $admin_timeout -X "$1" "http://${admin_host}:${admin_port}$2"',
         '}',
       ].join('\n');
   }
@@ -118,6 +118,12 @@ function adminFunction(client: AdminClient): string {
  * timings as plain assignments so a reader of the manifest (and `hitless check`) can tell what
  * it does without running it.
  */
+/**
+ * How long one admin call may take. Admin answers on loopback in milliseconds; the bound keeps a
+ * wedged admin within the grace period's margin past the drain deadline.
+ */
+export const ADMIN_TIMEOUT_SECONDS = 2;
+
 export function adminDrainScript(options: AdminDrainScriptOptions): string {
   const keepServing = wholeSeconds('keepServingSeconds', options.keepServingSeconds);
   const drainTimeout = wholeSeconds('drainTimeoutSeconds', options.drainTimeoutSeconds);
@@ -133,6 +139,7 @@ export function adminDrainScript(options: AdminDrainScriptOptions): string {
     `poll=${poll}`,
     `admin_host=${shellQuote(options.adminHost ?? '127.0.0.1')}`,
     `admin_port=${port}`,
+    `admin_timeout=${ADMIN_TIMEOUT_SECONDS}`,
     `log_to=${shellQuote(options.logTo ?? '/proc/1/fd/1')}`,
     'log() { printf \'hitless-drain: %s\\n\' "$*" >>"$log_to" 2>/dev/null || true; }',
     adminFunction(options.client),
@@ -149,12 +156,17 @@ export function adminDrainScript(options: AdminDrainScriptOptions): string {
     '  [ -n "$rest" ] || return 1',
     '  printf \'%s\' "$rest"',
     '}',
+    // Every deadline counts from the start of preStop, as terminationGracePeriodSeconds does: a slow
+    // or wedged admin must not push the drain past SIGKILL.
+    'started=$(now)',
     'log "failing health check; serving new connections for ${keep_serving}s"',
-    'admin POST /healthcheck/fail >/dev/null || log "POST /healthcheck/fail did not succeed"',
-    'sleep "$keep_serving"',
+    // One retry: a load balancer that never sees the failure keeps sending until Envoy exits.
+    'admin POST /healthcheck/fail >/dev/null || admin POST /healthcheck/fail >/dev/null || log "POST /healthcheck/fail did not succeed"',
+    'left=$(( started + keep_serving - $(now) ))',
+    '[ "$left" -gt 0 ] && sleep "$left"',
     'log "draining listeners; waiting up to ${drain_timeout}s for connections to close"',
     `admin POST '/drain_listeners?graceful' >/dev/null || log "POST /drain_listeners?graceful did not succeed"`,
-    'deadline=$(( $(now) + drain_timeout ))',
+    'deadline=$(( started + keep_serving + drain_timeout ))',
     'while [ "$(now)" -lt "$deadline" ]; do',
     '  if open=$(connections); then',
     '    [ "$open" -eq 0 ] && { log "no connection left"; exit 0; }',
