@@ -158,6 +158,8 @@ export interface EnvoyRouteModel {
 export interface EnvoyModel {
   readonly object: string;
   readonly adminAddress?: string;
+  /** The port Envoy admin listens on, where the bootstrap (or `--config-yaml`) states it. */
+  readonly adminPort?: number;
   readonly healthCheckPath?: string;
   readonly clusters: EnvoyClusterModel[];
   readonly routes: EnvoyRouteModel[];

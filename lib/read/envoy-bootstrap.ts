@@ -74,6 +74,7 @@ function parseBootstrapText(text: string): unknown {
 /** Reads one bootstrap into an EnvoyModel named after the object holding it. */
 export function readEnvoyBootstrap(bootstrap: Json, object: string, resolve: ServiceResolver): EnvoyModel {
   const adminAddress = readAdminAddress(bootstrap);
+  const adminPort = readAdminPort(bootstrap);
   const listeners = asArray(at(bootstrap, 'static_resources', 'listeners')).filter(isObject);
   const managers = listeners.flatMap((listener) => asArray(listener.filter_chains).flatMap((chain) => asArray(at(chain, 'filters'))))
     .filter((filter) => HCM.test(asString(at(filter, 'name')) ?? '') || HCM.test(asString(at(filter, 'typed_config', '@type')) ?? ''))
@@ -114,7 +115,7 @@ export function readEnvoyBootstrap(bootstrap: Json, object: string, resolve: Ser
   const clusters = asArray(at(bootstrap, 'static_resources', 'clusters')).filter(isObject)
     .filter((cluster) => !controlPlane.has(asString(cluster.name) ?? ''))
     .map((cluster) => readCluster(cluster, resolve));
-  return { object, ...(adminAddress !== undefined ? { adminAddress } : {}), ...(healthCheckPath !== undefined ? { healthCheckPath } : {}), clusters, routes };
+  return { object, ...(adminAddress !== undefined ? { adminAddress } : {}), ...(adminPort !== undefined ? { adminPort } : {}), ...(healthCheckPath !== undefined ? { healthCheckPath } : {}), clusters, routes };
 }
 
 function readAdminAddress(bootstrap: Json): string | undefined {
@@ -122,6 +123,49 @@ function readAdminAddress(bootstrap: Json): string | undefined {
   if (!isObject(address)) return undefined;
   if (isObject(address.pipe)) return undefined; // a Unix socket is not reachable from the network
   return asString(at(address, 'socket_address', 'address'));
+}
+
+function readAdminPort(bootstrap: Json): number | undefined {
+  const address = at(bootstrap, 'admin', 'address');
+  if (!isObject(address) || isObject(address.pipe)) return undefined;
+  const raw = at(address, 'socket_address', 'port_value');
+  const port = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw.trim()) ? Number(raw) : NaN;
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : undefined;
+}
+
+/**
+ * The `--config-yaml` of an Envoy container's command line (`--config-yaml X` or
+ * `--config-yaml=X`, the last one when repeated), parsed; `error` when it is not a YAML mapping.
+ * Envoy merges it over the bootstrap file, so what it sets wins.
+ * @see https://www.envoyproxy.io/docs/envoy/latest/operations/cli#cmdoption-config-yaml
+ */
+export function readConfigYaml(container: Json | undefined): { readonly value?: Json; readonly error?: string } {
+  if (!container) return {};
+  const words = [...asArray(container.command), ...asArray(container.args)].filter((word): word is string => typeof word === 'string');
+  let text: string | undefined;
+  for (let index = 0; index < words.length; index++) {
+    if (words[index] === '--config-yaml' && index + 1 < words.length) text = words[++index];
+    else if (words[index].startsWith('--config-yaml=')) text = words[index].slice('--config-yaml='.length);
+  }
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = parseYamlDocument(text);
+  } catch (error) {
+    return { error: (error instanceof Error ? error.message : String(error)).split('\n')[0] };
+  }
+  return isObject(value) ? { value } : { error: 'it is not a YAML mapping' };
+}
+
+/** An EnvoyModel with the admin address and port a `--config-yaml` sets laid over the bootstrap's, as Envoy merges them. */
+export function withAdminOverride(envoy: EnvoyModel, override: Json): EnvoyModel {
+  const address = at(override, 'admin', 'address');
+  if (!isObject(address)) return envoy;
+  const { adminAddress: _address, adminPort: _port, ...rest } = envoy;
+  if (isObject(address.pipe)) return rest;
+  const host = asString(at(address, 'socket_address', 'address')) ?? envoy.adminAddress;
+  const port = readAdminPort(override) ?? envoy.adminPort;
+  return { ...rest, ...(host !== undefined ? { adminAddress: host } : {}), ...(port !== undefined ? { adminPort: port } : {}) };
 }
 
 /** A route's retry policy, with Envoy's defaults: num_retries 1 once a policy exists, host_selection_retry_max_attempts 1, route timeout 15 s. */

@@ -38,6 +38,16 @@ export interface PreStopContext {
 export interface PreStopReading {
   readonly drain: DrainModel;
   readonly findings: Finding[];
+  /** The port the hook POSTs `/healthcheck/fail` to, where its URL (or `/dev/tcp/HOST/PORT`) says. */
+  readonly healthCheckFailPort?: number;
+  /** What the hook amounts to when that POST reaches no Envoy admin (a wrong port): its waits alone. */
+  readonly drainIfHealthCheckNotFailed?: DrainModel;
+}
+
+/** What reading an exec hook learns beside its drain. */
+interface ExecExtras {
+  healthCheckFailPort?: number;
+  drainIfHealthCheckNotFailed?: DrainModel;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
@@ -86,7 +96,9 @@ export function readPreStop(container: Json, context: PreStopContext): PreStopRe
     if (command.length === 0 || !command.every((part) => typeof part === 'string' || typeof part === 'number')) {
       return { drain: unknown(`exec ${describeValue(exec.command)}`), findings };
     }
-    return { drain: readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container)), findings };
+    const extras: ExecExtras = {};
+    const drain = readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container), extras);
+    return { drain, findings, ...extras };
   }
   return { drain: unknown(`preStop ${describeValue(preStop)}`), findings };
 }
@@ -174,7 +186,7 @@ function envoyDrainTimeSeconds(container: Json): number {
   return 600;
 }
 
-function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds = 600): DrainModel {
+function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds: number, extras: ExecExtras): DrainModel {
   let script: string;
   const first = basename(command[0]);
   if (SHELLS.has(first)) {
@@ -187,6 +199,10 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   // hitless's own drain is trusted only when it is exactly what the library generates: an edited script is read like any other.
   const generated = parseAdminDrainScript(script);
   if (generated) {
+    extras.healthCheckFailPort = generated.adminPort;
+    // The generated script polls the same port for connections: unanswered, it waits out the whole budget.
+    const total = generated.keepServingSeconds + generated.drainTimeoutSeconds;
+    extras.drainIfHealthCheckNotFailed = { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: total, drainSeconds: 0, drainsConnections: false, description: `hitless admin drain (${generated.client}) whose admin calls reach no Envoy: waits ${total}s` };
     return {
       mechanism: 'fail-then-wait',
       failsHealthCheck: true,
@@ -216,6 +232,10 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   let drainListeners = false;
   // When a /drain_listeners call stops the listeners, counted like keepServingSeconds: from the failure, or from the start.
   let listenersStopAt = Number.POSITIVE_INFINITY;
+  // The same, counted from the start of the hook: for when the health check failure never happens.
+  let listenersStopFromStart = Number.POSITIVE_INFINITY;
+  let failPort: number | undefined;
+  let tcpPort: number | undefined;
   let aborted = false;
   let tcpOpen = false;
   const notes: string[] = [];
@@ -239,6 +259,7 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
     }
     if (step.text.includes('/dev/tcp/')) {
       tcpOpen = true;
+      tcpPort = devTcpPort(step.text);
       continue;
     }
     const admin = /\/healthcheck\/fail|\/drain_listeners/.exec(step.text);
@@ -277,12 +298,14 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
       if (isFail) {
         if (sleepBefore > 0 && !failed) notes.push(`sleeps ${sleepBefore}s before failing the health check`);
         failed = true;
+        failPort ??= tool === 'bash /dev/tcp' ? tcpPort : urlPort(words);
       } else {
         drainListeners = true;
         // Without ?graceful Envoy stops the listeners at once; with it, after --drain-time-s.
         const graceful = /drain_listeners\?[^\s'"]*graceful/.test(step.text);
         const now = failed ? sleepAfter : sleepBefore;
         listenersStopAt = Math.min(listenersStopAt, now + (graceful ? drainTimeSeconds : 0));
+        listenersStopFromStart = Math.min(listenersStopFromStart, sleepBefore + sleepAfter + (graceful ? drainTimeSeconds : 0));
       }
       continue;
     }
@@ -291,6 +314,12 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   }
   const description = truncate(script) + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
   if (failed) {
+    if (failPort !== undefined) {
+      const total = sleepBefore + sleepAfter;
+      const serving = Math.min(total, listenersStopFromStart);
+      extras.healthCheckFailPort = failPort;
+      extras.drainIfHealthCheckNotFailed = { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: serving, drainSeconds: total - serving, drainsConnections: drainListeners, description: `${description} (POST /healthcheck/fail reaches no Envoy admin)` };
+    }
     // Counted only from the failure: that is when the load balancer can start to notice.
     const keepServing = Math.min(sleepAfter, listenersStopAt);
     return { mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: keepServing, drainSeconds: sleepAfter - keepServing, drainsConnections: true, description };
@@ -309,6 +338,29 @@ function notPost(context: PreStopContext, how: string): Finding {
     message: `${how} of ${context.object} calls Envoy admin without POST; Envoy admin rejects GET on mutating endpoints, so the health check never fails and nothing drains.`,
     fix: `send a POST: wget --post-data "" -O /dev/null http://127.0.0.1:<admin port>/healthcheck/fail, or curl -X POST`,
   };
+}
+
+/** The port of the `/healthcheck/fail` URL among a wget or curl command's words (80 or 443 when the URL names none). */
+function urlPort(words: string[]): number | undefined {
+  if (words.some((word) => word.startsWith('--unix-socket') || word.startsWith('--abstract-unix-socket'))) return undefined;
+  for (const word of words) {
+    const match = /^(?:(https?):\/\/)?(?:\[[0-9a-fA-F:.]*\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/healthcheck\/fail/i.exec(word);
+    if (!match) continue;
+    if (match[2] !== undefined) return portNumber(match[2]);
+    return match[1]?.toLowerCase() === 'https' ? 443 : 80;
+  }
+  return undefined;
+}
+
+/** The port of bash's `/dev/tcp/HOST/PORT` in a step's text. */
+function devTcpPort(text: string): number | undefined {
+  const match = /\/dev\/tcp\/[^/\s'"]+\/(\d{1,5})(?![\w.-])/.exec(text);
+  return match ? portNumber(match[1]) : undefined;
+}
+
+function portNumber(text: string): number | undefined {
+  const port = Number(text);
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
 }
 
 /** GNU sleep: a sum of numbers with optional s/m/h/d suffixes. */

@@ -2,7 +2,7 @@ import { Finding, objectRef } from '../core/finding';
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
-import { bootstrapsInConfigMap, readEnvoyBootstrap, serviceHostRef } from './envoy-bootstrap';
+import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
 import { expandGlooHelmValues } from './gloo-values';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
@@ -218,13 +218,37 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
         routes: [...(envoy?.routes ?? []), ...glooRoutes],
       };
     }
+    if (reading.runsEnvoy) {
+      // Envoy merges --config-yaml over the bootstrap file: its admin address is the one Envoy binds.
+      const configYaml = readConfigYaml(reading.servingContainer);
+      if (configYaml.error !== undefined) {
+        findings.push({ rule: 'envoy-config-yaml-unreadable', category: 'unknown', severity: 'warning', objects: [reading.model.object], message: `the --config-yaml of ${reading.model.object} is not readable (${configYaml.error}); what it sets over the bootstrap is not checked.`, fix: `pass --config-yaml a YAML mapping in ${reading.model.object}` });
+      } else if (configYaml.value) {
+        if (envoy) envoy = withAdminOverride(envoy, configYaml.value);
+        else if (isEnvoyBootstrap(configYaml.value)) envoy = readEnvoyBootstrap(configYaml.value, reading.model.object, resolverFor(reading.model.namespace));
+      }
+    }
     if (!envoy && reading.runsEnvoy) {
       const where = missing.length > 0 ? `its ConfigMap${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the input` : 'no Envoy bootstrap is mounted into its pods';
       findings.push({ rule: 'envoy-config-not-found', category: 'unknown', severity: 'warning', objects: [reading.model.object, ...missing], message: `${reading.model.object} runs Envoy but ${where}; its admin address, clusters and routes are not checked.`, fix: `check ${reading.model.object} together with its Envoy configuration` });
     }
 
     let model = withDisruptionBudget(reading.model);
-    if (reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
+    const failPort = reading.healthCheckFailPort;
+    const wrongPort = envoy?.adminPort !== undefined && failPort !== undefined && failPort !== envoy.adminPort && model.drain.failsHealthCheck && reading.drainIfHealthCheckNotFailed !== undefined;
+    if (wrongPort && envoy?.adminPort !== undefined && reading.drainIfHealthCheckNotFailed) {
+      findings.push({
+        rule: 'healthcheck-fail-wrong-port',
+        category: 'no-drain',
+        severity: 'error',
+        objects: [reading.model.object, envoy.object],
+        message: `the preStop of ${reading.model.object} POSTs /healthcheck/fail to port ${failPort}, but Envoy admin listens on port ${envoy.adminPort} (${envoy.object}): the health check never fails and the load balancer keeps sending connections until Envoy exits.`,
+        fix: `POST /healthcheck/fail to 127.0.0.1:${envoy.adminPort} in the preStop of ${reading.model.object} (or move the admin to port ${failPort})`,
+      });
+      model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
+    }
+    // A health check that never fails does not fail the readiness probe either.
+    if (!wrongPort && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
       model = { ...model, readiness: { ...model.readiness, failsWhileDraining: true } };
     }
     gateways.push({ workload: model, services: servicesOf.get(reading.model.object) ?? [], ...(envoy ? { envoy } : {}) });

@@ -2,7 +2,7 @@ import { APP_DRAIN_ANNOTATION } from '../core/draining-service';
 import { Finding, objectRef } from '../core/finding';
 import { ProbeModel, WorkloadModel } from '../core/model';
 import { asArray, asObject, asString, at, FieldReader, isObject, Json, stringMap } from './fields';
-import { readPreStop } from './pre-stop';
+import { PreStopReading, readPreStop } from './pre-stop';
 
 /**
  * Deployments, DaemonSets and StatefulSets → WorkloadModel, with Kubernetes' defaults where a
@@ -33,6 +33,10 @@ export interface WorkloadReading {
   readonly runsEnvoy: boolean;
   /** Whether a container runs Gloo Edge's Envoy. */
   readonly runsGlooEnvoy: boolean;
+  /** The port the preStop POSTs `/healthcheck/fail` to, where it says. */
+  readonly healthCheckFailPort?: number;
+  /** The drain when that POST reaches no Envoy admin. */
+  readonly drainIfHealthCheckNotFailed?: WorkloadModel['drain'];
   /** The readiness probe's HTTP path and port and exec text, to decide later whether it fails while Envoy drains. */
   readonly readinessTarget?: { readonly path?: string; readonly port?: number | string; readonly command?: string };
 }
@@ -82,7 +86,7 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     ?? containers.find((container) => asArray(container.ports).length > 0)
     ?? containers[0];
   const servingName = asString(servingContainer?.name) ?? 'main';
-  const reading = servingContainer
+  const reading: PreStopReading = servingContainer
     ? readPreStop(servingContainer, { object: ref, containerName: servingName, image: asString(servingContainer.image), siblings: containers.filter((each) => each !== servingContainer) })
     : { drain: { mechanism: 'none' as const, failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: 'no container' }, findings: [] };
   findings.push(...reading.findings);
@@ -162,6 +166,8 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     runsEnvoy: envoyContainer !== undefined,
     runsGlooEnvoy: images.some((image) => /gloo.*envoy|envoy.*gloo/i.test(image)) || podLabels.gloo === 'gateway-proxy',
     readinessTarget,
+    ...(reading.healthCheckFailPort !== undefined ? { healthCheckFailPort: reading.healthCheckFailPort } : {}),
+    ...(reading.drainIfHealthCheckNotFailed ? { drainIfHealthCheckNotFailed: reading.drainIfHealthCheckNotFailed } : {}),
   };
 }
 

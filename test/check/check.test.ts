@@ -129,6 +129,23 @@ describe('a careful Envoy deployment', () => {
   });
 });
 
+describe('a careful Envoy deployment with one detail wrong', () => {
+  const careful = () => fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8');
+
+  test('drops requests when the preStop fails the health check on a port admin does not listen on', () => {
+    const report = checkManifestText(careful().replace('/dev/tcp/127.0.0.1/9901', '/dev/tcp/127.0.0.1/19000'), 'careful-envoy.yaml');
+    expect(report.verdict).toBe('drops-requests');
+    expect(errorRules(report)).toEqual(['gateway-does-not-fail-health-check Deployment/edge/gateway', 'healthcheck-fail-wrong-port Deployment/edge/gateway']);
+  });
+
+  test('reports admin off loopback when --config-yaml binds it to 0.0.0.0 over a bootstrap that says 127.0.0.1', () => {
+    const args = '["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30", "--config-yaml", "admin: {address: {socket_address: {address: 0.0.0.0, port_value: 9901}}}"]';
+    const report = checkManifestText(careful().replace('["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30"]', args), 'careful-envoy.yaml');
+    expect(report.verdict).not.toBe('hitless');
+    expect(find(report, 'admin-not-on-loopback').message).toContain('0.0.0.0');
+  });
+});
+
 describe('verdict', () => {
   test('is unknown when there is nothing to judge', () => {
     const report = checkManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'x.yaml');

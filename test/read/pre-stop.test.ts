@@ -140,3 +140,38 @@ describe('/drain_listeners', () => {
     expect(envoy("curl -X POST '127.0.0.1:9901/healthcheck/fail'; curl -X POST '127.0.0.1:9901/drain_listeners?graceful'; sleep 40", ['--drain-time-s=60'])).toMatchObject({ keepServingSeconds: 40, drainSeconds: 0 });
   });
 });
+
+describe('the port the health check failure is sent to', () => {
+  test('is read from the wget or curl URL, with http and https defaults when the URL names none', () => {
+    expect(shell('curl -X POST 127.0.0.1:19000/healthcheck/fail; sleep 40').healthCheckFailPort).toBe(19000);
+    expect(shell('wget --post-data "" -O /dev/null http://localhost:9901/healthcheck/fail; sleep 5').healthCheckFailPort).toBe(9901);
+    expect(shell('curl -X POST http://localhost/healthcheck/fail; sleep 5').healthCheckFailPort).toBe(80);
+    expect(shell('curl -k -X POST https://localhost/healthcheck/fail; sleep 5').healthCheckFailPort).toBe(443);
+    expect(shell("curl -X POST 'http://[::1]:9902/healthcheck/fail'; sleep 5").healthCheckFailPort).toBe(9902);
+  });
+
+  test('is read from bash /dev/tcp/HOST/PORT', () => {
+    const script = "exec 3<>/dev/tcp/127.0.0.1/19000 && printf 'POST /healthcheck/fail HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3 && sleep 35";
+    expect(readPreStop(exec(['/bin/bash', '-c', script]), context).healthCheckFailPort).toBe(19000);
+  });
+
+  test('is the admin port of the generated drain script', () => {
+    const script = adminDrainScript({ client: 'bash', keepServingSeconds: 30, drainTimeoutSeconds: 20, adminPort: 19001 });
+    const reading = readPreStop(exec(['/bin/bash', '-c', script]), context);
+    expect(reading.healthCheckFailPort).toBe(19001);
+    expect(reading.drainIfHealthCheckNotFailed).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 50, drainSeconds: 0, drainsConnections: false });
+  });
+
+  test('comes with the drain as it is when the POST reaches no admin: every sleep, before and after, without failing the health check', () => {
+    const reading = shell('sleep 10; curl -X POST localhost:19000/healthcheck/fail; sleep 20');
+    expect(reading.drain).toMatchObject({ failsHealthCheck: true, keepServingSeconds: 20 });
+    expect(reading.drainIfHealthCheckNotFailed).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 30, drainSeconds: 0, drainsConnections: false });
+  });
+
+  test('is absent when the hook fails no health check, or sends it over a Unix socket', () => {
+    expect(shell('sleep 20').healthCheckFailPort).toBeUndefined();
+    expect(shell('wget -O- 127.0.0.1:19000/healthcheck/fail; sleep 5').healthCheckFailPort).toBeUndefined();
+    expect(shell('curl --unix-socket /tmp/admin.sock -X POST http://localhost/healthcheck/fail; sleep 5').healthCheckFailPort).toBeUndefined();
+    expect(shell('curl -X POST localhost:99999/healthcheck/fail; sleep 5').healthCheckFailPort).toBeUndefined();
+  });
+});

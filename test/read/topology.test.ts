@@ -77,3 +77,47 @@ spec:
     expect(result).toMatchObject({ objectCount: 1, findings: [], topology: { gateways: [], upstreams: [] } });
   });
 });
+
+describe('the Envoy admin the preStop talks to', () => {
+  const careful = () => fs.readFileSync(path.join(fixtures, 'careful-envoy.yaml'), 'utf8');
+  const curlHook = (port: number) => careful().replace(/exec 3<>\/dev\/tcp[\s\S]*?sleep 35/, `curl -X POST 127.0.0.1:${port}/healthcheck/fail; sleep 40`).replace('envoyproxy/envoy:v1.31.2', 'example.com/envoy-with-curl:v1.31.2');
+
+  test('reports a POST to /healthcheck/fail on a port that is not the admin port, and the drain no longer fails the health check', () => {
+    const { topology, findings } = readManifestText(curlHook(19000), 'x.yaml');
+    expect(rules(findings)).toEqual(['healthcheck-fail-wrong-port']);
+    const [finding] = findings;
+    expect(finding).toMatchObject({ category: 'no-drain', severity: 'error', objects: ['Deployment/edge/gateway', 'ConfigMap/edge/gateway-envoy'] });
+    expect(finding.message).toContain('port 19000');
+    expect(finding.message).toContain('port 9901');
+    expect(finding.fix).toContain('127.0.0.1:9901');
+    expect(topology.gateways[0].workload.drain).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 40 });
+  });
+
+  test('says nothing when the port is the admin port', () => {
+    const { topology, findings } = readManifestText(curlHook(9901), 'x.yaml');
+    expect(findings).toEqual([]);
+    expect(topology.gateways[0].workload.drain).toMatchObject({ mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: 40 });
+  });
+
+  test('reads the bash /dev/tcp port the same way', () => {
+    const { findings } = readManifestText(careful().replace('/dev/tcp/127.0.0.1/9901', '/dev/tcp/127.0.0.1/19000'), 'x.yaml');
+    expect(rules(findings)).toEqual(['healthcheck-fail-wrong-port']);
+  });
+
+  test('follows --config-yaml, which Envoy merges over the bootstrap: its admin address and port win', () => {
+    const args = '["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30", "--config-yaml", "admin: {address: {socket_address: {address: 0.0.0.0, port_value: 19000}}}"]';
+    const { topology, findings } = readManifestText(careful().replace('["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30"]', args), 'x.yaml');
+    expect(topology.gateways[0].envoy).toMatchObject({ adminAddress: '0.0.0.0', adminPort: 19000 });
+    // The hook still talks to 9901, where nothing listens now.
+    expect(rules(findings)).toEqual(['healthcheck-fail-wrong-port']);
+  });
+
+  test('reads --config-yaml=X too, and reports one that is not YAML without throwing', () => {
+    const inline = careful().replace('"--drain-time-s", "30"]', '"--drain-time-s", "30", "--config-yaml=admin: {address: {socket_address: {address: 0.0.0.0}}}"]');
+    const read = readManifestText(inline, 'x.yaml');
+    expect(read.topology.gateways[0].envoy).toMatchObject({ adminAddress: '0.0.0.0', adminPort: 9901 });
+    expect(read.findings).toEqual([]);
+    const broken = careful().replace('"--drain-time-s", "30"]', '"--drain-time-s", "30", "--config-yaml", "admin: {address: ["]');
+    expect(rules(readManifestText(broken, 'x.yaml').findings)).toEqual(['envoy-config-yaml-unreadable']);
+  });
+});

@@ -1,0 +1,46 @@
+import { readConfigYaml, readEnvoyBootstrap, withAdminOverride } from '../../lib/read/envoy-bootstrap';
+
+const resolve = () => undefined;
+const bootstrap = (socketAddress: unknown) => ({ admin: { address: { socket_address: socketAddress } }, static_resources: { clusters: [] } });
+
+describe('the admin address and port', () => {
+  test('reads both from the bootstrap, the port as a number or a numeric string', () => {
+    expect(readEnvoyBootstrap(bootstrap({ address: '127.0.0.1', port_value: 9901 }), 'ConfigMap/edge/envoy', resolve)).toMatchObject({ adminAddress: '127.0.0.1', adminPort: 9901 });
+    expect(readEnvoyBootstrap(bootstrap({ address: '127.0.0.1', port_value: '19000' }), 'ConfigMap/edge/envoy', resolve).adminPort).toBe(19000);
+  });
+
+  test('leaves the port out when it is not a port', () => {
+    for (const port of ['x', -1, 70000, 1.5, null, { value: 1 }]) {
+      expect(readEnvoyBootstrap(bootstrap({ address: '127.0.0.1', port_value: port }), 'ConfigMap/edge/envoy', resolve).adminPort).toBeUndefined();
+    }
+  });
+});
+
+describe('--config-yaml', () => {
+  const admin = 'admin: {address: {socket_address: {address: 0.0.0.0, port_value: 9902}}}';
+
+  test('is read from args as --config-yaml X and --config-yaml=X, from command too', () => {
+    expect(readConfigYaml({ args: ['-c', '/etc/envoy/envoy.yaml', '--config-yaml', admin] }).value).toEqual({ admin: { address: { socket_address: { address: '0.0.0.0', port_value: 9902 } } } });
+    expect(readConfigYaml({ args: [`--config-yaml=${admin}`] }).value).toMatchObject({ admin: {} });
+    expect(readConfigYaml({ command: ['envoy', '--config-yaml', admin] }).value).toMatchObject({ admin: {} });
+  });
+
+  test('is absent without the flag, and an error (never a throw) when it is not a YAML mapping', () => {
+    expect(readConfigYaml({ args: ['-c', '/etc/envoy/envoy.yaml'] })).toEqual({});
+    expect(readConfigYaml({ args: ['--config-yaml'] })).toEqual({});
+    expect(readConfigYaml(undefined)).toEqual({});
+    expect(readConfigYaml({ args: ['--config-yaml', 'admin: {address: ['] }).error).toBeDefined();
+    expect(readConfigYaml({ args: ['--config-yaml', 'just a string'] }).error).toBe('it is not a YAML mapping');
+  });
+
+  test('overrides the admin address and port field by field, as Envoy merges it over the bootstrap', () => {
+    const envoy = readEnvoyBootstrap(bootstrap({ address: '127.0.0.1', port_value: 9901 }), 'ConfigMap/edge/envoy', resolve);
+    expect(withAdminOverride(envoy, readConfigYaml({ args: ['--config-yaml', admin] }).value!)).toMatchObject({ adminAddress: '0.0.0.0', adminPort: 9902 });
+    expect(withAdminOverride(envoy, { admin: { address: { socket_address: { address: '0.0.0.0' } } } })).toMatchObject({ adminAddress: '0.0.0.0', adminPort: 9901 });
+    expect(withAdminOverride(envoy, { admin: { address: { socket_address: { port_value: 19000 } } } })).toMatchObject({ adminAddress: '127.0.0.1', adminPort: 19000 });
+    expect(withAdminOverride(envoy, { node: { id: 'x' } })).toBe(envoy);
+    const pipe = withAdminOverride(envoy, { admin: { address: { pipe: { path: '/tmp/admin' } } } });
+    expect(pipe.adminAddress).toBeUndefined();
+    expect(pipe.adminPort).toBeUndefined();
+  });
+});
