@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, JsonPatch, Lazy, Names } from 'cdk8s';
 import type { Deployment } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { drainingPatch, drainingServiceUpstreamModel, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
-import type { ContainerResources } from '../core/draining-service';
+import type { DrainingServiceOptions, DrainingTimingOptions } from '../core/draining-service';
 import { DrainingServicePlan } from '../core/draining-service-plan';
 import { Duration as CoreDuration } from '../core/duration';
 import { UpstreamModel } from '../core/model';
@@ -31,8 +31,9 @@ function patchRendered(resource: ApiObject, patches: JsonPatch[]): void {
   });
 }
 
-/** The timing props of a draining workload, as cdk8s `Duration`s. */
-export interface DrainingTimingProps {
+/** The timing props of a draining workload ({@link DrainingTimingOptions}), with times as cdk8s `Duration`s. */
+export interface DrainingTimingProps
+  extends Omit<DrainingTimingOptions, 'preStopDelay' | 'appDrainTime' | 'terminationGracePeriod' | 'minReady'> {
   /**
    * How long the preStop hook keeps the pod serving after it is told to stop, before SIGTERM:
    * every gateway in front must have stopped choosing it by then. Rounded up to whole seconds.
@@ -59,87 +60,20 @@ export interface DrainingTimingProps {
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
    */
   readonly minReady?: Duration;
-  /**
-   * Pods a rollout may add above `replicas`; `maxUnavailable` is always 0.
-   * @default 1
-   */
-  readonly maxSurge?: number;
-  /**
-   * Kubernetes version of the target cluster; decides whether preStop may use the kubelet's
-   * `sleep` action (on by default since 1.30, GA in 1.34).
-   * @default '1.30'
-   * @see https://github.com/kubernetes/enhancements/issues/3960
-   */
-  readonly kubernetesVersion?: string;
-  /**
-   * `sleep` (kubelet action, nothing needed in the image) or `exec` (`sleep N` in the container; needs a `sleep` binary).
-   * @default - `sleep` when kubernetesVersion is 1.30 or newer, else `exec`
-   */
-  readonly preStopAction?: PreStopAction;
 }
 
-/** Props of {@link DrainingService}. */
-export interface DrainingServiceProps extends DrainingTimingProps {
+/**
+ * Props of {@link DrainingService}: the service of {@link DrainingServiceOptions}, with times as
+ * cdk8s `Duration`s and a name derived from the construct.
+ */
+export interface DrainingServiceProps
+  extends DrainingTimingProps, Omit<DrainingServiceOptions, keyof DrainingTimingOptions | 'name'> {
   /**
    * Name of the Deployment and the ClusterIP Service; the headless Service is `<name>-headless`.
    * A DNS label of at most 54 characters.
    * @default - a unique name derived from the construct path
    */
   readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /** Container image. */
-  readonly image: string;
-  /**
-   * Port the application serves HTTP on, in the container and on both Services.
-   * @default 8080
-   */
-  readonly port?: number;
-  /**
-   * HTTP path of the readiness probe, also used by the gateways' health checks. Required: a
-   * service without one cannot drain.
-   */
-  readonly readinessPath: string;
-  /**
-   * Number of pods; at least 2.
-   * @default 2
-   */
-  readonly replicas?: number;
-  /**
-   * Spread pods across zones (`topology.kubernetes.io/zone`) as well as nodes.
-   * @default false
-   */
-  readonly spreadAcrossZones?: boolean;
-  /** @default { requests: { cpu: '100m', memory: '128Mi' } } */
-  readonly resources?: ContainerResources;
-  /**
-   * Environment variables of the container.
-   * @default - none
-   */
-  readonly env?: Record<string, string>;
-  /**
-   * Extra labels on every object and on the pods.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Entrypoint override.
-   * @default - the image's
-   */
-  readonly command?: string[];
-  /**
-   * Arguments override.
-   * @default - the image's
-   */
-  readonly args?: string[];
-  /**
-   * Service account of the pods (its token is not mounted).
-   * @default - the namespace's default service account
-   */
-  readonly serviceAccountName?: string;
 }
 
 /** Props of {@link DrainingService.makeDraining}. */

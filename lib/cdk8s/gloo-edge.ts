@@ -43,43 +43,12 @@ export interface GlooEdgeOutlierDetectionProps {
   readonly maxEjectionPercent?: number;
 }
 
-/** Props of {@link GlooEdgeGateway}. */
-export interface GlooEdgeGatewayProps {
-  /**
-   * Key under `gatewayProxies` in the values file; the proxy's Deployment is its kebab case (`gateway-proxy`).
-   * @default 'gatewayProxy'
-   * @see https://docs.solo.io/gloo-edge/latest/reference/helm_chart_values/open_source_helm_chart_values/
-   */
-  readonly proxyName?: string;
-  /**
-   * Namespace Gloo is installed in (`helm install -n`); the Upstreams and the VirtualService go there.
-   * @default 'gloo-system'
-   */
-  readonly namespace?: string;
-  /**
-   * `deployment`: replicas held one per node (required anti-affinity) behind externalTrafficPolicy Local.
-   * `daemonset`: one proxy per node (`kind.daemonSet`), on host ports unless `hostPort` is false.
-   * @default 'deployment'
-   */
-  readonly mode?: 'deployment' | 'daemonset';
-  /**
-   * `kind.deployment.replicas`; at least 2. The cluster needs one node more than this for a
-   * rollout to surge a pod (one proxy per node).
-   * @default 2
-   */
-  readonly replicas?: number;
-  /**
-   * DaemonSet only: `kind.daemonSet.hostPort` (with `hostNetwork: false`).
-   * @default true
-   */
-  readonly hostPort?: boolean;
-  /**
-   * Path of Envoy's health check filter (`gatewaySettings.customHttpGateway.options.healthCheck.path`
-   * and the HTTPS twin). Point the load balancer's health check here.
-   * @default '/envoy-hc'
-   * @see https://docs.solo.io/gloo-edge/latest/guides/traffic_management/request_processing/health_checks/
-   */
-  readonly healthCheckPath?: string;
+/**
+ * Props of {@link GlooEdgeGateway}: the gateway of {@link GlooEdgeGatewayOptions}, with times as
+ * cdk8s `Duration`s.
+ */
+export interface GlooEdgeGatewayProps
+  extends Omit<GlooEdgeGatewayOptions, 'drainTimeout' | 'gracefulShutdownSleep' | 'terminationGracePeriod' | 'minReady' | 'margin' | 'discoveryPushDelay' | 'upstreamHealthCheck' | 'upstreamOutlierDetection'> {
   /**
    * Time the proxy goes on serving the connections it has, once the load balancer has stopped
    * sending it new ones; part of the preStop sleep.
@@ -118,28 +87,6 @@ export interface GlooEdgeGatewayProps {
   readonly upstreamHealthCheck?: GlooEdgeHealthCheckProps;
   /** Outlier detection of every Upstream. */
   readonly upstreamOutlierDetection?: GlooEdgeOutlierDetectionProps;
-  /**
-   * Leave out the HTTPS listener and Service port (`gatewaySettings.disableHttpsGateway`): the
-   * AWS Load Balancer Controller applies one health-check protocol to the target groups of both
-   * ports, so an HTTP check on the traffic port fails on the HTTPS one.
-   * @default false
-   */
-  readonly disableHttps?: boolean;
-  /**
-   * Host names the VirtualService answers.
-   * @default ['*']
-   */
-  readonly domains?: string[];
-  /**
-   * Write the values for the `gloo-ee` chart (nested under `gloo:`).
-   * @default false
-   */
-  readonly enterprise?: boolean;
-  /**
-   * The load balancer in front, until one attaches (`HealthCheckedNlb`).
-   * @default - an NLB with instance targets and the AWS Load Balancer Controller's health-check defaults
-   */
-  readonly loadBalancer?: LoadBalancerModel;
 }
 
 /** Options of {@link GlooEdgeGateway.addRoute}. */

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BuiltHealthCheckedNlb, buildHealthCheckedNlb } from '../core/aws/health-checked-nlb';
-import { NlbSettings } from '../core/aws/nlb';
+import { NlbOptions, NlbSettings } from '../core/aws/nlb';
 import { TargetGroupBindingIngressRule } from '../core/aws/target-group-binding';
 import { Duration as CoreDuration } from '../core/duration';
 import { ExplainedTimeline, renderTimeline } from '../core/explain';
@@ -13,28 +13,14 @@ function core(value: Duration | undefined): CoreDuration | undefined {
   return value === undefined ? undefined : CoreDuration.of(value);
 }
 
-/** Props of {@link HealthCheckedNlb}. */
-export interface HealthCheckedNlbProps {
+/**
+ * Props of {@link HealthCheckedNlb}: the NLB's settings of {@link NlbOptions}, with times as cdk8s
+ * `Duration`s, and what the construct adds (the gateway, an external target group).
+ */
+export interface HealthCheckedNlbProps
+  extends Omit<NlbOptions, 'healthCheckInterval' | 'healthCheckTimeout' | 'deregistrationDelay' | 'unhealthyDrainingInterval' | 'ipDeregistrationLag'> {
   /** The gateway the NLB fronts; its timings are solved again against this NLB. */
   readonly gateway: LoadBalancedGateway;
-  /**
-   * Whether the NLB gets public addresses.
-   * @default 'internal'
-   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#lb-scheme
-   */
-  readonly scheme?: 'internal' | 'internet-facing';
-  /**
-   * `instance` (nodes, on the NodePort; kube-proxy with externalTrafficPolicy Local) or `ip` (pod
-   * IPs; the gateway's drain grows to the measured 2–5 minute deregistration lag).
-   * @default 'instance'
-   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#nlb-target-type
-   */
-  readonly targetType?: 'instance' | 'ip';
-  /**
-   * Health check protocol; the check goes to the gateway's health check filter path on the traffic port.
-   * @default 'HTTP'
-   */
-  readonly healthCheckProtocol?: 'HTTP' | 'HTTPS';
   /**
    * Time between health checks (5–300 s, whole seconds).
    * @default Duration.seconds(10)
@@ -47,61 +33,15 @@ export interface HealthCheckedNlbProps {
    */
   readonly healthCheckTimeout?: Duration;
   /**
-   * Passing checks before a target receives traffic (2–10).
-   * @default 2
-   */
-  readonly healthyThreshold?: number;
-  /**
-   * Failed checks before a target stops receiving new connections (2–10).
-   * @default 2
-   */
-  readonly unhealthyThreshold?: number;
-  /**
-   * HTTP codes that count as healthy (200–599).
-   * @default '200'
-   */
-  readonly healthCheckSuccessCodes?: string;
-  /**
    * `deregistration_delay.timeout_seconds` (0–3600 s).
    * @default - the gateway's terminationGracePeriodSeconds
    */
   readonly deregistrationDelay?: Duration;
   /**
-   * `deregistration_delay.connection_termination.enabled`.
-   * @default true
-   */
-  readonly deregistrationConnectionTermination?: boolean;
-  /**
-   * `target_health_state.unhealthy.connection_termination.enabled`.
-   * @default false
-   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health.html#unhealthy-target-connection-termination
-   */
-  readonly unhealthyConnectionTermination?: boolean;
-  /**
    * `target_health_state.unhealthy.draining_interval_seconds` (0–360000 s).
    * @default - the part of the gateway's drain after the target turns unhealthy, plus margin
    */
   readonly unhealthyDrainingInterval?: Duration;
-  /**
-   * `preserve_client_ip.enabled`.
-   * @default true for instance targets, false for IP targets
-   */
-  readonly preserveClientIp?: boolean;
-  /**
-   * `proxy_protocol_v2.enabled`; the gateway's listeners must then expect the PROXY header.
-   * @default false
-   */
-  readonly proxyProtocolV2?: boolean;
-  /**
-   * `load_balancing.cross_zone.enabled`.
-   * @default true
-   */
-  readonly crossZone?: boolean;
-  /**
-   * `backend-protocol`.
-   * @default - not set (tcp)
-   */
-  readonly backendProtocol?: 'tcp' | 'ssl';
   /**
    * For IP targets, how long the NLB may go on sending new connections after deregistration.
    * @default Duration.minutes(5)

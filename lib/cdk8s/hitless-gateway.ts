@@ -4,9 +4,7 @@ import { Duration as CoreDuration } from '../core/duration';
 import { ActiveHealthCheckOptions, OutlierDetectionOptions } from '../core/envoy/cluster';
 import { EnvoyBootstrap } from '../core/envoy/bootstrap';
 import { ResolvedRoute } from '../core/envoy/route';
-import { GatewayDrain } from '../core/gateway/drain';
-import { GatewayPlan, GatewayResources, GatewayTlsOptions } from '../core/gateway/gateway-plan';
-import { GatewayWorkload } from '../core/gateway/workload';
+import { GatewayPlan, GatewayPlanOptions } from '../core/gateway/gateway-plan';
 import { KubeObject } from '../core/kube-object';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
 import { GatewayModel, LoadBalancerModel } from '../core/model';
@@ -43,8 +41,12 @@ export interface HitlessGatewayOutlierDetectionProps {
   readonly maxEjectionPercent?: number;
 }
 
-/** Props of {@link HitlessGateway}. */
-export interface HitlessGatewayProps {
+/**
+ * Props of {@link HitlessGateway}: the gateway of {@link GatewayPlanOptions}, with times as cdk8s
+ * `Duration`s and a name and namespace derived from the construct.
+ */
+export interface HitlessGatewayProps
+  extends Omit<GatewayPlanOptions, 'name' | 'namespace' | 'drainTimeout' | 'idleTimeout' | 'keepServing' | 'terminationGracePeriod' | 'minReady' | 'dnsRefreshRate' | 'dnsTtl' | 'activeHealthCheck' | 'outlierDetection' | 'connectTimeout'> {
   /**
    * Name of the workload, Service and ServiceAccount (the ConfigMap adds `-envoy`). A DNS label
    * of at most 57 characters.
@@ -56,49 +58,6 @@ export interface HitlessGatewayProps {
    * @default - the chart's namespace, else `default`
    */
   readonly namespace?: string;
-  /**
-   * How the pods run: `GatewayWorkload.deployment({ replicas })` or `GatewayWorkload.daemonSet({ hostPort })`.
-   * @default GatewayWorkload.deployment({ replicas: 2 })
-   */
-  readonly workload?: GatewayWorkload;
-  /**
-   * How the pods drain: a preStop script on the admin API (bash, wget or curl) or Envoy Gateway's
-   * shutdown-manager sidecar.
-   * @default GatewayDrain.bashAdminScript() (works with the official envoyproxy/envoy image)
-   */
-  readonly drain?: GatewayDrain;
-  /**
-   * Envoy image.
-   * @default 'docker.io/envoyproxy/envoy:v1.35.0'
-   */
-  readonly image?: string;
-  /**
-   * Container port of the HTTP listener.
-   * @default 8080
-   */
-  readonly httpPort?: number;
-  /**
-   * Service port clients connect to.
-   * @default 80
-   */
-  readonly servicePort?: number;
-  /**
-   * Serve HTTPS too, from a `kubernetes.io/tls` Secret.
-   * @default - HTTP only
-   */
-  readonly tls?: GatewayTlsOptions;
-  /**
-   * Envoy admin port, bound to 127.0.0.1 only.
-   * @default 9901 (19000 with the Envoy Gateway shutdown manager)
-   */
-  readonly adminPort?: number;
-  /**
-   * Path answered by Envoy's health check filter: 200, then 503 once the pod drains. Point the
-   * load balancer's health check here.
-   * @default '/envoy-hc'
-   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter
-   */
-  readonly healthCheckPath?: string;
   /**
    * How long, after the keep-serving window, the drain waits for connections to close. Whole seconds.
    * @default Duration.seconds(30)
@@ -144,13 +103,6 @@ export interface HitlessGatewayProps {
    * @default Duration.seconds(1)
    */
   readonly connectTimeout?: Duration;
-  /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
-  readonly resources?: GatewayResources;
-  /**
-   * Extra labels on every object and pod.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
 }
 
 /** A route of {@link HitlessGateway.addRoute}. */

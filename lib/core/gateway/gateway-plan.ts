@@ -75,16 +75,25 @@ export interface GatewayPlanOptions {
    * @default GatewayDrain.bashAdminScript()
    */
   readonly drain?: GatewayDrain;
-  /** @default 'docker.io/envoyproxy/envoy:v1.35.0' */
+  /**
+   * Envoy image.
+   * @default 'docker.io/envoyproxy/envoy:v1.35.0'
+   */
   readonly image?: string;
   /**
    * Container port of the HTTP listener; below 1024 the container gets NET_BIND_SERVICE.
    * @default 8080
    */
   readonly httpPort?: number;
-  /** Service port clients connect to. @default 80 */
+  /**
+   * Service port clients connect to.
+   * @default 80
+   */
   readonly servicePort?: number;
-  /** @default - HTTP only */
+  /**
+   * Serve HTTPS too, from a `kubernetes.io/tls` Secret.
+   * @default - HTTP only
+   */
   readonly tls?: GatewayTlsOptions;
   /**
    * Envoy admin port, on 127.0.0.1 only.
@@ -92,8 +101,10 @@ export interface GatewayPlanOptions {
    */
   readonly adminPort?: number;
   /**
-   * Path Envoy's health check filter answers: 200, then 503 once the pod drains.
+   * Path Envoy's health check filter answers: 200, then 503 once the pod drains. Point the load
+   * balancer's health check here.
    * @default '/envoy-hc'
+   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter
    */
   readonly healthCheckPath?: string;
   /**
@@ -138,7 +149,10 @@ export interface GatewayPlanOptions {
   readonly connectTimeout?: Duration;
   /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
   readonly resources?: GatewayResources;
-  /** Extra labels on every object and pod. */
+  /**
+   * Extra labels on every object and pod.
+   * @default - none
+   */
   readonly labels?: Record<string, string>;
 }
 

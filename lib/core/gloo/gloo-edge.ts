@@ -29,8 +29,10 @@ export const GLOO_PROP_NAMES = { keepServing: 'gracefulShutdownSleep', gracePeri
 /** Options of a Gloo Edge gateway, shared by the cdk8s and Pulumi faces (durations in core form). */
 export interface GlooEdgeGatewayOptions {
   /**
-   * Key under `gatewayProxies` in the values file; the proxy's Deployment is its kebab case.
+   * Key under `gatewayProxies` in the values file; the proxy's Deployment is its kebab case
+   * (`gateway-proxy`).
    * @default 'gatewayProxy'
+   * @see https://docs.solo.io/gloo-edge/latest/reference/helm_chart_values/open_source_helm_chart_values/
    */
   readonly proxyName?: string;
   /**
@@ -39,25 +41,29 @@ export interface GlooEdgeGatewayOptions {
    */
   readonly namespace?: string;
   /**
-   * `deployment`: replicas spread one per node behind externalTrafficPolicy Local.
-   * `daemonset`: one proxy per node, on host ports unless `hostPort` is false.
+   * `deployment`: replicas held one per node (required anti-affinity) behind externalTrafficPolicy Local.
+   * `daemonset`: one proxy per node (`kind.daemonSet`), on host ports unless `hostPort` is false.
    * @default 'deployment'
    */
   readonly mode?: 'deployment' | 'daemonset';
   /**
-   * Deployment replicas; at least 2, so that a node drain always leaves one.
+   * `kind.deployment.replicas`; at least 2, so that a node drain always leaves one. The cluster
+   * needs one node more than this for a rollout to surge a pod (one proxy per node).
    * @default 2
    */
   readonly replicas?: number;
   /**
-   * DaemonSet only: bind the HTTP and HTTPS ports on the node (`kind.daemonSet.hostPort`).
+   * DaemonSet only: bind the HTTP and HTTPS ports on the node (`kind.daemonSet.hostPort`, with
+   * `hostNetwork: false`).
    * @default true
    */
   readonly hostPort?: boolean;
   /**
    * Path of Envoy's health check filter on the generated Gateways; it answers 503 once preStop
-   * has called `/healthcheck/fail`. Point the load balancer's health check here.
+   * has called `/healthcheck/fail` (`gatewaySettings.customHttpGateway.options.healthCheck.path`
+   * and the HTTPS twin). Point the load balancer's health check here.
    * @default '/envoy-hc'
+   * @see https://docs.solo.io/gloo-edge/latest/guides/traffic_management/request_processing/health_checks/
    */
   readonly healthCheckPath?: string;
   /**
@@ -100,7 +106,9 @@ export interface GlooEdgeGatewayOptions {
   readonly upstreamOutlierDetection?: GlooOutlierDetectionProps;
   /**
    * Leave out the HTTPS listener and Service port (`gatewaySettings.disableHttpsGateway`). A
-   * load balancer that checks the traffic port with one protocol can only check one of the two.
+   * load balancer that checks the traffic port with one protocol can only check one of the two
+   * (the AWS Load Balancer Controller applies one health-check protocol to the target groups of
+   * both ports).
    * @default false
    */
   readonly disableHttps?: boolean;
@@ -115,8 +123,9 @@ export interface GlooEdgeGatewayOptions {
    */
   readonly enterprise?: boolean;
   /**
-   * The load balancer in front until one attaches.
-   * @default assumedLoadBalancer() on the proxy's Service
+   * The load balancer in front, until one attaches (`HealthCheckedNlb`).
+   * @default assumedLoadBalancer() on the proxy's Service: an NLB with instance targets and the
+   * AWS Load Balancer Controller's health-check defaults
    */
   readonly loadBalancer?: LoadBalancerModel;
 }
