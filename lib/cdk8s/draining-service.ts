@@ -4,15 +4,11 @@ import { Construct } from 'constructs';
 import { drainingPatch, drainingServiceUpstreamModel, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
 import type { DrainingServiceOptions, DrainingTimingOptions } from '../core/draining-service';
 import { DrainingServicePlan } from '../core/draining-service-plan';
-import { Duration as CoreDuration } from '../core/duration';
 import { UpstreamModel } from '../core/model';
 import { PreStopAction } from '../core/pre-stop';
 import { UpstreamBudget } from '../core/timing/solver';
 import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
-
-function core(value: Duration | undefined): CoreDuration | undefined {
-  return value === undefined ? undefined : CoreDuration.of(value);
-}
+import { toCoreDuration } from './duration';
 
 /**
  * Applies JSON patches to the Kubernetes JSON an `ApiObject` finally renders.
@@ -114,10 +110,10 @@ export class DrainingService extends Construct implements RoutableUpstream {
   public static makeDraining(deployment: Deployment, props: MakeDrainingProps = {}): MadeDraining {
     const resource = ApiObject.of(deployment);
     const patch = drainingPatch(resource.toJson(), {
-      preStopDelay: core(props.preStopDelay),
-      appDrainTime: core(props.appDrainTime),
-      terminationGracePeriod: core(props.terminationGracePeriod),
-      minReady: core(props.minReady),
+      preStopDelay: toCoreDuration(props.preStopDelay),
+      appDrainTime: toCoreDuration(props.appDrainTime),
+      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
+      minReady: toCoreDuration(props.minReady),
       maxSurge: props.maxSurge,
       kubernetesVersion: props.kubernetesVersion,
       preStopAction: props.preStopAction,
@@ -163,10 +159,10 @@ export class DrainingService extends Construct implements RoutableUpstream {
     this.plan = new DrainingServicePlan({
       ...props,
       name: props.name ?? Names.toDnsLabel(this, { maxLen: MAX_DRAINING_SERVICE_NAME_LENGTH }),
-      preStopDelay: core(props.preStopDelay),
-      appDrainTime: core(props.appDrainTime),
-      terminationGracePeriod: core(props.terminationGracePeriod),
-      minReady: core(props.minReady),
+      preStopDelay: toCoreDuration(props.preStopDelay),
+      appDrainTime: toCoreDuration(props.appDrainTime),
+      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
+      minReady: toCoreDuration(props.minReady),
     }, () => Chart.of(this).namespace);
     this.name = this.plan.name;
     this.namespace = this.plan.namespace;

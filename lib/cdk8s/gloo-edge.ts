@@ -3,7 +3,6 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { Duration as CoreDuration } from '../core/duration';
 import { GlooEdgeGatewayPlan, GlooEdgeGatewayOptions } from '../core/gloo/gloo-edge';
 import { DEFAULT_GLOO_PROXY_NAME, GlooHelmValues, glooProxyId } from '../core/gloo/helm-values';
 import { GlooHealthCheckProps, GlooOutlierDetectionProps, GlooUpstreamPlan } from '../core/gloo/upstream';
@@ -11,10 +10,7 @@ import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balanc
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
 import { RoutableUpstream } from '../core/upstream-link';
-
-function core(value: Duration | undefined): CoreDuration | undefined {
-  return value === undefined ? undefined : CoreDuration.of(value);
-}
+import { toCoreDuration } from './duration';
 
 /** Active health checks Gloo runs on the pods of each routed service. */
 export interface GlooEdgeHealthCheckProps {
@@ -109,11 +105,11 @@ export interface GlooEdgeRouteProps {
 }
 
 function healthCheck(props: GlooEdgeHealthCheckProps | undefined): GlooHealthCheckProps | undefined {
-  return props && { ...props, interval: core(props.interval), timeout: core(props.timeout) };
+  return props && { ...props, interval: toCoreDuration(props.interval), timeout: toCoreDuration(props.timeout) };
 }
 
 function outlierDetection(props: GlooEdgeOutlierDetectionProps | undefined): GlooOutlierDetectionProps | undefined {
-  return props && { ...props, interval: core(props.interval), baseEjectionTime: core(props.baseEjectionTime) };
+  return props && { ...props, interval: toCoreDuration(props.interval), baseEjectionTime: toCoreDuration(props.baseEjectionTime) };
 }
 
 /**
@@ -155,12 +151,12 @@ export class GlooEdgeGateway extends Construct implements LoadBalancedGateway {
     super(scope, id);
     const options: GlooEdgeGatewayOptions = {
       ...props,
-      drainTimeout: core(props.drainTimeout),
-      gracefulShutdownSleep: core(props.gracefulShutdownSleep),
-      terminationGracePeriod: core(props.terminationGracePeriod),
-      minReady: core(props.minReady),
-      margin: core(props.margin),
-      discoveryPushDelay: core(props.discoveryPushDelay),
+      drainTimeout: toCoreDuration(props.drainTimeout),
+      gracefulShutdownSleep: toCoreDuration(props.gracefulShutdownSleep),
+      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
+      minReady: toCoreDuration(props.minReady),
+      margin: toCoreDuration(props.margin),
+      discoveryPushDelay: toCoreDuration(props.discoveryPushDelay),
       upstreamHealthCheck: healthCheck(props.upstreamHealthCheck),
       upstreamOutlierDetection: outlierDetection(props.upstreamOutlierDetection),
     };
@@ -222,7 +218,7 @@ export class GlooEdgeGateway extends Construct implements LoadBalancedGateway {
    * @throws BudgetError when the service can no longer hold a value its user set, or the route's timeout can't cover its retries
    */
   public addRoute(props: GlooEdgeRouteProps): GlooUpstreamPlan {
-    const { upstream } = this.plan.addRoute({ ...props, perTryTimeout: core(props.perTryTimeout), timeout: core(props.timeout) });
+    const { upstream } = this.plan.addRoute({ ...props, perTryTimeout: toCoreDuration(props.perTryTimeout), timeout: toCoreDuration(props.timeout) });
     if (!this.upstreamObjects.has(upstream.name)) {
       const [object] = this.plan.upstreams().filter((each) => each.metadata.name === upstream.name);
       this.upstreamObjects.set(upstream.name, new ApiObject(this, `Upstream-${upstream.name}`, object));

@@ -3,15 +3,11 @@ import { Construct } from 'constructs';
 import { BuiltHealthCheckedNlb, buildHealthCheckedNlb } from '../core/aws/health-checked-nlb';
 import { NlbOptions, NlbSettings } from '../core/aws/nlb';
 import { TargetGroupBindingIngressRule } from '../core/aws/target-group-binding';
-import { Duration as CoreDuration } from '../core/duration';
 import { ExplainedTimeline, renderTimeline } from '../core/explain';
 import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
-
-function core(value: Duration | undefined): CoreDuration | undefined {
-  return value === undefined ? undefined : CoreDuration.of(value);
-}
+import { toCoreDuration } from './duration';
 
 /**
  * Props of {@link HealthCheckedNlb}: the NLB's settings of {@link NlbOptions}, with times as cdk8s
@@ -108,12 +104,12 @@ export class HealthCheckedNlb extends Construct {
     const { gateway, ...options } = props;
     this.built = buildHealthCheckedNlb({
       ...options,
-      healthCheckInterval: core(props.healthCheckInterval),
-      healthCheckTimeout: core(props.healthCheckTimeout),
-      deregistrationDelay: core(props.deregistrationDelay),
-      unhealthyDrainingInterval: core(props.unhealthyDrainingInterval),
-      ipDeregistrationLag: core(props.ipDeregistrationLag),
-      gatewayDrainTimeout: core(props.gatewayDrainTimeout),
+      healthCheckInterval: toCoreDuration(props.healthCheckInterval),
+      healthCheckTimeout: toCoreDuration(props.healthCheckTimeout),
+      deregistrationDelay: toCoreDuration(props.deregistrationDelay),
+      unhealthyDrainingInterval: toCoreDuration(props.unhealthyDrainingInterval),
+      ipDeregistrationLag: toCoreDuration(props.ipDeregistrationLag),
+      gatewayDrainTimeout: toCoreDuration(props.gatewayDrainTimeout),
       binding: props.targetGroupArn !== undefined ? 'target-group-binding' : 'annotations',
       bindingProp: 'targetGroupArn',
     }, gateway);

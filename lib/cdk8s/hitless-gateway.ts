@@ -1,6 +1,5 @@
 import { ApiObject, Chart, Duration, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Duration as CoreDuration } from '../core/duration';
 import { ActiveHealthCheckOptions, OutlierDetectionOptions } from '../core/envoy/cluster';
 import { EnvoyBootstrap } from '../core/envoy/bootstrap';
 import { ResolvedRoute } from '../core/envoy/route';
@@ -11,10 +10,7 @@ import { GatewayModel, LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
 import { gatewayWorkloadSeconds } from '../core/timing/workload-seconds';
 import { RoutableUpstream } from '../core/upstream-link';
-
-function core(value: Duration | undefined): CoreDuration | undefined {
-  return value === undefined ? undefined : CoreDuration.of(value);
-}
+import { toCoreDuration } from './duration';
 
 /** Active health checks of the upstream pods, as cdk8s durations. */
 export interface HitlessGatewayHealthCheckProps {
@@ -140,11 +136,11 @@ export interface HitlessGatewayRouteProps {
 }
 
 function healthCheck(props: HitlessGatewayHealthCheckProps | undefined): ActiveHealthCheckOptions | undefined {
-  return props && { interval: core(props.interval), timeout: core(props.timeout), unhealthyThreshold: props.unhealthyThreshold, healthyThreshold: props.healthyThreshold };
+  return props && { interval: toCoreDuration(props.interval), timeout: toCoreDuration(props.timeout), unhealthyThreshold: props.unhealthyThreshold, healthyThreshold: props.healthyThreshold };
 }
 
 function outlier(props: HitlessGatewayOutlierDetectionProps | undefined): OutlierDetectionOptions | undefined {
-  return props && { consecutive5xx: props.consecutive5xx, baseEjectionTime: core(props.baseEjectionTime), maxEjectionPercent: props.maxEjectionPercent };
+  return props && { consecutive5xx: props.consecutive5xx, baseEjectionTime: toCoreDuration(props.baseEjectionTime), maxEjectionPercent: props.maxEjectionPercent };
 }
 
 /**
@@ -193,16 +189,16 @@ export class HitlessGateway extends Construct implements LoadBalancedGateway {
       tls: props.tls,
       adminPort: props.adminPort,
       healthCheckPath: props.healthCheckPath,
-      drainTimeout: core(props.drainTimeout),
-      idleTimeout: core(props.idleTimeout),
-      keepServing: core(props.keepServing),
-      terminationGracePeriod: core(props.terminationGracePeriod),
-      minReady: core(props.minReady),
-      dnsRefreshRate: core(props.dnsRefreshRate),
-      dnsTtl: core(props.dnsTtl),
+      drainTimeout: toCoreDuration(props.drainTimeout),
+      idleTimeout: toCoreDuration(props.idleTimeout),
+      keepServing: toCoreDuration(props.keepServing),
+      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
+      minReady: toCoreDuration(props.minReady),
+      dnsRefreshRate: toCoreDuration(props.dnsRefreshRate),
+      dnsTtl: toCoreDuration(props.dnsTtl),
       activeHealthCheck: healthCheck(props.activeHealthCheck),
       outlierDetection: outlier(props.outlierDetection),
-      connectTimeout: core(props.connectTimeout),
+      connectTimeout: toCoreDuration(props.connectTimeout),
       resources: props.resources,
       labels: props.labels,
     });
@@ -278,7 +274,7 @@ export class HitlessGateway extends Construct implements LoadBalancedGateway {
    * @throws when a prop is out of bounds, or the service's own overrides can no longer hold
    */
   public addRoute(props: HitlessGatewayRouteProps): ResolvedRoute {
-    return this.plan.addRoute({ ...props, perTryTimeout: core(props.perTryTimeout), timeout: core(props.timeout) });
+    return this.plan.addRoute({ ...props, perTryTimeout: toCoreDuration(props.perTryTimeout), timeout: toCoreDuration(props.timeout) });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { GatewayModel, LoadBalancerModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
+import { discoveryDelaySeconds } from '../core/timing/windows';
 import { ERROR_CLASSES, ErrorClass, FailureCause, LoadProfile, ResolvedLoad, resolveLoad } from './clients';
 import { EventQueue, Random } from './engine';
 import {
@@ -341,7 +342,7 @@ class World {
   private scheduleEdsUpdate(changedAt: number): void {
     const discovery = this.routing?.cluster.discovery;
     if (discovery?.kind !== 'eds' || !Number.isFinite(changedAt)) return;
-    this.queue.push(Math.max(this.now, changedAt + discovery.propagationSeconds + discovery.pushSeconds), Kind.EdsUpdate, 0);
+    this.queue.push(Math.max(this.now, changedAt + discoveryDelaySeconds(discovery)), Kind.EdsUpdate, 0);
   }
 
   // ---------------------------------------------------------------- events
