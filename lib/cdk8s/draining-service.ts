@@ -50,9 +50,11 @@ export interface DrainingTimingProps
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one;
-   * the gateways must have discovered and health-checked it by then. Rounded up to whole seconds.
-   * @default - derived: discovery delay + one gateway health-check interval + margin
+   * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one.
+   * Not needed for correctness: the old pods' preStop outlasts the gateways' discovery delay, so
+   * every DNS answer or EDS snapshot a gateway holds lists only pods that still serve; a wait here
+   * only slows the rollout. Rounded up to whole seconds.
+   * @default 0
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
    */
   readonly minReady?: Duration;

@@ -16,20 +16,31 @@ import { ReadResult } from '../read/topology';
  *   hitless could not read (a finding in category `unknown`: a preStop it cannot read, an
  *   assumed load balancer, a reference that leads out of the input);
  * - `hitless`: no error and nothing unknown (warnings may remain).
+ *
+ * Security findings (category `security`, e.g. Envoy admin beyond loopback) say who can reach the
+ * pods, not whether rollouts drop requests: they never decide the verdict, and have their own,
+ * {@link SecurityVerdict}.
  */
 
 export type Verdict = 'hitless' | 'drops-requests' | 'unknown';
+
+/** `exposed`: at least one error-severity security finding; `ok` otherwise (warnings may remain). */
+export type SecurityVerdict = 'ok' | 'exposed';
 
 export interface CheckSummary {
   readonly objects: number;
   readonly gateways: number;
   readonly upstreams: number;
+  /** Error findings about dropped requests (security errors not included). */
   readonly errors: number;
   readonly warnings: number;
+  /** Error findings in category `security`. */
+  readonly securityErrors: number;
 }
 
 export interface CheckReport {
   readonly verdict: Verdict;
+  readonly security: SecurityVerdict;
   readonly findings: Finding[];
   readonly summary: CheckSummary;
   /** Input that could not be read at all; non-empty means the report is incomplete (exit 2). */
@@ -81,12 +92,20 @@ export function sortFindings(findings: Finding[]): Finding[] {
     || a.message.localeCompare(b.message));
 }
 
+function dropsRequests(finding: Finding): boolean {
+  return finding.severity === 'error' && finding.category !== 'security';
+}
+
 export function verdictOf(findings: Finding[], judged: boolean): Verdict {
-  if (findings.some((finding) => finding.severity === 'error')) return 'drops-requests';
+  if (findings.some(dropsRequests)) return 'drops-requests';
   if (!judged || findings.some((finding) => finding.category === 'unknown')) return 'unknown';
   return 'hitless';
 }
 
+/** Whether any error-severity security finding is present. */
+export function securityVerdictOf(findings: Finding[]): SecurityVerdict {
+  return findings.some((finding) => finding.severity === 'error' && finding.category === 'security') ? 'exposed' : 'ok';
+}
 
 /** Checks what the reader found. Never throws on a topology the reader built. */
 export function checkReadResult(result: ReadResult, options: CheckOptions = {}): CheckReport {
@@ -95,13 +114,15 @@ export function checkReadResult(result: ReadResult, options: CheckOptions = {}):
   const judged = result.topology.gateways.length + result.topology.upstreams.length > 0;
   return {
     verdict: verdictOf(findings, judged),
+    security: securityVerdictOf(findings),
     findings,
     summary: {
       objects: result.objectCount,
       gateways: result.topology.gateways.length,
       upstreams: result.topology.upstreams.length,
-      errors: findings.filter((finding) => finding.severity === 'error').length,
+      errors: findings.filter(dropsRequests).length,
       warnings: findings.filter((finding) => finding.severity === 'warning').length,
+      securityErrors: findings.filter((finding) => finding.severity === 'error' && finding.category === 'security').length,
     },
     problems: result.problems ?? [],
   };

@@ -39,6 +39,9 @@ export function formatText(report: CheckReport, options: TextOptions = {}): stri
   const verdictText = report.verdict === 'hitless' ? paint('green', 'hitless') : report.verdict === 'drops-requests' ? paint('red', 'drops requests') : paint('yellow', 'unknown');
   const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')} in ${plural(summary.objects, 'object')} (${plural(summary.gateways, 'gateway')}, ${plural(summary.upstreams, 'upstream')})`;
   lines.push(`verdict: ${verdictText} — ${counts}`);
+  if (report.security === 'exposed') {
+    lines.push(`security: ${paint('red', 'exposed')} — ${plural(summary.securityErrors, 'security error')} (reported apart: they do not drop requests, but let anyone who reaches a pod drain or stop it)`);
+  }
   if (report.verdict === 'unknown' && summary.gateways + summary.upstreams === 0) {
     lines.push('no gateway (a workload behind a LoadBalancer or NodePort Service, or running Envoy) was found: nothing to judge.');
   }
@@ -49,10 +52,16 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** The JSON shape of issue 6: `verdict`, `findings` (rule, category, severity, objects, message, fix), then `summary`. */
-export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; findings: Finding[]; summary: CheckReport['summary'] } {
+/**
+ * The JSON shape of issue 6: `verdict`, `security` (`ok` | `exposed`; added by issue 11, security
+ * findings no longer decide `verdict`), `findings` (rule, category, severity, objects, message, fix,
+ * and `mechanism` on error findings that drop requests), then `summary` (with `securityErrors`).
+ * Fields are only ever added.
+ */
+export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; security: CheckReport['security']; findings: Finding[]; summary: CheckReport['summary'] } {
   return {
     verdict: report.verdict,
+    security: report.security,
     findings: report.findings.map((finding) => ({
       rule: finding.rule,
       category: finding.category,
@@ -60,6 +69,7 @@ export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; 
       objects: [...finding.objects],
       message: finding.message,
       fix: finding.fix,
+      ...(finding.mechanism !== undefined ? { mechanism: finding.mechanism } : {}),
     })),
     summary: { ...report.summary },
   };

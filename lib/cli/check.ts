@@ -10,13 +10,16 @@ JSON, Lists; Envoy bootstraps in ConfigMaps; Gloo Edge Upstreams and VirtualServ
 every way a rollout would drop requests, with the numbers and the fix.
 
 options:
-  --format text|json   output format (default text; json: {"verdict", "findings", "summary"})
+  --format text|json   output format (default text; json: {"verdict", "security", "findings", "summary"})
   --margin SECONDS     margin added to every window (default 5)
   -h, --help           this help
 
-exit status: 0 no error finding, 1 at least one error finding, 2 input that cannot be read.
+exit status: 0 no error finding, 1 at least one error finding (security included),
+             2 input that cannot be read.
 verdict: hitless (no error, nothing unknown), drops-requests (an error),
          unknown (no error, but nothing to judge or something hitless cannot read).
+security: ok, or exposed (e.g. Envoy admin beyond loopback): reported apart, never
+         turns the verdict into drops-requests.
 `;
 
 /** `hitless check PATH...`. */
@@ -71,5 +74,5 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   io.stdout(format === 'json' ? formatJson(report) : formatText(report, { color: io.isTty }));
-  return report.summary.errors > 0 ? 1 : 0;
+  return report.summary.errors + report.summary.securityErrors > 0 ? 1 : 0;
 }

@@ -15,12 +15,6 @@ import { GatewayInFront } from './upstream-link';
  * gateways reach it through, as plain Kubernetes objects. The faces (cdk8s, Pulumi) wrap this.
  */
 
-/**
- * The interval of the active health checks hitless gateways run on their upstreams; assumed
- * until a gateway registers, since a new pod is chosen only after its first passing check.
- */
-export const ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS = 5;
-
 /** Label every object of a DrainingService carries and its pods are selected by. */
 export const DRAINING_SERVICE_SELECTOR_LABEL = 'app.kubernetes.io/name';
 
@@ -67,9 +61,11 @@ export interface DrainingTimingOptions {
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one;
-   * the gateways must have discovered and health-checked it by then. Rounded up to whole seconds.
-   * @default - derived: discovery delay + one gateway health-check interval + margin
+   * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one.
+   * Not needed for correctness: the old pods' preStop outlasts the gateways' discovery delay, so
+   * every DNS answer or EDS snapshot a gateway holds lists only pods that still serve; a wait here
+   * only slows the rollout. Rounded up to whole seconds.
+   * @default 0
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
    */
   readonly minReady?: Duration;
@@ -283,21 +279,16 @@ export interface DrainingBudgetInput {
 /**
  * Solves the upstream budget for the gateways in front. With none registered yet, hitless
  * assumes one gateway resolving the headless Service by DNS with Kubernetes' defaults
- * ({@link defaultDnsDiscovery}: 1 s propagation, 30 s CoreDNS TTL, 5 s refresh) and health-checking
- * every {@link ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS} seconds: the slowest common case,
- * so a service synthesized before its gateway is still safe behind it.
+ * ({@link defaultDnsDiscovery}: 1 s propagation, 30 s CoreDNS TTL, 5 s refresh): the slowest
+ * common case, so a service synthesized before its gateway is still safe behind it.
  * The preStop is a whole number of seconds (both sleep forms take integers): a fractional
  * derived delay is rounded up and solved again, so the grace period covers the rounded sleep.
  * @throws BudgetError when a value the user set can't hold
  */
 export function solveDrainingBudget(input: DrainingBudgetInput, gateways: readonly GatewayInFront[]): UpstreamBudget {
   const discoveries = gateways.length > 0 ? gateways.map((each) => each.discovery) : [defaultDnsDiscovery()];
-  const activeHealthCheckIntervalSeconds = gateways.length > 0
-    ? Math.max(0, ...gateways.map((each) => each.activeHealthCheckIntervalSeconds))
-    : ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS;
   const solve = (keepServingSeconds: number | undefined) => solveUpstreamBudget({
     discoveries,
-    activeHealthCheckIntervalSeconds,
     appDrainSeconds: input.appDrainSeconds,
     keepServingSeconds,
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,

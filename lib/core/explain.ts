@@ -5,6 +5,7 @@ import { GatewayBudget } from './timing/solver';
 import {
   DEFAULT_MARGIN_SECONDS,
   detectionWindowSeconds,
+  earliestUnhealthySeconds,
   newConnectionWindowSeconds,
   recoveryWindowSeconds,
   requiredGatewayMinReadySeconds,
@@ -131,7 +132,7 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
     kind: 'lb-stops-new-connections',
     atSeconds: window,
     what: 'the load balancer sends no more new connections',
-    why: ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured 2–5 minutes)` : `once the target is unhealthy, at ${s(detection)}`,
+    why: ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured at least, about, 2 minutes)` : `once the target is unhealthy, at ${s(detection)}`,
   });
   if (drain.mechanism !== 'none' && knownDrain) {
     events.push({
@@ -141,14 +142,16 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
       why: `the preStop keeps serving for ${s(keepServing)}`,
     });
   }
-  const resetAt = lb.unhealthyConnectionTermination ? detection : detection + lb.unhealthyDrainingIntervalSeconds;
+  // The reset that matters is the earliest: the target may be marked unhealthy at its first failing checks.
+  const earliest = earliestUnhealthySeconds(hc);
+  const resetAt = lb.unhealthyConnectionTermination ? earliest : earliest + lb.unhealthyDrainingIntervalSeconds;
   events.push({
     kind: 'unhealthy-connections-reset',
     atSeconds: resetAt,
-    what: 'the load balancer resets connections still open to the unhealthy target',
+    what: 'the load balancer resets connections still open to the unhealthy target (at the earliest)',
     why: lb.unhealthyConnectionTermination
-      ? 'target_health_state.unhealthy.connection_termination is on (AWS default): reset as soon as the target is unhealthy'
-      : `target_health_state.unhealthy.connection_termination is off: after the draining interval of ${s(lb.unhealthyDrainingIntervalSeconds)} (${s(detection)} + ${s(lb.unhealthyDrainingIntervalSeconds)})`,
+      ? `target_health_state.unhealthy.connection_termination is on (AWS default): reset as soon as the target is unhealthy, which may be (${hc.unhealthyThreshold} − 1) × ${s(hc.intervalSeconds)} = ${s(earliest)}`
+      : `target_health_state.unhealthy.connection_termination is off: after the draining interval of ${s(lb.unhealthyDrainingIntervalSeconds)} from the earliest mark (${s(earliest)} + ${s(lb.unhealthyDrainingIntervalSeconds)})`,
   });
   if (drain.mechanism !== 'none' && knownDrain) {
     events.push({
@@ -184,16 +187,14 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
       ok: keepServing >= requiredKeep,
       consequence: `connections the load balancer opens between ${s(Math.min(keepServing, window))} and ${s(window)} find no listener: connect timeouts`,
     });
-    const openAfterUnhealthy = Math.max(0, preStop - window);
+    const openAfterUnhealthy = Math.max(0, preStop - earliest);
     if (openAfterUnhealthy > 0) {
       margins.push({
         name: `open connections live until the drain ends (${s(resetAt)} − ${s(preStop)})`,
         seconds: resetAt - preStop,
         requiredSeconds: 0,
         ok: resetAt >= preStop,
-        consequence: drain.drainsConnections
-          ? 'keep-alive connections that carry no request before the reset (Envoy drain-closes only those that do) get a reset'
-          : 'connections still open are reset',
+        consequence: 'connections still open are reset, with the requests in flight on them',
       });
     }
   }

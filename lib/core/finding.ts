@@ -12,7 +12,10 @@ export type Category =
   | 'no-drain'
   | 'unknown';
 
-/** `error`: requests will be dropped; `warning`: they may be, or safety rests on an assumption. */
+/**
+ * `error`: a mechanism drops requests with the configured numbers (the simulator can show it);
+ * `warning`: a margin shortfall, defence in depth, or safety resting on an assumption.
+ */
 export type Severity = 'error' | 'warning';
 
 /** One way a rollout would drop requests, with the numbers and the way out. */
@@ -27,6 +30,11 @@ export interface Finding {
   readonly message: string;
   /** What to change, with the numbers. */
   readonly fix: string;
+  /**
+   * The mechanism that drops requests (an id of `MECHANISMS` in lib/core/timing/mechanisms.ts),
+   * on every error-severity timing finding; it says which simulated scenario shows it.
+   */
+  readonly mechanism?: string;
 }
 
 /** `Kind/namespace/name`, the form findings name objects by. */

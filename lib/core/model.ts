@@ -140,6 +140,10 @@ export interface EnvoyClusterModel {
   readonly activeHealthCheck?: HealthCheckTiming & { readonly path?: string };
   readonly outlierDetection?: { readonly consecutive5xx: number; readonly baseEjectionSeconds: number; readonly maxEjectionPercent: number };
   readonly ignoreHealthOnHostRemoval: boolean;
+  /** Whether Envoy speaks HTTP/2 to the hosts (`http2_protocol_options`): only then can a stream be refused. */
+  readonly http2?: boolean;
+  /** Whether every host is a loopback address (e.g. the pod's own Envoy admin): no rollout race to retry. */
+  readonly loopback?: boolean;
 }
 
 /** An Envoy route's retry and timeout policy. */

@@ -228,7 +228,20 @@ function readCluster(cluster: Json, resolve: ServiceResolver): EnvoyClusterModel
       },
     } : {}),
     ignoreHealthOnHostRemoval: cluster.ignore_health_on_host_removal === true,
+    ...(speaksHttp2(cluster) ? { http2: true } : {}),
+    ...(hosts.length > 0 && hosts.every(isLoopback) ? { loopback: true } : {}),
   };
+}
+
+/** `http2_protocol_options` on the cluster (v2 style) or in its upstream HttpProtocolOptions. */
+function speaksHttp2(cluster: Json): boolean {
+  if (isObject(cluster.http2_protocol_options)) return true;
+  const options = asObject(at(cluster, 'typed_extension_protocol_options', 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions'));
+  return options !== undefined && (isObject(at(options, 'explicit_http_config', 'http2_protocol_options')) || isObject(at(options, 'use_downstream_protocol_config', 'http2_protocol_options')));
+}
+
+function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === '::1' || host === 'localhost';
 }
 
 /** Protobuf wrappers arrive as numbers, numeric strings or `{value: n}`. */

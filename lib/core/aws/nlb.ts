@@ -3,7 +3,7 @@ import { Duration } from '../duration';
 import { formatSeconds as s } from '../finding';
 import { LoadBalancerModel } from '../model';
 import { GatewayBudget } from '../timing/solver';
-import { DEFAULT_IP_DEREGISTRATION_LAG_SECONDS } from '../timing/windows';
+import { DEFAULT_IP_DEREGISTRATION_LAG_SECONDS, earliestUnhealthySeconds, requiredUnhealthyDrainingIntervalSeconds } from '../timing/windows';
 import { ELBV2_LIMITS, Elbv2LimitError, checkElbv2Range, checkHealthCheckPath, checkSuccessCodes, checkTimeoutWithinInterval } from './elbv2-limits';
 
 /**
@@ -126,7 +126,8 @@ export interface NlbOptions {
   /**
    * `target_health_state.unhealthy.connection_termination.enabled`. AWS's default (true) resets
    * every connection still open when a target turns unhealthy, including keep-alive connections
-   * Envoy is still draining; hitless turns it off and sets a draining interval that covers the drain.
+   * Envoy is still draining, and requests in flight on them; hitless turns it off and sets a
+   * draining interval that covers the drain. `true` is refused (BudgetError).
    * @default false
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health.html#unhealthy-target-connection-termination
    */
@@ -134,7 +135,7 @@ export interface NlbOptions {
   /**
    * `target_health_state.unhealthy.draining_interval_seconds` (0–360000 s): how long connections to
    * an unhealthy target live when unhealthy connection termination is off.
-   * @default derived: the part of the gateway's drain after the target turns unhealthy, plus margin
+   * @default derived: the gateway's preStop less the earliest the NLB may mark it unhealthy ((unhealthyThreshold − 1) × interval), plus margin
    */
   readonly unhealthyDrainingInterval?: Duration;
   /**
@@ -317,13 +318,25 @@ export function planNlb(options: NlbOptions, gateway: NlbGatewayTarget, solve: G
   // that no gateway judges a draining interval that is derived only from its answer.
   const budget = solve({ ...nlbLoadBalancerModel(settings, gateway), unhealthyConnectionTermination: true });
 
+  const provisional = nlbLoadBalancerModel(settings, gateway);
+  if (settings.unhealthyConnectionTermination) {
+    // The same mechanism the checker reports as `unhealthy-target-connections-reset` (hitless's
+    // gateways run behind externalTrafficPolicy Local, where the target does turn unhealthy).
+    throw new BudgetError(
+      'unhealthyConnectionTermination',
+      'true',
+      'false',
+      `the NLB sends the gateway new connections until it marks the target unhealthy (${s(budget.detectionWindowSeconds)} at the latest), then resets every connection still open, cutting the requests in flight on them`,
+    );
+  }
+  const drainingBound = requiredUnhealthyDrainingIntervalSeconds(provisional, budget.preStopSeconds, 0);
   let drainingInterval = settings.unhealthyDrainingIntervalSeconds ?? budget.unhealthyDrainingIntervalSeconds;
-  if (!settings.unhealthyConnectionTermination && drainingInterval < budget.unhealthyDrainingIntervalSeconds) {
+  if (!settings.unhealthyConnectionTermination && drainingInterval < drainingBound) {
     throw new BudgetError(
       'unhealthyDrainingInterval',
       s(drainingInterval),
-      `at least the part of the gateway's drain after the target turns unhealthy (${s(budget.unhealthyDrainingIntervalSeconds)})`,
-      `the NLB marks the target unhealthy ${s(budget.detectionWindowSeconds)} after it starts failing its health check, and the gateway finishes open connections until ${s(budget.preStopSeconds)}; connections still open when the interval ends are reset (+ ${s(budget.marginSeconds)} margin)`,
+      `at least the part of the gateway's drain after the target may turn unhealthy (${s(drainingBound)})`,
+      `the NLB may mark the target unhealthy as soon as ${s(earliestUnhealthySeconds(provisional.healthCheck))} after it starts failing its health check, and the gateway finishes open connections until ${s(budget.preStopSeconds)}; connections still open when the interval ends are reset`,
     );
   }
   drainingInterval = checkElbv2Range('unhealthyDrainingInterval', drainingInterval, ELBV2_LIMITS.unhealthyDrainingIntervalSeconds);

@@ -1,5 +1,6 @@
 export * from './budget-error';
 export * from './invariants';
+export * from './mechanisms';
 export * from './solver';
 export * from './windows';
 export * from './workload-seconds';

@@ -5,13 +5,15 @@ import {
   DEFAULT_MARGIN_SECONDS,
   detectionWindowSeconds,
   discoveryDelaySeconds,
+  earliestUnhealthySeconds,
   newConnectionWindowSeconds,
   recoveryWindowSeconds,
   requiredGatewayMinReadySeconds,
   requiredGracePeriodSeconds,
+  ExternalTrafficPolicy,
   requiredKeepServingSeconds,
+  requiredUnhealthyDrainingIntervalSeconds,
   requiredUpstreamKeepServingSeconds,
-  requiredUpstreamMinReadySeconds,
 } from './windows';
 
 /** The names the calling construct gives the values the solver bounds, so errors speak the user's props. */
@@ -20,6 +22,7 @@ export interface BudgetPropNames {
   readonly gracePeriod?: string;
   readonly minReady?: string;
   readonly unhealthyDrainingInterval?: string;
+  readonly unhealthyConnectionTermination?: string;
 }
 
 /** What the gateway's timings are derived from. */
@@ -34,6 +37,18 @@ export interface GatewayBudgetInput {
   readonly terminationGracePeriodSeconds?: number;
   readonly minReadySeconds?: number;
   readonly unhealthyDrainingIntervalSeconds?: number;
+  /**
+   * Whether the load balancer resets connections to a target it marks unhealthy, as configured;
+   * `true` is refused where targets turn unhealthy while they still take connections.
+   * @default false (not judged)
+   */
+  readonly unhealthyConnectionTermination?: boolean;
+  /**
+   * The gateway Service's externalTrafficPolicy; with instance targets and `Cluster`, kube-proxy
+   * rather than the load balancer decides which pod a new connection reaches.
+   * @default 'Local'
+   */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
   readonly propNames?: BudgetPropNames;
 }
 
@@ -58,9 +73,13 @@ export interface GatewayBudget {
   readonly unhealthyDrainingIntervalSeconds: number;
 }
 
-function checkAtLeast(prop: string, value: number | undefined, bound: number, boundText: string, because: string): number {
-  if (value === undefined) return bound;
-  if (value < bound) throw new BudgetError(prop, s(value), `at least ${boundText} (${s(bound)})`, because);
+/**
+ * The value to use for one bound: the user's, refused below `dropsBelow` (where the mechanism
+ * drops requests: the checker's error), or else `derived` (the bound plus the margin).
+ */
+function checkAtLeast(prop: string, value: number | undefined, dropsBelow: number, derived: number, boundText: string, because: string): number {
+  if (value === undefined) return derived;
+  if (value < dropsBelow) throw new BudgetError(prop, s(value), `at least ${boundText} (${s(dropsBelow)})`, because);
   return value;
 }
 
@@ -70,43 +89,58 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
   const names = input.propNames ?? {};
   const lb = input.loadBalancer;
   const hc = lb.healthCheck;
+  const policy = input.externalTrafficPolicy ?? 'Local';
+  const byKubeProxy = lb.targetType === 'instance' && policy === 'Cluster';
   const detection = detectionWindowSeconds(hc);
-  const window = newConnectionWindowSeconds(lb);
+  const window = newConnectionWindowSeconds(lb, policy);
   const recovery = recoveryWindowSeconds(hc);
   if (input.drainTimeoutSeconds < 0) throw new BudgetError('drainTimeout', s(input.drainTimeoutSeconds), 'zero or more', 'it is a length of time');
 
   const keepServing = checkAtLeast(
     names.keepServing ?? 'keepServing',
     input.keepServingSeconds,
-    requiredKeepServingSeconds(lb, margin),
-    `the load balancer's detection window plus margin`,
-    window > detection
-      ? `IP targets keep receiving new connections for up to ${s(window)} after deregistration, and the gateway must accept them (${s(window)} + ${s(margin)} margin)`
-      : `the load balancer marks a failing target unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} + ${s(hc.timeoutSeconds)} timeout = ${s(detection)}, and sends it new connections until then (+ ${s(margin)} margin)`,
+    requiredKeepServingSeconds(lb, 0, policy),
+    requiredKeepServingSeconds(lb, margin, policy),
+    byKubeProxy ? "kube-proxy's endpoint propagation" : window > detection ? 'the IP deregistration lag' : "the load balancer's detection window",
+    byKubeProxy
+      ? `with externalTrafficPolicy Cluster every node's kube-proxy may send the pod new connections until it learns the endpoint is terminating (KEP-1669); the derived value adds ${s(margin)} margin`
+      : window > detection
+        ? `IP targets keep receiving new connections for up to ${s(window)} after deregistration, and the gateway must accept them; the derived value adds ${s(margin)} margin`
+        : `the load balancer marks a failing target unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} + ${s(hc.timeoutSeconds)} timeout = ${s(detection)}, and sends it new connections until then; the derived value adds ${s(margin)} margin`,
   );
   const preStop = keepServing + input.drainTimeoutSeconds;
   const gracePeriod = checkAtLeast(
     names.gracePeriod ?? 'terminationGracePeriod',
     input.terminationGracePeriodSeconds,
+    requiredGracePeriodSeconds(preStop, 0, 0),
     requiredGracePeriodSeconds(preStop, 0, margin),
-    'the whole preStop plus margin',
-    `the pod keeps serving ${s(keepServing)}, then drains connections for up to ${s(input.drainTimeoutSeconds)}; killing it sooner cuts requests in flight (+ ${s(margin)} margin)`,
+    'the whole preStop',
+    `the pod keeps serving ${s(keepServing)}, then drains connections for up to ${s(input.drainTimeoutSeconds)}; killing it sooner cuts requests in flight (the derived value adds ${s(margin)} margin)`,
   );
+  // Behind externalTrafficPolicy Cluster a ready pod takes connections through every node at once.
   const minReady = checkAtLeast(
     names.minReady ?? 'minReadySeconds',
     input.minReadySeconds,
-    requiredGatewayMinReadySeconds(lb, margin),
-    `the load balancer's recovery window plus margin`,
-    `a new target receives traffic only after ${hc.healthyThreshold} × ${s(hc.intervalSeconds)} = ${s(recovery)} of passing health checks; a rollout that moves on sooner shrinks the healthy set, down to none (+ ${s(margin)} margin)`,
+    byKubeProxy ? 0 : recovery,
+    byKubeProxy ? 0 : requiredGatewayMinReadySeconds(lb, margin),
+    `the load balancer's recovery window`,
+    `a new target receives traffic only after ${hc.healthyThreshold} × ${s(hc.intervalSeconds)} = ${s(recovery)} of passing health checks; a rollout that moves on sooner shrinks the healthy set, down to none (the derived value adds ${s(margin)} margin)`,
   );
-  // The target turns unhealthy at D_lb, even where (IP targets) new connections may go on arriving longer.
-  const stillOpenAfterUnhealthy = Math.ceil(Math.max(0, preStop - detection) + margin);
+  if (input.unhealthyConnectionTermination === true && !byKubeProxy) {
+    throw new BudgetError(
+      names.unhealthyConnectionTermination ?? 'unhealthyConnectionTermination',
+      'true',
+      'false',
+      `the load balancer sends the gateway new connections until it marks it unhealthy (${s(detection)} at the latest), then resets every connection still open, cutting the requests in flight on them`,
+    );
+  }
   const drainingInterval = checkAtLeast(
     names.unhealthyDrainingInterval ?? 'unhealthyDrainingInterval',
     input.unhealthyDrainingIntervalSeconds,
-    stillOpenAfterUnhealthy,
-    'the part of the drain after the target turns unhealthy',
-    `connections still open when the load balancer marks the target unhealthy (${s(detection)}) must live until the gateway has drained them (${s(preStop)})`,
+    requiredUnhealthyDrainingIntervalSeconds(lb, preStop, 0),
+    requiredUnhealthyDrainingIntervalSeconds(lb, preStop, margin),
+    'the part of the drain after the target may turn unhealthy',
+    `the load balancer may mark the target unhealthy as soon as ${s(earliestUnhealthySeconds(hc))} ((${hc.unhealthyThreshold} − 1) × ${s(hc.intervalSeconds)}) after the drain starts, and connections still open must live until the gateway has drained them (${s(preStop)}); the derived value adds ${s(margin)} margin`,
   );
   return {
     marginSeconds: margin,
@@ -126,13 +160,12 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
 export interface UpstreamBudgetInput {
   /** How each gateway in front discovers the service's pods. Empty: a default DNS discovery is assumed by the caller. */
   readonly discoveries: DiscoveryModel[];
-  /** The interval of the active health checks the gateways run (0 when none). */
-  readonly activeHealthCheckIntervalSeconds: number;
   /** Time the application needs after SIGTERM to finish in-flight requests. */
   readonly appDrainSeconds: number;
   readonly marginSeconds?: number;
   readonly keepServingSeconds?: number;
   readonly terminationGracePeriodSeconds?: number;
+  /** Taken as given: an upstream needs none for correctness (see {@link requiredUpstreamKeepServingSeconds}). @default 0 */
   readonly minReadySeconds?: number;
   readonly propNames?: BudgetPropNames;
 }
@@ -146,10 +179,11 @@ export interface UpstreamBudget {
   readonly keepServingSeconds: number;
   readonly appDrainSeconds: number;
   readonly terminationGracePeriodSeconds: number;
+  /** The user's, or 0: with the preStop covering discovery, a gateway only ever holds pods that serve. */
   readonly minReadySeconds: number;
 }
 
-/** Derives an upstream's preStop, grace period and minReadySeconds from the gateways in front. */
+/** Derives an upstream's preStop and grace period from the gateways in front. */
 export function solveUpstreamBudget(input: UpstreamBudgetInput): UpstreamBudget {
   const margin = input.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
   const names = input.propNames ?? {};
@@ -160,24 +194,21 @@ export function solveUpstreamBudget(input: UpstreamBudgetInput): UpstreamBudget 
   const keepServing = checkAtLeast(
     names.keepServing ?? 'keepServing',
     input.keepServingSeconds,
+    requiredUpstreamKeepServingSeconds(input.discoveries, 0),
     requiredUpstreamKeepServingSeconds(input.discoveries, margin),
-    "the gateways' discovery delay plus margin",
-    `a gateway may go on choosing a deleted pod for up to ${s(delay)} (endpoint propagation, DNS TTL and refresh), so the pod must serve that long (+ ${s(margin)} margin)`,
+    "the gateways' discovery delay",
+    `a gateway may go on choosing a deleted pod for up to ${s(delay)} (endpoint propagation, DNS TTL and refresh), so the pod must serve that long (the derived value adds ${s(margin)} margin)`,
   );
   const gracePeriod = checkAtLeast(
     names.gracePeriod ?? 'terminationGracePeriod',
     input.terminationGracePeriodSeconds,
+    requiredGracePeriodSeconds(keepServing, input.appDrainSeconds, 0),
     requiredGracePeriodSeconds(keepServing, input.appDrainSeconds, margin),
-    'the preStop plus the app drain time plus margin',
-    `the pod sleeps ${s(keepServing)} in preStop, then needs ${s(input.appDrainSeconds)} after SIGTERM to finish its requests (+ ${s(margin)} margin)`,
+    'the preStop plus the app drain time',
+    `the pod sleeps ${s(keepServing)} in preStop, then needs ${s(input.appDrainSeconds)} after SIGTERM to finish its requests (the derived value adds ${s(margin)} margin)`,
   );
-  const minReady = checkAtLeast(
-    names.minReady ?? 'minReadySeconds',
-    input.minReadySeconds,
-    requiredUpstreamMinReadySeconds(input.discoveries, input.activeHealthCheckIntervalSeconds, margin),
-    'the time gateways need to learn of a new pod',
-    `a new pod is chosen only after discovery (${s(delay)}) and a first active health check (${s(input.activeHealthCheckIntervalSeconds)}); a rollout that deletes the next old pod sooner shrinks the set of pods gateways can use (+ ${s(margin)} margin)`,
-  );
+  const minReady = input.minReadySeconds ?? 0;
+  if (minReady < 0) throw new BudgetError(names.minReady ?? 'minReadySeconds', s(minReady), 'zero or more', 'it is a length of time');
   return {
     marginSeconds: margin,
     discoveryDelaySeconds: delay,

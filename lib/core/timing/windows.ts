@@ -1,4 +1,4 @@
-import { DiscoveryModel, HealthCheckTiming, LoadBalancerModel } from '../model';
+import { DiscoveryModel, HealthCheckTiming, LoadBalancerModel, ProbeModel } from '../model';
 
 /**
  * The arithmetic of the chain, each window defined once. The solver derives values from these
@@ -6,7 +6,15 @@ import { DiscoveryModel, HealthCheckTiming, LoadBalancerModel } from '../model';
  * them: there is no second copy.
  */
 
-/** Extra time added to every derived window, covering health-check jitter and clock skew between hops. */
+/**
+ * Extra time added to every derived window for what the model cannot see: an NLB's health checks
+ * run from several distributed checkers and its data plane acts on their verdict some time later
+ * (aws/containers-roadmap#470 measured new connections arriving 30–40 s after a target was marked
+ * unhealthy). Every bound has two levels: below the bare window the mechanism drops requests (an
+ * error, which the simulator can show); below the window plus this margin it is a warning.
+ * Call a `required…` function with margin 0 for the first level.
+ * @see https://github.com/aws/containers-roadmap/issues/470
+ */
 export const DEFAULT_MARGIN_SECONDS = 5;
 
 /**
@@ -29,10 +37,13 @@ export const DEFAULT_DNS_REFRESH_SECONDS = 5;
 
 /**
  * How long an NLB was measured to keep sending new connections to an IP target after its
- * deregistration was asked for: 2–5 minutes; the worst case is the default.
+ * deregistration was asked for: "at least 2 minutes regardless of the deregistration delay"
+ * (aws-load-balancer-controller#2366), "about two minutes … the effective minimum delay seems to
+ * be 120 seconds" (aws/containers-roadmap#470). Longer lags are covered by the margin, not here.
  * @see https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2366
+ * @see https://github.com/aws/containers-roadmap/issues/470
  */
-export const DEFAULT_IP_DEREGISTRATION_LAG_SECONDS = 300;
+export const DEFAULT_IP_DEREGISTRATION_LAG_SECONDS = 120;
 
 /** D_lb: the longest a load balancer takes to mark a target unhealthy once it starts failing. */
 export function detectionWindowSeconds(healthCheck: HealthCheckTiming): number {
@@ -45,19 +56,67 @@ export function recoveryWindowSeconds(healthCheck: HealthCheckTiming): number {
 }
 
 /**
- * How long after a gateway pod starts failing its health check the load balancer may still open
- * new connections to it: D_lb, or for IP targets the deregistration lag when that is longer.
+ * How external traffic reaches the gateway pods of an instance-target load balancer: kube-proxy's
+ * `externalTrafficPolicy` on the gateway's Service. `Local` unless stated.
  */
-export function newConnectionWindowSeconds(loadBalancer: LoadBalancerModel): number {
+export type ExternalTrafficPolicy = 'Cluster' | 'Local';
+
+/**
+ * The earliest a load balancer may mark a target unhealthy once it starts failing: its first
+ * failing check may come at once, then `unhealthyThreshold − 1` more, one interval apart.
+ */
+export function earliestUnhealthySeconds(healthCheck: HealthCheckTiming): number {
+  return Math.max(0, healthCheck.unhealthyThreshold - 1) * healthCheck.intervalSeconds;
+}
+
+/**
+ * How long after a gateway pod starts to stop (fails its health check, or turns terminating) new
+ * connections may still reach it:
+ * - instance targets with externalTrafficPolicy Cluster: every node's kube-proxy stops choosing a
+ *   terminating endpoint once a ready one exists, within endpoint propagation (KEP-1669, "only
+ *   some endpoints terminating when traffic policy is Cluster"), whatever the load balancer does;
+ * - otherwise D_lb, or for IP targets the deregistration lag when that is longer.
+ * @see https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints
+ */
+export function newConnectionWindowSeconds(loadBalancer: LoadBalancerModel, externalTrafficPolicy: ExternalTrafficPolicy = 'Local'): number {
+  if (loadBalancer.targetType === 'instance' && externalTrafficPolicy === 'Cluster') return DEFAULT_PROPAGATION_SECONDS;
   return Math.max(detectionWindowSeconds(loadBalancer.healthCheck), loadBalancer.deregistrationLagSeconds);
 }
 
-/** How long a gateway must keep serving after it fails its health check. */
-export function requiredKeepServingSeconds(loadBalancer: LoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS): number {
-  return newConnectionWindowSeconds(loadBalancer) + marginSeconds;
+/**
+ * How long a gateway must keep serving after it starts to stop: the new-connection window, plus
+ * the margin. With margin 0, the bound below which connections reach a gateway that has gone.
+ */
+export function requiredKeepServingSeconds(loadBalancer: LoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS, externalTrafficPolicy: ExternalTrafficPolicy = 'Local'): number {
+  return newConnectionWindowSeconds(loadBalancer, externalTrafficPolicy) + marginSeconds;
 }
 
-/** terminationGracePeriodSeconds that covers the whole preStop and the app's own drain after SIGTERM. */
+/**
+ * `target_health_state.unhealthy.draining_interval_seconds` when unhealthy-target connection
+ * termination is off: connections still open when the load balancer marks the target unhealthy
+ * live this long, then are reset. The target may be marked as early as
+ * {@link earliestUnhealthySeconds} after the drain starts, and the gateway finishes open
+ * connections until its preStop ends; a reset before then cuts requests the gateway would have
+ * finished. (Not D_lb, the latest mark: that undercounts by an interval and a timeout.)
+ */
+export function requiredUnhealthyDrainingIntervalSeconds(loadBalancer: LoadBalancerModel, preStopSeconds: number, marginSeconds = DEFAULT_MARGIN_SECONDS): number {
+  return Math.ceil(Math.max(0, preStopSeconds - earliestUnhealthySeconds(loadBalancer.healthCheck)) + marginSeconds);
+}
+
+/**
+ * When a readiness probe that fails once the drain starts has failed `failureThreshold` times, at
+ * the earliest, counting from the drain's start: its first failing probe may come at once, then
+ * `failureThreshold − 1` more, one period apart; kube-proxy then learns it within endpoint
+ * propagation.
+ */
+export function readinessStopsServingSeconds(probe: ProbeModel): number {
+  return Math.max(0, probe.failureThreshold - 1) * probe.periodSeconds + DEFAULT_PROPAGATION_SECONDS;
+}
+
+/**
+ * terminationGracePeriodSeconds that covers the whole preStop and the app's own drain after
+ * SIGTERM. With margin 0, the bound below which the kubelet kills requests in flight.
+ */
 export function requiredGracePeriodSeconds(preStopSeconds: number, appDrainSeconds: number, marginSeconds = DEFAULT_MARGIN_SECONDS): number {
   return Math.ceil(preStopSeconds + appDrainSeconds + marginSeconds);
 }
@@ -82,22 +141,15 @@ export function discoveryDelaySeconds(discovery: DiscoveryModel): number {
   }
 }
 
-/** How long an upstream pod must keep serving after deletion: the slowest gateway in front must have let it go. */
+/**
+ * How long an upstream pod must keep serving after deletion: the slowest gateway in front must
+ * have let it go. With margin 0, the bound below which a gateway sends to a pod that has gone.
+ * No minReadySeconds is needed on the way in: when old pods serve past the discovery delay, every
+ * DNS answer or EDS snapshot a gateway holds lists only pods that still serve.
+ */
 export function requiredUpstreamKeepServingSeconds(discoveries: DiscoveryModel[], marginSeconds = DEFAULT_MARGIN_SECONDS): number {
   const slowest = Math.max(0, ...discoveries.map(discoveryDelaySeconds));
   return slowest + marginSeconds;
-}
-
-/**
- * minReadySeconds for an upstream: a new pod must be known to every gateway (discovery, then its
- * first active health check) before the rollout deletes the next old pod.
- */
-export function requiredUpstreamMinReadySeconds(
-  discoveries: DiscoveryModel[],
-  activeHealthCheckIntervalSeconds: number,
-  marginSeconds = DEFAULT_MARGIN_SECONDS,
-): number {
-  return Math.ceil(Math.max(0, ...discoveries.map(discoveryDelaySeconds)) + activeHealthCheckIntervalSeconds + marginSeconds);
 }
 
 /** The DNS discovery Kubernetes gives a STRICT_DNS cluster by default. */
