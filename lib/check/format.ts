@@ -53,15 +53,14 @@ function plural(count: number, noun: string): string {
 }
 
 /**
- * The JSON shape of issue 6: `verdict`, `security` (`ok` | `exposed`; added by issue 11, security
- * findings no longer decide `verdict`), `findings` (rule, category, severity, objects, message, fix,
- * and `mechanism` on error findings that drop requests), then `summary` (with `securityErrors`).
- * Fields are only ever added.
+ * The JSON shape of issue 6: `verdict`, `findings` (rule, category, severity, objects, message, fix,
+ * and `mechanism` on error findings that drop requests), `summary` (with `securityErrors`), then
+ * `security` (`ok` | `exposed`; added by issue 11: security findings no longer decide `verdict`).
+ * Fields are only ever added, after the ones before.
  */
-export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; security: CheckReport['security']; findings: Finding[]; summary: CheckReport['summary'] } {
+export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; findings: Finding[]; summary: CheckReport['summary']; security: CheckReport['security'] } {
   return {
     verdict: report.verdict,
-    security: report.security,
     findings: report.findings.map((finding) => ({
       rule: finding.rule,
       category: finding.category,
@@ -72,6 +71,7 @@ export function toJson(report: CheckReport): { verdict: CheckReport['verdict']; 
       ...(finding.mechanism !== undefined ? { mechanism: finding.mechanism } : {}),
     })),
     summary: { ...report.summary },
+    security: report.security,
   };
 }
 

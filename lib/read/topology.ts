@@ -241,6 +241,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
         rule: 'healthcheck-fail-wrong-port',
         category: 'no-drain',
         severity: 'error',
+        mechanism: 'lb-health-check-blind-to-drain',
         objects: [reading.model.object, envoy.object],
         message: `the preStop of ${reading.model.object} POSTs /healthcheck/fail to port ${failPort}, but Envoy admin listens on port ${envoy.adminPort} (${envoy.object}): the health check never fails and the load balancer keeps sending connections until Envoy exits.`,
         fix: `POST /healthcheck/fail to 127.0.0.1:${envoy.adminPort} in the preStop of ${reading.model.object} (or move the admin to port ${failPort})`,

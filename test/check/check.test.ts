@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkManifestFiles, checkManifestText, CheckReport, verdictOf } from '../../lib/check';
+import { checkManifestFiles, checkManifestText, CheckReport, formatText, verdictOf } from '../../lib/check';
 import { Finding } from '../../lib/core/finding';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'check');
@@ -34,19 +34,28 @@ describe('the Gloo Edge zero-downtime guide install', () => {
     expect(finding.fix).toContain('at least 31s');
   });
 
-  test('reports the 7 s grace period against the 5 s preStop plus margin', () => {
-    const finding = find(report, 'grace-period-shorter-than-drain');
+  test('warns, not errs, that the 7 s grace period covers the 5 s preStop but not the margin', () => {
+    const finding = find(report, 'grace-period-within-margin');
+    expect(finding.severity).toBe('warning');
     expect(finding.fix).toBe('raise terminationGracePeriodSeconds of Deployment/gloo-system/gateway-proxy from 7 to at least 10');
+    expect(report.findings.filter((each) => each.rule === 'grace-period-shorter-than-drain')).toEqual([]);
+  });
+
+  test('reports the AWS default that resets connections to an unhealthy target as an error with its mechanism', () => {
+    const finding = find(report, 'unhealthy-target-connections-reset');
+    expect(finding).toMatchObject({ severity: 'error', mechanism: 'keepalive-reset-by-lb' });
+    expect(finding.fix).toContain('connection_termination.enabled=false');
   });
 
   test('reports the readiness probe on the health-check path, which fails while Envoy drains', () => {
     expect(find(report, 'readiness-fails-while-draining').objects[0]).toBe('Deployment/gloo-system/gateway-proxy');
   });
 
-  test('reports the retry policy that lacks refused-stream and reset', () => {
+  test('reports the retry policy that lacks reset; refused-stream is not asked of an HTTP/1 upstream', () => {
     const finding = find(report, 'route-does-not-retry-rollout-races');
     expect(finding.message).toContain('VirtualService/gloo-system/httpbin');
-    expect(finding.message).toContain('refused-stream, reset');
+    expect(finding.message).toContain('does not retry on reset:');
+    expect(finding.mechanism).toBe('race-not-retried');
   });
 
   test('reports httpbin, which has no preStop while Gloo still routes to it', () => {
@@ -57,14 +66,17 @@ describe('the Gloo Edge zero-downtime guide install', () => {
   test('has exactly these errors', () => {
     expect(errorRules(report)).toEqual([
       'gateway-stops-before-lb-detection Deployment/gloo-system/gateway-proxy',
-      'grace-period-shorter-than-drain Deployment/gloo-system/gateway-proxy',
       'no-prestop Deployment/default/httpbin',
       'readiness-fails-while-draining Deployment/gloo-system/gateway-proxy',
-      'rollout-outruns-discovery Deployment/default/httpbin',
       'rollout-outruns-discovery Deployment/gloo-system/gateway-proxy',
       'route-does-not-retry-rollout-races ConfigMap/gloo-system/gateway-proxy-envoy-config',
+      'unhealthy-target-connections-reset Deployment/gloo-system/gateway-proxy',
       'upstream-stops-before-gateways-forget-it Deployment/default/httpbin',
     ]);
+  });
+
+  test('names a mechanism on every error finding', () => {
+    for (const finding of report.findings.filter((each) => each.severity === 'error')) expect(finding.mechanism).toMatch(/^[a-z]+(-[a-z]+)+$/);
   });
 
   test('does not report what the guide got right: admin on loopback, non-root proxy, ignoreHealthOnHostRemoval', () => {
@@ -83,26 +95,26 @@ describe('a naive Envoy deployment', () => {
 
   test('drops requests, for every reason it has', () => {
     expect(report.verdict).toBe('drops-requests');
+    expect(report.security).toBe('exposed');
+    // eTP Cluster: kube-proxy, not the TCP health check, moves new connections off a terminating
+    // pod (KEP-1669), and a new pod takes them as soon as it is ready: no blind-check nor minReady error.
     expect(errorRules(report)).toEqual([
       'admin-not-on-loopback ConfigMap/edge/envoy-config',
-      'cluster-traffic-policy Deployment/edge/envoy',
       'gateway-stops-before-lb-detection Deployment/edge/envoy',
-      // eTP Cluster: the controller's default TCP check on the traffic port never sees a drain.
-      'lb-health-check-blind-to-drain Deployment/edge/envoy',
       'no-prestop Deployment/edge/envoy',
       'no-prestop Deployment/shop/orders',
-      'rollout-outruns-discovery Deployment/edge/envoy',
-      'rollout-outruns-discovery Deployment/shop/orders',
       'route-does-not-retry-rollout-races ConfigMap/edge/envoy-config',
       'single-replica Deployment/edge/envoy',
       'upstream-stops-before-gateways-forget-it Deployment/shop/orders',
     ]);
+    expect(report.summary).toMatchObject({ errors: 6, securityErrors: 1 });
   });
 
-  test('uses the controller defaults for eTP Cluster: TCP, 3 × 10 s + 10 s', () => {
+  test('with eTP Cluster, asks the gateway to cover kube-proxy propagation (1 s + margin), not the TCP check 3 × 10 s + 10 s', () => {
     const finding = find(report, 'gateway-stops-before-lb-detection');
-    expect(finding.message).toContain('40s (3 × 10s + 10s timeout)');
-    expect(finding.fix).toContain('at least 45s');
+    expect(finding.message).toContain('about 1s (endpoint propagation, KEP-1669)');
+    expect(finding.fix).toContain('at least 6s');
+    expect(find(report, 'cluster-traffic-policy').severity).toBe('warning');
   });
 
   test('warns that the cluster resolves a ClusterIP Service', () => {
@@ -122,10 +134,19 @@ describe('a careful Envoy deployment', () => {
     expect(report.summary).toMatchObject({ gateways: 1, upstreams: 1, errors: 0, warnings: 0 });
   });
 
-  test('drops requests once the preStop sleep is one second short of the window plus margin', () => {
+  test('warns once the preStop sleep is one second short of the window plus margin', () => {
     const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace('sleep 35', 'sleep 30');
     const report = checkManifestText(text, 'careful-envoy.yaml');
+    expect(errorRules(report)).toEqual([]);
+    expect(find(report, 'gateway-keep-serving-within-margin').message).toContain('aws/containers-roadmap#470');
+    expect(report.verdict).toBe('hitless');
+  });
+
+  test('drops requests once the preStop sleep is one second short of the window itself', () => {
+    const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace('sleep 35', 'sleep 25');
+    const report = checkManifestText(text, 'careful-envoy.yaml');
     expect(errorRules(report)).toEqual(['gateway-stops-before-lb-detection Deployment/edge/gateway']);
+    expect(find(report, 'gateway-stops-before-lb-detection').mechanism).toBe('lb-sends-to-exited-gateway');
   });
 });
 
@@ -135,14 +156,18 @@ describe('a careful Envoy deployment with one detail wrong', () => {
   test('drops requests when the preStop fails the health check on a port admin does not listen on', () => {
     const report = checkManifestText(careful().replace('/dev/tcp/127.0.0.1/9901', '/dev/tcp/127.0.0.1/19000'), 'careful-envoy.yaml');
     expect(report.verdict).toBe('drops-requests');
-    expect(errorRules(report)).toEqual(['gateway-does-not-fail-health-check Deployment/edge/gateway', 'healthcheck-fail-wrong-port Deployment/edge/gateway']);
+    // Read as a plain sleep, it also never closes keep-alive connections before Envoy exits.
+    expect(errorRules(report)).toEqual(['gateway-does-not-fail-health-check Deployment/edge/gateway', 'healthcheck-fail-wrong-port Deployment/edge/gateway', 'sleep-prestop-cuts-keepalive Deployment/edge/gateway']);
   });
 
   test('reports admin off loopback when --config-yaml binds it to 0.0.0.0 over a bootstrap that says 127.0.0.1', () => {
     const args = '["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30", "--config-yaml", "admin: {address: {socket_address: {address: 0.0.0.0, port_value: 9901}}}"]';
     const report = checkManifestText(careful().replace('["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30"]', args), 'careful-envoy.yaml');
-    expect(report.verdict).not.toBe('hitless');
+    // A security finding is reported apart: it does not make the verdict drops-requests.
+    expect(report.verdict).toBe('hitless');
+    expect(report.security).toBe('exposed');
     expect(find(report, 'admin-not-on-loopback').message).toContain('0.0.0.0');
+    expect(formatText(report)).toMatch(/^security: exposed — 1 security error/m);
   });
 });
 

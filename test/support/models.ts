@@ -36,7 +36,7 @@ export function workload(overrides: Partial<WorkloadModel> = {}): WorkloadModel 
 }
 
 export function loadBalancer(overrides: Partial<LoadBalancerModel> = {}): LoadBalancerModel {
-  return { ...assumedLoadBalancer('Service/edge/gateway'), unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 30, ...overrides };
+  return { ...assumedLoadBalancer('Service/edge/gateway'), unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 41, ...overrides };
 }
 
 export function lbService(overrides: Partial<ServiceModel> = {}): ServiceModel {

@@ -6,6 +6,7 @@ import {
   checkHealthCheckTarget,
   checkHasDrain,
   checkKeepAlive,
+  checkKeepAliveCutOnExit,
   checkLoadBalancerDetection,
   checkRetries,
   checkSecurity,
@@ -35,24 +36,56 @@ describe('lb-detection', () => {
     expect(findings[0].fix).toContain('at least 31s');
   });
 
-  test('passes at exactly the window plus margin', () => {
+  test('passes at exactly the window plus margin, warns within the margin, fails below the window', () => {
     expect(checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 31 }) }), loadBalancer())).toEqual([]);
-    expect(rules(checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 30.9 }) }), loadBalancer()))).toEqual(['gateway-stops-before-lb-detection']);
+    const withinMargin = checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 30.9 }) }), loadBalancer());
+    expect(withinMargin).toMatchObject([{ rule: 'gateway-keep-serving-within-margin', severity: 'warning' }]);
+    expect(withinMargin[0].message).toContain('aws/containers-roadmap#470');
+    expect(checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 26 }) }), loadBalancer())[0].severity).toBe('warning');
+    expect(checkLoadBalancerDetection(workload({ drain: drain({ keepServingSeconds: 25.9 }) }), loadBalancer())).toMatchObject([{ rule: 'gateway-stops-before-lb-detection', severity: 'error', mechanism: 'lb-sends-to-exited-gateway' }]);
   });
 
-  test('fails when the readiness probe fails while draining', () => {
+  test('with eTP Cluster, asks only for kube-proxy propagation (1 s), not the detection window (KEP-1669)', () => {
+    const gw = (keepServingSeconds: number) => workload({ drain: drain({ keepServingSeconds }) });
+    expect(checkLoadBalancerDetection(gw(6), loadBalancer(), 5, 'Cluster')).toEqual([]);
+    expect(rules(checkLoadBalancerDetection(gw(1), loadBalancer(), 5, 'Cluster'))).toEqual(['gateway-keep-serving-within-margin']);
+    expect(checkLoadBalancerDetection(gw(0.5), loadBalancer(), 5, 'Cluster')[0]).toMatchObject({ rule: 'gateway-stops-before-lb-detection', mechanism: 'lb-sends-to-exited-gateway' });
+    // IP targets reach the pod directly: eTP does not apply.
+    expect(rules(checkLoadBalancerDetection(gw(6), loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 120 }), 5, 'Cluster'))).toEqual(['gateway-stops-before-lb-detection']);
+  });
+
+  test('fails when the readiness probe fails while draining before the load balancer stops sending', () => {
+    // (3 − 1) × 2 s + 1 s propagation = 5 s, against 26 s.
     const findings = checkLoadBalancerDetection(workload({ readiness: { ...workload().readiness!, failsWhileDraining: true } }), loadBalancer());
-    expect(rules(findings)).toEqual(['readiness-fails-while-draining']);
+    expect(findings).toMatchObject([{ rule: 'readiness-fails-while-draining', severity: 'error', mechanism: 'readiness-fails-before-lb-detection' }]);
   });
 
-  test('warns when the drain does not fail the health check, though healthCheckNodePort notices the pod going', () => {
-    expect(rules(checkLoadBalancerDetection(workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }), loadBalancer()))).toEqual(['gateway-does-not-fail-health-check']);
+  test('passes a readiness probe that fails while draining only after the detection window (period × failureThreshold)', () => {
+    const probe = (periodSeconds: number, failureThreshold: number) => workload({ readiness: { ...workload().readiness!, periodSeconds, failureThreshold, failsWhileDraining: true } });
+    // (4 − 1) × 10 s + 1 s = 31 s: after 26 s + 5 s margin.
+    expect(checkLoadBalancerDetection(probe(10, 4), loadBalancer())).toEqual([]);
+    // (3 − 1) × 13 s + 1 s = 27 s: after 26 s, within the margin.
+    expect(checkLoadBalancerDetection(probe(13, 3), loadBalancer())).toMatchObject([{ rule: 'readiness-fails-within-margin', severity: 'warning' }]);
+    // (3 − 1) × 12 s + 1 s = 25 s: before 26 s.
+    expect(rules(checkLoadBalancerDetection(probe(12, 3), loadBalancer()))).toEqual(['readiness-fails-while-draining']);
+  });
+
+  test('ignores readiness that fails while draining where kube-proxy is not in the way (IP targets, eTP Cluster)', () => {
+    const failing = workload({ readiness: { ...workload().readiness!, failsWhileDraining: true }, drain: drain({ keepServingSeconds: 125 }) });
+    expect(checkLoadBalancerDetection(failing, loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 120 }))).toEqual([]);
+    expect(checkLoadBalancerDetection(failing, loadBalancer(), 5, 'Cluster')).toEqual([]);
+  });
+
+  test('a sleep-only drain is seen at t0 by a health check on healthCheckNodePort: no finding', () => {
+    expect(checkLoadBalancerDetection(workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }), loadBalancer())).toEqual([]);
+    expect(checkHealthCheckTarget(gateway({ workload: workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }) }), loadBalancer())).toEqual([]);
   });
 
   test('fails when the load balancer checks the gateway itself and the drain does not fail the check', () => {
     const onTrafficPort = loadBalancer({ healthCheckPort: 'traffic-port', healthCheckPath: '/envoy-hc' });
     const sleeping = gateway({ workload: workload({ drain: drain({ failsHealthCheck: false, mechanism: 'sleep' }) }) });
-    expect(checkHealthCheckTarget(sleeping, onTrafficPort)[0]).toMatchObject({ rule: 'gateway-does-not-fail-health-check', severity: 'error' });
+    expect(checkHealthCheckTarget(sleeping, onTrafficPort)[0]).toMatchObject({ rule: 'gateway-does-not-fail-health-check', severity: 'error', mechanism: 'lb-health-check-blind-to-drain' });
+    expect(checkHealthCheckTarget(sleeping, onTrafficPort, 'Cluster')).toEqual([]);
     expect(checkHealthCheckTarget(gateway(), onTrafficPort)).toEqual([]);
   });
 
@@ -76,14 +109,18 @@ describe('keepalive', () => {
     expect(findings[0]).toMatchObject({ rule: 'unhealthy-target-connections-reset', severity: 'error' });
   });
 
-  test('warns for idle keep-alive connections even when Envoy drain-closes the busy ones', () => {
-    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyConnectionTermination: true }))[0].severity).toBe('warning');
+  test('fails on unhealthy-target connection termination even when Envoy drain-closes connections: requests in flight at the mark are reset', () => {
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyConnectionTermination: true }))).toMatchObject([{ rule: 'unhealthy-target-connections-reset', severity: 'error', mechanism: 'keepalive-reset-by-lb' }]);
   });
 
-  test('sizes the draining interval from the drain the gateway must have, not a too-short one it has', () => {
-    // keeps serving 5 s (too short): the fix is sized for 31 s + 15 s drain − 26 s = 20 s.
+  test('has nothing to reset with eTP Cluster: the node never turns unhealthy for one pod', () => {
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyConnectionTermination: true }), 5, 'Cluster')).toEqual([]);
+  });
+
+  test('sizes the draining interval from the drain the gateway has', () => {
+    // keeps serving 5 s + 15 s drain = 20 s, marked unhealthy as soon as 10 s: 10 s + 5 s margin.
     const findings = checkKeepAlive(workload({ drain: drain({ keepServingSeconds: 5 }) }), loadBalancer({ unhealthyDrainingIntervalSeconds: 0 }));
-    expect(findings[0].fix).toContain('at least 20');
+    expect(findings[0].fix).toContain('at least 15');
   });
 
   test('fails when an IP target is deregistered and cut before its drain ends, and passes at the bound', () => {
@@ -94,23 +131,37 @@ describe('keepalive', () => {
     expect(checkDeregistrationDelay(gw, { ...ip, targetType: 'instance' })).toEqual([]);
   });
 
-  test('the draining interval must cover what is left of the drain after the target turns unhealthy', () => {
-    // preStop 31 + 15 = 46s; unhealthy at 26s; 20s still open.
-    expect(rules(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 19 })))).toEqual(['unhealthy-draining-interval-shorter-than-drain']);
-    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 20 }))).toEqual([]);
+  test('the draining interval must cover the drain from the earliest unhealthy mark, (unhealthyThreshold − 1) × interval', () => {
+    // preStop 31 + 15 = 46 s; marked unhealthy as soon as 10 s: 36 s still open (the bound that drops), 41 s with margin.
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 35 }))).toMatchObject([{ rule: 'unhealthy-draining-interval-shorter-than-drain', severity: 'error', mechanism: 'keepalive-reset-by-lb' }]);
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 36 }))).toMatchObject([{ rule: 'unhealthy-draining-interval-within-margin', severity: 'warning' }]);
+    expect(checkKeepAlive(workload(), loadBalancer({ unhealthyDrainingIntervalSeconds: 41 }))).toEqual([]);
+  });
+
+  test('fails a sleep-only preStop, which never closes keep-alive connections before Envoy exits', () => {
+    const sleeping = workload({ drain: drain({ mechanism: 'sleep', failsHealthCheck: false, drainsConnections: false, description: 'sleep 35' }) });
+    expect(checkKeepAliveCutOnExit(sleeping)).toMatchObject([{ rule: 'sleep-prestop-cuts-keepalive', severity: 'error', mechanism: 'keepalive-cut-on-exit' }]);
+    expect(checkKeepAliveCutOnExit(workload())).toEqual([]);
+    expect(rules(checkGateway(gateway({ workload: sleeping })))).toContain('sleep-prestop-cuts-keepalive');
   });
 });
 
 describe('grace-period', () => {
-  test('fails when the pod is killed before its preStop and app drain end (Gloo guide: 7s)', () => {
+  test('warns when the grace period covers the preStop but not the margin (Gloo guide: 7 s against 5 s)', () => {
     const findings = checkGracePeriod(workload({ terminationGracePeriodSeconds: 7, drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }) }));
-    expect(findings[0].rule).toBe('grace-period-shorter-than-drain');
+    expect(findings).toMatchObject([{ rule: 'grace-period-within-margin', severity: 'warning' }]);
     expect(findings[0].fix).toContain('from 7 to at least 10');
+  });
+
+  test('fails when the pod is killed before its preStop and app drain end', () => {
+    const findings = checkGracePeriod(workload({ terminationGracePeriodSeconds: 4, drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }) }));
+    expect(findings).toMatchObject([{ rule: 'grace-period-shorter-than-drain', severity: 'error', mechanism: 'killed-before-drain-ends' }]);
   });
 
   test('passes at the bound', () => {
     expect(checkGracePeriod(workload({ terminationGracePeriodSeconds: 51 }))).toEqual([]);
-    expect(checkGracePeriod(workload({ terminationGracePeriodSeconds: 50 }))).toHaveLength(1);
+    expect(checkGracePeriod(workload({ terminationGracePeriodSeconds: 50 }))).toMatchObject([{ severity: 'warning' }]);
+    expect(checkGracePeriod(workload({ terminationGracePeriodSeconds: 45 }))).toMatchObject([{ severity: 'error' }]);
   });
 });
 
@@ -122,9 +173,25 @@ describe('upstream-propagation', () => {
     expect(findings[0].fix).toContain('at least 41s');
   });
 
-  test('fails when a health-checked cluster keeps removed hosts', () => {
-    const findings = checkUpstreamPropagation(upstream().workload, [{ gateway: 'ConfigMap/edge/gw', cluster: cluster({ ignoreHealthOnHostRemoval: false }) }]);
-    expect(rules(findings)).toEqual(['health-checked-host-kept-after-removal']);
+  test('fails when a health-checked cluster keeps removed hosts and its routes do not retry on another host', () => {
+    const kept = cluster({ ignoreHealthOnHostRemoval: false });
+    expect(checkUpstreamPropagation(upstream().workload, [{ gateway: 'ConfigMap/edge/gw', cluster: kept }])).toMatchObject([{ rule: 'health-checked-host-kept-after-removal', severity: 'error', mechanism: 'stale-upstream-not-retried' }]);
+    expect(checkUpstreamPropagation(upstream().workload, [{ gateway: 'ConfigMap/edge/gw', cluster: kept, routes: [route({ previousHosts: false })] }])[0].severity).toBe('error');
+  });
+
+  test('warns, not errs, when active health checks, the app drain and previous_hosts retries cover a kept host', () => {
+    const findings = checkUpstreamPropagation(upstream().workload, [{ gateway: 'ConfigMap/edge/gw', cluster: cluster({ ignoreHealthOnHostRemoval: false }), routes: [route()] }]);
+    expect(findings).toMatchObject([{ rule: 'health-checked-host-kept-after-removal', severity: 'warning' }]);
+    expect(findings[0].mechanism).toBeUndefined();
+  });
+
+  test('asks nothing of an upstream minReadySeconds: a preStop past discovery suffices', () => {
+    expect(checkUpstream(upstream({ minReadySeconds: 0 }), [gateway()])).toEqual([]);
+  });
+
+  test('warns when the upstream preStop covers discovery but not the margin', () => {
+    const findings = checkUpstreamPropagation(upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 36, drainSeconds: 0 }) }).workload, [{ gateway: 'ConfigMap/edge/gw', cluster: cluster() }]);
+    expect(findings).toMatchObject([{ rule: 'upstream-keep-serving-within-margin', severity: 'warning' }]);
   });
 
   test('static clusters never forget a pod', () => {
@@ -133,14 +200,14 @@ describe('upstream-propagation', () => {
   });
 
   test('checkTopology hands each upstream only the gateways in front of it', () => {
-    const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 40, drainSeconds: 0 }) });
+    const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 35, drainSeconds: 0 }) });
     const elsewhere = gateway({ envoy: { object: 'ConfigMap/other/gw', adminAddress: '127.0.0.1', clusters: [cluster({ service: 'Service/other/x-headless' })], routes: [] } });
     const findings = checkTopology({ gateways: [elsewhere, gateway()], upstreams: [slow] }).filter((finding) => finding.rule === 'upstream-stops-before-gateways-forget-it');
     expect(findings.map((finding) => finding.objects)).toEqual([['Deployment/shop/orders', 'ConfigMap/edge/gateway-envoy']]);
   });
 
   test('checkUpstream finds the clusters in front through the headless Service', () => {
-    const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 40, drainSeconds: 0 }) });
+    const slow = upstream({ drain: drain({ mechanism: 'sleep', keepServingSeconds: 35, drainSeconds: 0 }) });
     expect(rules(checkUpstream(slow, [gateway()]))).toContain('upstream-stops-before-gateways-forget-it');
     expect(checkUpstream(slow, [])).toEqual([]);
   });
@@ -149,17 +216,30 @@ describe('upstream-propagation', () => {
 describe('retries', () => {
   test('fails when a route does not retry resets', () => {
     const findings = checkRetries('ConfigMap/edge/gw', route({ retryOn: ['connect-failure'] }));
-    expect(findings[0].message).toContain('refused-stream, reset');
+    expect(findings).toMatchObject([{ rule: 'route-does-not-retry-rollout-races', severity: 'error', mechanism: 'race-not-retried' }]);
+    expect(findings[0].message).toContain('does not retry on reset:');
+  });
+
+  test('asks refused-stream only of HTTP/2 upstreams', () => {
+    expect(checkRetries('gw', route({ retryOn: ['connect-failure', 'reset-before-request'] }))).toEqual([]);
+    expect(checkRetries('gw', route({ retryOn: ['connect-failure', 'reset-before-request'] }), cluster({ http2: true }))[0].message).toContain('refused-stream');
+    expect(checkRetries('gw', route({ retryOn: ['reset'] }), cluster({ http2: true }))).toEqual([]);
+  });
+
+  test('asks no retry of a route to loopback hosts (the pod\'s own admin)', () => {
+    expect(checkRetries('gw', route({ retryOn: [], numRetries: 0 }), cluster({ loopback: true, discovery: { ...defaultDnsDiscovery(), kind: 'static' } }))).toEqual([]);
   });
 
   test('fails when a route never retries', () => {
     expect(checkRetries('gw', route({ numRetries: 0 }))[0].message).toContain('never retries');
   });
 
-  test('accepts reset-before-request in place of reset, and 5xx in place of connect-failure and reset', () => {
+  test('accepts reset-before-request in place of reset, and 5xx, gateway-error or reset in place of connect-failure (RetryStateImpl::wouldRetryFromReset)', () => {
     expect(checkRetries('gw', route({ retryOn: ['connect-failure', 'refused-stream', 'reset-before-request'] }))).toEqual([]);
-    expect(checkRetries('gw', route({ retryOn: ['5xx', 'refused-stream'] }))).toEqual([]);
-    expect(checkRetries('gw', route({ retryOn: ['5xx'] }))[0].message).toContain('refused-stream');
+    expect(checkRetries('gw', route({ retryOn: ['5xx'] }))).toEqual([]);
+    expect(checkRetries('gw', route({ retryOn: ['gateway-error'] }))).toEqual([]);
+    expect(checkRetries('gw', route({ retryOn: ['reset'] }))).toEqual([]);
+    expect(checkRetries('gw', route({ retryOn: ['5xx'] }), cluster({ http2: true }))).toEqual([]);
   });
 
   test('warns when a retry may go to the same host', () => {
@@ -168,15 +248,27 @@ describe('retries', () => {
 });
 
 describe('capacity', () => {
-  test('fails on one replica, a rollout that removes first, and minReady shorter than the LB recovery', () => {
+  test('fails on one replica and minReady shorter than the LB recovery', () => {
     const findings = checkCapacity(workload({ replicas: 1, maxSurge: 0, maxUnavailable: 1, minReadySeconds: 0 }), loadBalancer());
     // One replica under a budget of maxUnavailable 1: the budget protects nothing either.
     expect(rules(findings)).toEqual(['single-replica', 'rollout-removes-before-adding', 'disruption-budget-allows-all', 'rollout-outruns-discovery']);
+    expect(findings.map((each) => each.mechanism)).toEqual(['no-pod-left', undefined, undefined, 'rollout-outruns-lb']);
     expect(findings[3].fix).toContain('at least 25');
   });
 
-  test('passes minReady at the bound', () => {
+  test('warns, not errs, on maxSurge 0 / maxUnavailable 1 while other pods serve', () => {
+    const findings = checkCapacity(workload({ replicas: 3, maxSurge: 0, maxUnavailable: 1 }), loadBalancer());
+    expect(findings).toMatchObject([{ rule: 'rollout-removes-before-adding', severity: 'warning' }]);
+    expect(checkCapacity(workload({ replicas: 2, maxSurge: 0, maxUnavailable: 2 }))[0]).toMatchObject({ rule: 'rollout-removes-before-adding', severity: 'error' });
+  });
+
+  test('passes minReady at the bound, warns within the margin', () => {
     expect(checkCapacity(workload({ minReadySeconds: 25 }), loadBalancer())).toEqual([]);
+    expect(checkCapacity(workload({ minReadySeconds: 20 }), loadBalancer())).toMatchObject([{ rule: 'min-ready-within-margin', severity: 'warning' }]);
+  });
+
+  test('asks no minReady of a gateway behind eTP Cluster: every node forwards to a ready pod', () => {
+    expect(checkCapacity(workload({ minReadySeconds: 0 }), loadBalancer(), 5, 'Cluster')).toEqual([]);
   });
 
   test('warns when the disruption budget lets every pod go, and passes one that keeps one', () => {
@@ -188,7 +280,7 @@ describe('capacity', () => {
     expect(checkCapacity(pdb({ minAvailable: '34%' }))).toEqual([]);
   });
 
-  test('fails when a DaemonSet rolls more than one node at a time, and passes one', () => {
+  test('warns when a DaemonSet rolls more than one node at a time, and passes one', () => {
     expect(rules(checkCapacity(workload({ kind: 'DaemonSet', maxSurge: 0, maxUnavailable: 10 })))).toEqual(['daemonset-rolls-several-nodes']);
     expect(checkCapacity(workload({ kind: 'DaemonSet', maxSurge: 0, maxUnavailable: 1 }))).toEqual([]);
   });
@@ -203,12 +295,12 @@ describe('traffic-policy', () => {
     expect(rules(checkTrafficPolicy(workload({ kind: 'DaemonSet', hostPorts: [80], maxSurge: 1, maxUnavailable: 0 }), lbService()))).toEqual(['surge-with-host-port']);
   });
 
-  test('fails on externalTrafficPolicy Cluster with instance targets', () => {
-    expect(rules(checkTrafficPolicy(workload(), lbService({ externalTrafficPolicy: 'Cluster' })))).toEqual(['cluster-traffic-policy']);
+  test('warns, not errs, on externalTrafficPolicy Cluster with instance targets (KEP-1669)', () => {
+    expect(checkTrafficPolicy(workload(), lbService({ externalTrafficPolicy: 'Cluster' }))).toMatchObject([{ rule: 'cluster-traffic-policy', severity: 'warning' }]);
   });
 
-  test('warns when two gateways may share a node', () => {
-    expect(rules(checkTrafficPolicy(workload({ onePodPerNode: false }), lbService()))).toEqual(['several-gateways-per-node']);
+  test('accepts two gateway pods on one node behind eTP Local: the other ready pod takes new connections (KEP-1669)', () => {
+    expect(checkTrafficPolicy(workload({ onePodPerNode: false }), lbService())).toEqual([]);
   });
 });
 
@@ -224,7 +316,8 @@ describe('security and drain', () => {
   test('reports a missing preStop, an unknown one, and a missing readiness probe', () => {
     expect(rules(checkHasDrain(workload({ drain: drain({ mechanism: 'none' }) })))).toEqual(['no-prestop']);
     expect(checkHasDrain(workload({ drain: drain({ mechanism: 'unknown' }) }))[0].category).toBe('unknown');
-    expect(rules(checkHasDrain(workload({ readiness: undefined })))).toEqual(['no-readiness-probe']);
+    expect(checkHasDrain(workload({ drain: drain({ mechanism: 'none' }) }))[0].mechanism).toBe('no-drain');
+    expect(checkHasDrain(workload({ readiness: undefined }))).toMatchObject([{ rule: 'no-readiness-probe', severity: 'warning' }]);
   });
 
   test('checkGateway runs every gateway invariant', () => {

@@ -17,12 +17,13 @@ describe('solveGatewayBudget', () => {
       preStopSeconds: 46,
       terminationGracePeriodSeconds: 51,
       minReadySeconds: 25,
-      unhealthyDrainingIntervalSeconds: 25,
+      // preStop 46 s − the earliest unhealthy mark 10 s + 5 s margin.
+      unhealthyDrainingIntervalSeconds: 41,
     });
   });
 
   test('what it derives passes the invariants it shares', () => {
-    for (const lb of [loadBalancer(), loadBalancer({ healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 } }), loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300 })]) {
+    for (const lb of [loadBalancer(), loadBalancer({ healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 } }), loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 120 })]) {
       const budget = solveGatewayBudget({ loadBalancer: lb, drainTimeoutSeconds: 20 });
       const lbWithDrain = { ...lb, unhealthyDrainingIntervalSeconds: budget.unhealthyDrainingIntervalSeconds };
       const gw = workload({
@@ -36,56 +37,72 @@ describe('solveGatewayBudget', () => {
 
   test('fails when a keep-serving override is shorter than the detection window, naming prop, value and bound', () => {
     expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 5, propNames: { keepServing: 'preStopDelay' } }))
-      .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window plus margin (31s): the load balancer marks a failing target unhealthy only after 2 × 10s + 6s timeout = 26s");
+      .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window (26s): the load balancer marks a failing target unhealthy only after 2 × 10s + 6s timeout = 26s");
   });
 
-  test('accepts overrides at their bounds', () => {
-    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 31, terminationGracePeriodSeconds: 51, minReadySeconds: 25, unhealthyDrainingIntervalSeconds: 25 });
-    expect(budget.keepServingSeconds).toBe(31);
+  test('accepts overrides at the bounds that drop requests, where the checker only warns of the margin', () => {
+    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 26, terminationGracePeriodSeconds: 41, minReadySeconds: 20, unhealthyDrainingIntervalSeconds: 31 });
+    expect(budget).toMatchObject({ keepServingSeconds: 26, preStopSeconds: 41, terminationGracePeriodSeconds: 41, minReadySeconds: 20, unhealthyDrainingIntervalSeconds: 31 });
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 25.5 })).toThrow(/'keepServing' \(25.5s\)/);
+  });
+
+  test('with eTP Cluster, derives keep-serving from kube-proxy propagation and asks no minReady', () => {
+    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, externalTrafficPolicy: 'Cluster' });
+    expect(budget).toMatchObject({ keepServingSeconds: 6, minReadySeconds: 0 });
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, externalTrafficPolicy: 'Cluster', keepServingSeconds: 0.5 })).toThrow(/kube-proxy's endpoint propagation \(1s\)/);
+  });
+
+  test('refuses unhealthy-target connection termination, the mechanism the checker reports', () => {
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, unhealthyConnectionTermination: true }))
+      .toThrow(/'unhealthyConnectionTermination' \(true\) must be false/);
   });
 
   test('fails when the grace period does not cover the preStop', () => {
     const error = (() => {
       try {
-        solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, terminationGracePeriodSeconds: 50 });
+        solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, terminationGracePeriodSeconds: 45 });
       } catch (caught) {
         return caught as BudgetError;
       }
       return undefined;
     })();
     expect(error).toBeInstanceOf(BudgetError);
-    expect(error).toMatchObject({ prop: 'terminationGracePeriod', value: '50s', bound: 'at least the whole preStop plus margin (51s)' });
+    expect(error).toMatchObject({ prop: 'terminationGracePeriod', value: '45s', bound: 'at least the whole preStop (46s)' });
   });
 
   test('fails when minReady is shorter than the recovery window', () => {
-    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, minReadySeconds: 24 })).toThrow(/'minReadySeconds' \(24s\) must be at least the load balancer's recovery window plus margin \(25s\)/);
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, minReadySeconds: 19 })).toThrow(/'minReadySeconds' \(19s\) must be at least the load balancer's recovery window \(20s\)/);
   });
 
   test('fails when the unhealthy draining interval does not cover the drain', () => {
-    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, unhealthyDrainingIntervalSeconds: 24 })).toThrow(/'unhealthyDrainingInterval' \(24s\)/);
+    // The same function as the checker's: 46 s preStop − 10 s earliest mark = 36 s.
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, unhealthyDrainingIntervalSeconds: 35 })).toThrow(/'unhealthyDrainingInterval' \(35s\) must be at least the part of the drain after the target may turn unhealthy \(36s\)/);
+    expect(solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, unhealthyDrainingIntervalSeconds: 36 }).unhealthyDrainingIntervalSeconds).toBe(36);
   });
 });
 
 describe('solveUpstreamBudget', () => {
   test('derives the preStop from the slowest gateway in front', () => {
-    const budget = solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], activeHealthCheckIntervalSeconds: 5, appDrainSeconds: 5 });
-    expect(budget).toEqual({ marginSeconds: 5, discoveryDelaySeconds: 36, keepServingSeconds: 41, appDrainSeconds: 5, terminationGracePeriodSeconds: 51, minReadySeconds: 46 });
+    const budget = solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], appDrainSeconds: 5 });
+    // No minReadySeconds: old pods serve past the discovery delay, so gateways only ever hold serving pods.
+    expect(budget).toEqual({ marginSeconds: 5, discoveryDelaySeconds: 36, keepServingSeconds: 41, appDrainSeconds: 5, terminationGracePeriodSeconds: 51, minReadySeconds: 0 });
     const upstreamWorkload = workload({ drain: drain({ mechanism: 'sleep', keepServingSeconds: budget.keepServingSeconds, drainSeconds: 0 }) });
     expect(checkUpstreamPropagation(upstreamWorkload, [{ gateway: 'gw', cluster: cluster() }])).toEqual([]);
   });
 
   test('fails when a preStop override is shorter than discovery, and passes at the bound', () => {
-    expect(() => solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], activeHealthCheckIntervalSeconds: 5, appDrainSeconds: 5, keepServingSeconds: 40, propNames: { keepServing: 'preStopDelay' } }))
-      .toThrow("'preStopDelay' (40s) must be at least the gateways' discovery delay plus margin (41s)");
-    expect(solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], activeHealthCheckIntervalSeconds: 5, appDrainSeconds: 5, keepServingSeconds: 41 }).keepServingSeconds).toBe(41);
+    expect(() => solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], appDrainSeconds: 5, keepServingSeconds: 35, propNames: { keepServing: 'preStopDelay' } }))
+      .toThrow("'preStopDelay' (35s) must be at least the gateways' discovery delay (36s)");
+    expect(solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], appDrainSeconds: 5, keepServingSeconds: 36 }).keepServingSeconds).toBe(36);
   });
 
   test('fails for gateways that list hosts statically', () => {
-    expect(() => solveUpstreamBudget({ discoveries: [{ ...defaultDnsDiscovery(), kind: 'static' }], activeHealthCheckIntervalSeconds: 0, appDrainSeconds: 0 })).toThrow(/'discovery' \(static\)/);
+    expect(() => solveUpstreamBudget({ discoveries: [{ ...defaultDnsDiscovery(), kind: 'static' }], appDrainSeconds: 0 })).toThrow(/'discovery' \(static\)/);
   });
 
   test('grace period grows with the app drain time', () => {
-    expect(solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], activeHealthCheckIntervalSeconds: 5, appDrainSeconds: 20 }).terminationGracePeriodSeconds).toBe(66);
-    expect(() => solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], activeHealthCheckIntervalSeconds: 5, appDrainSeconds: 20, terminationGracePeriodSeconds: 65 })).toThrow(/'terminationGracePeriod' \(65s\)/);
+    expect(solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], appDrainSeconds: 20 }).terminationGracePeriodSeconds).toBe(66);
+    expect(() => solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], appDrainSeconds: 20, terminationGracePeriodSeconds: 60 })).toThrow(/'terminationGracePeriod' \(60s\)/);
+    expect(solveUpstreamBudget({ discoveries: [defaultDnsDiscovery()], appDrainSeconds: 20, terminationGracePeriodSeconds: 61 }).terminationGracePeriodSeconds).toBe(61);
   });
 });

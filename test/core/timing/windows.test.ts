@@ -8,8 +8,11 @@ import {
   requiredGatewayMinReadySeconds,
   requiredGracePeriodSeconds,
   requiredKeepServingSeconds,
+  requiredUnhealthyDrainingIntervalSeconds,
   requiredUpstreamKeepServingSeconds,
-  requiredUpstreamMinReadySeconds,
+  readinessStopsServingSeconds,
+  earliestUnhealthySeconds,
+  DEFAULT_IP_DEREGISTRATION_LAG_SECONDS,
 } from '../../../lib/core/timing/windows';
 
 const glooGuideHealthCheck = { intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 };
@@ -26,7 +29,33 @@ describe('load balancer windows', () => {
 
   test('IP targets stay open to new connections for the deregistration lag when it is longer', () => {
     expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'instance'))).toBe(26);
-    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'ip'))).toBe(300);
+    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'ip'))).toBe(120);
+  });
+
+  test('IP deregistration lag is the measured "at least / about 2 minutes", not 5', () => {
+    expect(DEFAULT_IP_DEREGISTRATION_LAG_SECONDS).toBe(120);
+  });
+
+  test('with eTP Cluster and instance targets, new connections stop within kube-proxy propagation', () => {
+    expect(newConnectionWindowSeconds(assumedLoadBalancer(), 'Cluster')).toBe(1);
+    expect(requiredKeepServingSeconds(assumedLoadBalancer(), 5, 'Cluster')).toBe(6);
+    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'ip'), 'Cluster')).toBe(120);
+  });
+
+  test('a target may be marked unhealthy as early as (unhealthyThreshold − 1) × interval', () => {
+    expect(earliestUnhealthySeconds(glooGuideHealthCheck)).toBe(10);
+    expect(earliestUnhealthySeconds({ ...glooGuideHealthCheck, unhealthyThreshold: 3, intervalSeconds: 5 })).toBe(10);
+  });
+
+  test('the unhealthy draining interval covers the preStop from the earliest mark; margin 0 is the bound that drops', () => {
+    expect(requiredUnhealthyDrainingIntervalSeconds(assumedLoadBalancer(), 46, 0)).toBe(36);
+    expect(requiredUnhealthyDrainingIntervalSeconds(assumedLoadBalancer(), 46)).toBe(41);
+    expect(requiredUnhealthyDrainingIntervalSeconds(assumedLoadBalancer(), 5, 0)).toBe(0);
+  });
+
+  test('a readiness probe that fails while draining stops the endpoint serving after (failureThreshold − 1) × period + propagation', () => {
+    const probe = { kind: 'http' as const, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, initialDelaySeconds: 0, failsWhileDraining: true };
+    expect(readinessStopsServingSeconds(probe)).toBe(21);
   });
 
   test('a gateway must keep serving the window plus margin', () => {
@@ -64,7 +93,4 @@ describe('discovery windows', () => {
     expect(requiredUpstreamKeepServingSeconds([])).toBe(5);
   });
 
-  test('an upstream rollout waits for discovery and a first health check', () => {
-    expect(requiredUpstreamMinReadySeconds([defaultDnsDiscovery()], 5)).toBe(46);
-  });
 });
