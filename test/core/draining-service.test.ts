@@ -1,5 +1,4 @@
 import {
-  ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS,
   buildDrainingService,
   BuiltDrainingService,
   DrainingServiceOptions,
@@ -17,7 +16,6 @@ import {
   defaultDnsDiscovery,
   requiredGracePeriodSeconds,
   requiredUpstreamKeepServingSeconds,
-  requiredUpstreamMinReadySeconds,
 } from '../../lib/core/timing/windows';
 import { GatewayInFront } from '../../lib/core/upstream-link';
 import { expectValidKubernetesObjects } from '../support/k8s-schema';
@@ -68,12 +66,13 @@ describe('buildDrainingService defaults', () => {
     expectValidKubernetesObjects(objects(built));
   });
 
-  test('without a gateway it is solved for the default DNS gateway health-checking every 5s', () => {
+  test('without a gateway it is solved for the default DNS gateway, with no minReadySeconds', () => {
     const discoveries = [defaultDnsDiscovery()];
     expect(built.budget.keepServingSeconds).toBe(requiredUpstreamKeepServingSeconds(discoveries));
     expect(built.budget.keepServingSeconds).toBe(41); // 1s propagation + 30s TTL + 5s refresh + 5s margin
     expect(built.budget.terminationGracePeriodSeconds).toBe(requiredGracePeriodSeconds(41, 5));
-    expect(built.budget.minReadySeconds).toBe(requiredUpstreamMinReadySeconds(discoveries, ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS));
+    // Old pods serve past the discovery delay: a gateway only ever holds pods that serve.
+    expect(built.budget.minReadySeconds).toBe(0);
   });
 
   test('the Deployment rolls surge-only, waits minReadySeconds and keeps replicas', () => {
@@ -142,7 +141,7 @@ describe('buildDrainingService defaults', () => {
 describe('checkUpstream on what was built', () => {
   test('has no findings against the default DNS gateway it assumed', () => {
     const built = buildDrainingService(base);
-    const { model } = gatewayPair('gw', defaultDnsDiscovery(), ASSUMED_GATEWAY_HEALTH_CHECK_INTERVAL_SECONDS);
+    const { model } = gatewayPair('gw', defaultDnsDiscovery(), 5);
     expect(checkUpstream(drainingServiceUpstreamModel(built), [model])).toEqual([]);
   });
 
@@ -164,23 +163,23 @@ describe('checkUpstream on what was built', () => {
 
   test('finds a preStop shortened below the discovery delay', () => {
     const built = buildDrainingService(base);
-    container(built).lifecycle.preStop.sleep.seconds = 40;
+    container(built).lifecycle.preStop.sleep.seconds = 35;
     const { model } = gatewayPair('gw', defaultDnsDiscovery(), 5);
     expect(checkUpstream(drainingServiceUpstreamModel(built), [model]).map((f) => f.rule)).toEqual(['upstream-stops-before-gateways-forget-it']);
   });
 
-  test('finds a grace period shortened below preStop + app drain + margin', () => {
+  test('finds a grace period shortened below preStop + app drain', () => {
     const built = buildDrainingService(base);
-    podSpec(built).terminationGracePeriodSeconds = 50;
+    podSpec(built).terminationGracePeriodSeconds = 45;
     const { model } = gatewayPair('gw', defaultDnsDiscovery(), 5);
     expect(checkUpstream(drainingServiceUpstreamModel(built), [model]).map((f) => f.rule)).toEqual(['grace-period-shorter-than-drain']);
   });
 
-  test('finds a minReadySeconds shortened below discovery + health check + margin', () => {
+  test('finds nothing in a minReadySeconds of 0: it is not needed for correctness', () => {
     const built = buildDrainingService(base);
-    (built.deployment as any).spec.minReadySeconds = 45;
+    expect((built.deployment as any).spec.minReadySeconds).toBe(0);
     const { model } = gatewayPair('gw', defaultDnsDiscovery(), 5);
-    expect(checkUpstream(drainingServiceUpstreamModel(built), [model]).map((f) => f.rule)).toEqual(['rollout-outruns-discovery']);
+    expect(checkUpstream(drainingServiceUpstreamModel(built), [model])).toEqual([]);
   });
 
   test('a service solved for an EDS gateway is too short for a DNS gateway', () => {
@@ -197,7 +196,7 @@ describe('gateways in front set the timings', () => {
     const eds = gatewayPair('eds-gw', edsDiscovery, 5);
     const built = buildDrainingService(base, [eds.inFront]);
     expect(container(built).lifecycle.preStop.sleep.seconds).toBe(1 + 1 + DEFAULT_MARGIN_SECONDS);
-    expect(built.budget.minReadySeconds).toBe(1 + 1 + 5 + DEFAULT_MARGIN_SECONDS);
+    expect(built.budget.minReadySeconds).toBe(0);
   });
 
   test('the slowest gateway wins', () => {
@@ -224,9 +223,8 @@ describe('prop rules: each fires, naming prop, value and bound, and its boundary
     ['name (too long)', { name: 'a'.repeat(55) }, `'name' ("${'a'.repeat(55)}") must be a DNS label of at most 54 characters`],
     ['name (not a DNS label)', { name: 'Orders' }, `'name' ("Orders") must be a DNS label`],
     ['image', { image: '' }, `'image' ("") must be a container image reference`],
-    ['preStopDelay', { preStopDelay: Duration.seconds(40) }, "'preStopDelay' (40s) must be at least the gateways' discovery delay plus margin (41s)"],
-    ['terminationGracePeriod', { terminationGracePeriod: Duration.seconds(50) }, "'terminationGracePeriod' (50s) must be at least the preStop plus the app drain time plus margin (51s)"],
-    ['minReady', { minReady: Duration.seconds(45) }, "'minReady' (45s) must be at least the time gateways need to learn of a new pod (46s)"],
+    ['preStopDelay', { preStopDelay: Duration.seconds(35) }, "'preStopDelay' (35s) must be at least the gateways' discovery delay (36s)"],
+    ['terminationGracePeriod', { terminationGracePeriod: Duration.seconds(45) }, "'terminationGracePeriod' (45s) must be at least the preStop plus the app drain time (46s)"],
     ['preStopAction sleep on 1.29', { kubernetesVersion: '1.29', preStopAction: 'sleep' as const }, "'preStopAction' (sleep) must be used with 'kubernetesVersion' at least 1.30 (got 1.29)"],
     ['kubernetesVersion', { kubernetesVersion: 'latest' }, `'kubernetesVersion' ("latest") must be a Kubernetes version`],
   ])('%s fires', (_rule, overrides, message) => {
@@ -244,10 +242,10 @@ describe('prop rules: each fires, naming prop, value and bound, and its boundary
     ['port (low)', { port: 1 }, (b: BuiltDrainingService) => expect(container(b).ports[0].containerPort).toBe(1)],
     ['port (high)', { port: 65535 }, (b: BuiltDrainingService) => expect(container(b).ports[0].containerPort).toBe(65535)],
     ['name (54 characters)', { name: 'a'.repeat(54) }, (b: BuiltDrainingService) => expect(b.headlessService.metadata.name).toHaveLength(63)],
-    ['preStopDelay', { preStopDelay: Duration.seconds(41) }, (b: BuiltDrainingService) => expect(container(b).lifecycle.preStop.sleep.seconds).toBe(41)],
-    ['preStopDelay (rounded up onto the bound)', { preStopDelay: Duration.millis(40_500) }, (b: BuiltDrainingService) => expect(container(b).lifecycle.preStop.sleep.seconds).toBe(41)],
-    ['terminationGracePeriod', { terminationGracePeriod: Duration.seconds(51) }, (b: BuiltDrainingService) => expect(podSpec(b).terminationGracePeriodSeconds).toBe(51)],
-    ['minReady', { minReady: Duration.seconds(46) }, (b: BuiltDrainingService) => expect((b.deployment as any).spec.minReadySeconds).toBe(46)],
+    ['preStopDelay', { preStopDelay: Duration.seconds(36) }, (b: BuiltDrainingService) => expect(container(b).lifecycle.preStop.sleep.seconds).toBe(36)],
+    ['preStopDelay (rounded up onto the bound)', { preStopDelay: Duration.millis(35_500) }, (b: BuiltDrainingService) => expect(container(b).lifecycle.preStop.sleep.seconds).toBe(36)],
+    ['terminationGracePeriod', { terminationGracePeriod: Duration.seconds(46) }, (b: BuiltDrainingService) => expect(podSpec(b).terminationGracePeriodSeconds).toBe(46)],
+    ['minReady (any, taken as given)', { minReady: Duration.seconds(7) }, (b: BuiltDrainingService) => expect((b.deployment as any).spec.minReadySeconds).toBe(7)],
     ['preStopAction sleep on 1.30', { kubernetesVersion: '1.30', preStopAction: 'sleep' as const }, (b: BuiltDrainingService) => expect(container(b).lifecycle.preStop).toEqual({ sleep: { seconds: 41 } })],
   ])('%s boundary passes', (_rule, overrides, check) => {
     const built = buildDrainingService({ ...base, ...overrides });
@@ -262,7 +260,7 @@ describe('prop rules: each fires, naming prop, value and bound, and its boundary
 
   test('a grace period too short for a longer preStopDelay names the new bound', () => {
     expect(() => buildDrainingService({ ...base, preStopDelay: Duration.seconds(60), terminationGracePeriod: Duration.seconds(60) }))
-      .toThrow("'terminationGracePeriod' (60s) must be at least the preStop plus the app drain time plus margin (70s)");
+      .toThrow("'terminationGracePeriod' (60s) must be at least the preStop plus the app drain time (65s)");
   });
 });
 
@@ -389,7 +387,7 @@ describe('drainingPatch on an existing Deployment', () => {
 
   test('checks timing overrides against the gateways given', () => {
     const eds = gatewayPair('eds-gw', edsDiscovery, 5);
-    expect(drainingPatch(existing, { preStopDelay: Duration.seconds(7) }, [eds.inFront]).budget.keepServingSeconds).toBe(7);
-    expect(() => drainingPatch(existing, { preStopDelay: Duration.seconds(6) }, [eds.inFront])).toThrow("'preStopDelay' (6s) must be at least the gateways' discovery delay plus margin (7s)");
+    expect(drainingPatch(existing, { preStopDelay: Duration.seconds(2) }, [eds.inFront]).budget.keepServingSeconds).toBe(2);
+    expect(() => drainingPatch(existing, { preStopDelay: Duration.seconds(1) }, [eds.inFront])).toThrow("'preStopDelay' (1s) must be at least the gateways' discovery delay (2s)");
   });
 });

@@ -19,10 +19,10 @@ describe('explainGatewayTermination', () => {
     expect(at(timeline, 'prestop-ends')).toBe(31 + 15);
     expect(at(timeline, 'exits')).toBe(46);
     expect(at(timeline, 'sigkill')).toBe(51);
-    // draining interval 30 s in the fixture, counted from the moment the target turns unhealthy
-    expect(at(timeline, 'unhealthy-connections-reset')).toBe(26 + 30);
+    // draining interval 41 s in the fixture, counted from the earliest the target may turn unhealthy: (2 − 1) × 10 s
+    expect(at(timeline, 'unhealthy-connections-reset')).toBe(10 + 41);
     expect(timeline.margins.every((margin) => margin.ok)).toBe(true);
-    expect(timeline.margins.map((margin) => margin.seconds)).toEqual([31 - 26, 56 - 46, 51 - 46, 25 - 20]);
+    expect(timeline.margins.map((margin) => margin.seconds)).toEqual([31 - 26, 51 - 46, 51 - 46, 25 - 20]);
   });
 
   test('events are in time order', () => {
@@ -42,23 +42,24 @@ describe('explainGatewayTermination', () => {
     expect(serving.consequence).toMatch(/between 5s and 26s/);
     const grace = timeline.margins.find((margin) => margin.name.startsWith('exits before SIGKILL'));
     expect(grace).toMatchObject({ ok: false, seconds: 7 - 5, requiredSeconds: 5 });
-    expect(at(timeline, 'unhealthy-connections-reset')).toBe(26);
+    // connection termination on: the reset comes with the earliest unhealthy mark
+    expect(at(timeline, 'unhealthy-connections-reset')).toBe(10);
   });
 
   test('IP targets: new connections arrive until the deregistration lag ends, not just D_lb', () => {
-    const lb = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300, healthCheckPort: 'traffic-port' });
+    const lb = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 120, healthCheckPort: 'traffic-port' });
     const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: lb })] }));
     expect(at(timeline, 'lb-marks-unhealthy')).toBe(26);
-    expect(at(timeline, 'lb-stops-new-connections')).toBe(300);
+    expect(at(timeline, 'lb-stops-new-connections')).toBe(120);
     expect(timeline.events.find((event) => event.kind === 'lb-stops-new-connections')?.why).toMatch(/after deregistration/);
-    expect(timeline.margins[0]).toMatchObject({ ok: false, seconds: 31 - 300 });
+    expect(timeline.margins[0]).toMatchObject({ ok: false, seconds: 31 - 120 });
   });
 
   test('a connection reset before the drain ends shows as a failed margin', () => {
     const lb = loadBalancer({ unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 5 });
     const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: lb })] }));
     const reset = timeline.margins.find((margin) => margin.name.startsWith('open connections'));
-    expect(reset).toMatchObject({ ok: false, seconds: 26 + 5 - 46 });
+    expect(reset).toMatchObject({ ok: false, seconds: 10 + 5 - 46 });
   });
 
   test('assumes the controller defaults when no load balancer is described, and says so', () => {
@@ -96,7 +97,7 @@ describe('renderTimeline', () => {
     expect(text).toMatch(/^\s+\|-+\|/m);
     expect(text).toMatch(/t\+26s\s+├─ the load balancer marks the target unhealthy/);
     expect(text).toContain('2 failed checks × 10s + 6s timeout = 26s');
-    expect(text).toMatch(/t\+51s\s+├─ SIGKILL deadline/);
+    expect(text).toMatch(/t\+51s\s+[├└]─ SIGKILL deadline/);
     expect(text).toMatch(/ok\s+keeps serving after the load balancer stops sending \(31s − 26s\): 5s \(needs 5s\)/);
     expect(text).not.toContain('FAIL');
   });

@@ -24,7 +24,7 @@ describe('AWS Load Balancer Controller defaults', () => {
     const cluster = read({ [`${prefix}type`]: 'external' }, 'Cluster');
     expect(cluster).toMatchObject({ healthCheckProtocol: 'TCP', healthCheckPort: 'traffic-port', healthCheck: { intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 } });
     expect(cluster.healthCheckPath).toBeUndefined();
-    expect(read({ [`${prefix}type`]: 'external', [`${prefix}nlb-target-type`]: 'ip' })).toMatchObject({ targetType: 'ip', healthCheckProtocol: 'TCP', healthCheck: { unhealthyThreshold: 3 }, deregistrationLagSeconds: 300 });
+    expect(read({ [`${prefix}type`]: 'external', [`${prefix}nlb-target-type`]: 'ip' })).toMatchObject({ targetType: 'ip', healthCheckProtocol: 'TCP', healthCheck: { unhealthyThreshold: 3 }, deregistrationLagSeconds: 120 });
   });
 
   test('without AWS annotations the provider is generic', () => {

@@ -28,7 +28,8 @@ describe('attachNlb', () => {
     expect(attachments[1].serviceAnnotations).toBe(plan.serviceAnnotations);
     // 26 s detection + 5 s margin + 20 s drain = 51 s preStop
     expect(plan.budget.preStopSeconds).toBe(51);
-    expect(plan.model.unhealthyDrainingIntervalSeconds).toBe(51 - 26 + 5);
+    // from the earliest unhealthy mark, (2 − 1) × 10 s
+    expect(plan.model.unhealthyDrainingIntervalSeconds).toBe(51 - 10 + 5);
   });
 
   test('a bound target group names the binding and leaves the Service plain', () => {

@@ -115,8 +115,8 @@ describe('planNlb annotations', () => {
       'preserve_client_ip.enabled': 'true',
       'proxy_protocol_v2.enabled': 'false',
       'target_health_state.unhealthy.connection_termination.enabled': 'false',
-      // still open after the target turns unhealthy: 46 − 26 = 20 s, + 5 s margin
-      'target_health_state.unhealthy.draining_interval_seconds': '25',
+      // still open after the earliest unhealthy mark: 46 − (2 − 1) × 10 = 36 s, + 5 s margin
+      'target_health_state.unhealthy.draining_interval_seconds': '41',
     });
     expect(Object.keys(annotations).sort()).toEqual(Object.values(NLB_ANNOTATIONS).filter((key) => key !== NLB_ANNOTATIONS.backendProtocol).sort());
   });
@@ -165,10 +165,10 @@ describe('planNlb annotations', () => {
 describe('planNlb: the chain for several NLB settings', () => {
   const settings: [string, NlbOptions, { detection: number; window: number; keepServing: number; grace: number; minReady: number; draining: number }][] = [
     // ELBv2's own defaults for an HTTP check: every 30 s, 6 s timeout, healthy after 5, unhealthy after 2
-    ['AWS API defaults (30 s, 6 s, 5/2)', { healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 5, unhealthyThreshold: 2 }, { detection: 2 * 30 + 6, window: 66, keepServing: 66 + 5, grace: 71 + 15 + 5, minReady: 5 * 30 + 5, draining: 71 + 15 - 66 + 5 }],
-    ["the Gloo guide's (10 s, 6 s, 2/2)", { healthCheckInterval: Duration.seconds(10), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 10 + 6, window: 26, keepServing: 26 + 5, grace: 31 + 15 + 5, minReady: 2 * 10 + 5, draining: 31 + 15 - 26 + 5 }],
-    ['a fast one (5 s, 2 s, 2/2)', { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 5 + 2, window: 12, keepServing: 12 + 5, grace: 17 + 15 + 5, minReady: 2 * 5 + 5, draining: 17 + 15 - 12 + 5 }],
-    ["IP targets with the Gloo guide's checks", { targetType: 'ip' }, { detection: 26, window: 300, keepServing: 300 + 5, grace: 305 + 15 + 5, minReady: 25, draining: 305 + 15 - 26 + 5 }],
+    ['AWS API defaults (30 s, 6 s, 5/2)', { healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 5, unhealthyThreshold: 2 }, { detection: 2 * 30 + 6, window: 66, keepServing: 66 + 5, grace: 71 + 15 + 5, minReady: 5 * 30 + 5, draining: 71 + 15 - 30 + 5 }],
+    ["the Gloo guide's (10 s, 6 s, 2/2)", { healthCheckInterval: Duration.seconds(10), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 10 + 6, window: 26, keepServing: 26 + 5, grace: 31 + 15 + 5, minReady: 2 * 10 + 5, draining: 31 + 15 - 10 + 5 }],
+    ['a fast one (5 s, 2 s, 2/2)', { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 5 + 2, window: 12, keepServing: 12 + 5, grace: 17 + 15 + 5, minReady: 2 * 5 + 5, draining: 17 + 15 - 5 + 5 }],
+    ["IP targets with the Gloo guide's checks", { targetType: 'ip' }, { detection: 26, window: 120, keepServing: 120 + 5, grace: 125 + 15 + 5, minReady: 25, draining: 125 + 15 - 10 + 5 }],
   ];
 
   test.each(settings)('%s', (_name, options, expected) => {
@@ -217,11 +217,13 @@ describe('planNlb: the chain for several NLB settings', () => {
 describe('planNlb: overrides that break the chain', () => {
   test('fails when the unhealthy draining interval is shorter than the drain left after the target turns unhealthy', () => {
     expect(() => plan({ unhealthyDrainingInterval: Duration.seconds(10) })).toThrow(BudgetError);
-    expect(() => plan({ unhealthyDrainingInterval: Duration.seconds(10) })).toThrow(/'unhealthyDrainingInterval' \(10s\) must be at least the part of the gateway's drain after the target turns unhealthy \(25s\)/);
+    // 46 s preStop − 10 s earliest mark: the same bound the checker errs below.
+    expect(() => plan({ unhealthyDrainingInterval: Duration.seconds(10) })).toThrow(/'unhealthyDrainingInterval' \(10s\) must be at least the part of the gateway's drain after the target may turn unhealthy \(36s\)/);
+    expect(() => plan({ unhealthyDrainingInterval: Duration.seconds(36) })).not.toThrow();
   });
 
-  test('accepts a short draining interval when unhealthy connection termination is on (Envoy drain-closes instead)', () => {
-    expect(() => plan({ unhealthyConnectionTermination: true, unhealthyDrainingInterval: Duration.ZERO })).not.toThrow();
+  test('refuses unhealthy connection termination: it resets requests in flight when the target turns unhealthy', () => {
+    expect(() => plan({ unhealthyConnectionTermination: true, unhealthyDrainingInterval: Duration.ZERO })).toThrow(/'unhealthyConnectionTermination' \(true\) must be false/);
   });
 
   test('fails when connections are reset at the end of a deregistration delay shorter than the preStop', () => {
