@@ -16,9 +16,9 @@ export class Shop extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'shop', ...props });
 
-    // Every timing is derived: the preStop covers the slowest gateway's discovery delay, the
-    // grace period covers the preStop and the app's own drain, minReadySeconds lets gateways
-    // find a new pod before the rollout moves on.
+    // Every timing is derived: the preStop covers the slowest gateway's discovery delay, and the
+    // grace period covers the preStop and the app's own drain. No minReadySeconds is needed: old
+    // pods serve until every gateway has forgotten them.
     this.orders = new DrainingService(this, 'orders', {
       name: 'orders',
       image: 'ghcr.io/example/orders:1.4.2',

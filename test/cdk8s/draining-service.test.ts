@@ -57,7 +57,8 @@ describe('DrainingService', () => {
     const deployment = byKindName(manifests, 'Deployment', 'orders');
     expect(deployment.metadata.namespace).toBe('shop');
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
-    expect(deployment.spec.minReadySeconds).toBe(46);
+    // No minReadySeconds: the preStop outlasts discovery, so gateways only ever hold serving pods.
+    expect(deployment.spec.minReadySeconds).toBe(0);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(51);
     expect(preStopOf(manifests, 'orders')).toEqual({ sleep: { seconds: 41 } });
     expect(byKindName(manifests, 'Service', 'orders-headless').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: false });
@@ -74,7 +75,7 @@ describe('DrainingService', () => {
     expect(service.preStopAction).toBe('sleep');
     expect(service.preStopDelay.toSeconds()).toBe(41);
     expect(service.terminationGracePeriod.toSeconds()).toBe(41 + 10 + DEFAULT_MARGIN_SECONDS);
-    expect(service.minReady.toSeconds()).toBe(46);
+    expect(service.minReady.toSeconds()).toBe(0);
     expect(service.appDrainTime.toSeconds()).toBe(10);
     expect(service.serviceObject).toBe('Service/shop/orders');
     expect(service.headlessServiceObject).toBe('Service/shop/orders-headless');
@@ -105,18 +106,18 @@ describe('DrainingService', () => {
     const chart = Testing.chart();
     expect(() => new DrainingService(chart, 'a', { image: 'orders:1', readinessPath: '/ready', replicas: 1 })).toThrow("'replicas' (1) must be at least 2");
     expect(() => new DrainingService(chart, 'b', { image: 'orders:1', readinessPath: '' })).toThrow("'readinessPath' (\"\") must be an HTTP path");
-    expect(() => new DrainingService(chart, 'c', { image: 'orders:1', readinessPath: '/ready', preStopDelay: Duration.seconds(40) })).toThrow("'preStopDelay' (40s) must be at least the gateways' discovery delay plus margin (41s)");
+    expect(() => new DrainingService(chart, 'c', { image: 'orders:1', readinessPath: '/ready', preStopDelay: Duration.seconds(35) })).toThrow("'preStopDelay' (35s) must be at least the gateways' discovery delay (36s)");
     expect(() => new DrainingService(chart, 'd', { image: 'orders:1', readinessPath: '/ready', kubernetesVersion: '1.29', preStopAction: 'sleep' })).toThrow("'preStopAction' (sleep) must be used with 'kubernetesVersion' at least 1.30");
   });
 
   test('the boundary values pass at construction', () => {
     const manifests = synth((chart) => new DrainingService(chart, 'orders', {
       name: 'orders', image: 'orders:1', readinessPath: '/ready', replicas: 2, maxSurge: 1,
-      preStopDelay: Duration.seconds(41), terminationGracePeriod: Duration.seconds(51), minReady: Duration.seconds(46),
+      preStopDelay: Duration.seconds(36), terminationGracePeriod: Duration.seconds(46), minReady: Duration.seconds(3),
     }));
     const deployment = byKindName(manifests, 'Deployment', 'orders');
-    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(51);
-    expect(deployment.spec.minReadySeconds).toBe(46);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(46);
+    expect(deployment.spec.minReadySeconds).toBe(3);
     expectValidKubernetesObjects(manifests);
   });
 
@@ -150,7 +151,7 @@ describe('DrainingService.registerGateway', () => {
       service.registerGateway(inFront('dns-gw', dnsTtl30, 10));
     });
     expect(preStopOf(manifests, 'orders')).toEqual({ sleep: { seconds: 1 + 30 + 5 + DEFAULT_MARGIN_SECONDS } });
-    expect(byKindName(manifests, 'Deployment', 'orders').spec.minReadySeconds).toBe(36 + 10 + DEFAULT_MARGIN_SECONDS);
+    expect(byKindName(manifests, 'Deployment', 'orders').spec.minReadySeconds).toBe(0);
   });
 
   test('the synthesized service has no findings against the gateways registered', () => {
@@ -165,7 +166,7 @@ describe('DrainingService.registerGateway', () => {
     const chart = Testing.chart();
     const service = new DrainingService(chart, 'orders', { name: 'orders', image: 'orders:1', readinessPath: '/ready', preStopDelay: Duration.seconds(45) });
     expect(() => service.registerGateway(inFront('slow-dns', defaultDnsDiscovery({ dnsTtlSeconds: 60 })))).toThrow(BudgetError);
-    expect(() => service.registerGateway(inFront('slow-dns', defaultDnsDiscovery({ dnsTtlSeconds: 60 })))).toThrow("'preStopDelay' (45s) must be at least the gateways' discovery delay plus margin (71s)");
+    expect(() => service.registerGateway(inFront('slow-dns', defaultDnsDiscovery({ dnsTtlSeconds: 60 })))).toThrow("'preStopDelay' (45s) must be at least the gateways' discovery delay (66s)");
     expect(service.gatewaysInFront).toEqual([]);
     expect(service.preStopDelay.toSeconds()).toBe(45);
   });

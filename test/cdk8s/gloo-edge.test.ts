@@ -58,15 +58,15 @@ describe('GlooEdgeGateway', () => {
 
   test("the Gloo guide's sleep and grace period throw, naming prop, value and bound", () => {
     expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.seconds(5) })).toThrow(BudgetError);
-    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.seconds(5) })).toThrow("'gracefulShutdownSleep' (5s) must be at least the load balancer's detection window plus margin (31s)");
-    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { terminationGracePeriod: Duration.seconds(7) })).toThrow("'terminationGracePeriod' (7s) must be at least the whole preStop plus margin (51s)");
+    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.seconds(5) })).toThrow("'gracefulShutdownSleep' (5s) must be at least the load balancer's detection window (26s)");
+    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { terminationGracePeriod: Duration.seconds(7) })).toThrow("'terminationGracePeriod' (7s) must be at least the whole preStop (46s)");
   });
 
   test('a route whose service can no longer hold its own override throws', () => {
     const chart = Testing.chart();
     const orders = new DrainingService(chart, 'orders', { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready', preStopDelay: Duration.seconds(45) });
     const gateway = new GlooEdgeGateway(chart, 'edge', { discoveryPushDelay: Duration.seconds(60) });
-    expect(() => gateway.addRoute({ prefix: '/', service: orders })).toThrow("'preStopDelay' (45s) must be at least the gateways' discovery delay plus margin (66s)");
+    expect(() => gateway.addRoute({ prefix: '/', service: orders })).toThrow("'preStopDelay' (45s) must be at least the gateways' discovery delay (61s)");
     expect(glooObjects(Testing.synth(chart))).toEqual([]);
   });
 

@@ -98,7 +98,8 @@ describe('HealthCheckedNlb with a gateway that reports its budget', () => {
       'preserve_client_ip.enabled': 'true',
       'proxy_protocol_v2.enabled': 'false',
       'target_health_state.unhealthy.connection_termination.enabled': 'false',
-      'target_health_state.unhealthy.draining_interval_seconds': String(37 - 12 + 5),
+      // from the earliest unhealthy mark, (2 − 1) × 5 s
+      'target_health_state.unhealthy.draining_interval_seconds': String(37 - 5 + 5),
     });
   });
 
@@ -128,7 +129,7 @@ describe('HealthCheckedNlb with a gateway that reports its budget', () => {
   test("fails when the gateway's own setting can't hold behind this NLB (the gateway's solver speaks)", () => {
     const gateway = new FakeGateway({ keepServingSeconds: 20 });
     expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway })).toThrow(BudgetError);
-    expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway })).toThrow(/'keepServing' \(20s\) must be at least the load balancer's detection window plus margin \(31s\)/);
+    expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway })).toThrow(/'keepServing' \(20s\) must be at least the load balancer's detection window \(26s\)/);
     // a faster health check lets the same gateway through: 2 × 5 + 2 + 5 = 17 s
     expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway, healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2) })).not.toThrow();
   });

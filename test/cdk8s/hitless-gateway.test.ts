@@ -78,7 +78,7 @@ describe('HitlessGateway', () => {
     const scope = chart();
     const gateway = new HitlessGateway(scope, 'gateway', { name: 'edge' });
     gateway.attachLoadBalancer({
-      model: { ...assumedLoadBalancer(gateway.serviceObject), healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }, unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 40 },
+      model: { ...assumedLoadBalancer(gateway.serviceObject), healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }, unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 42 },
       serviceAnnotations: {},
     });
     expect(gateway.keepServing.toSeconds()).toBe(17);
@@ -125,7 +125,7 @@ describe('HitlessGateway', () => {
 
   it('throws at construction naming the prop, value and bound', () => {
     expect(() => new HitlessGateway(chart(), 'gateway', { keepServing: Duration.seconds(5) })).toThrow(BudgetError);
-    expect(() => new HitlessGateway(chart(), 'gateway', { keepServing: Duration.seconds(5) })).toThrow(/^'keepServing' \(5s\) must be at least the load balancer's detection window plus margin \(31s\)/);
+    expect(() => new HitlessGateway(chart(), 'gateway', { keepServing: Duration.seconds(5) })).toThrow(/^'keepServing' \(5s\) must be at least the load balancer's detection window \(26s\)/);
     expect(() => new HitlessGateway(chart(), 'gateway', { idleTimeout: Duration.minutes(1) })).toThrow("'idleTimeout' (1m) must be at most 'drainTimeout' (30s)");
     const gateway = new HitlessGateway(chart(), 'gateway');
     expect(() => gateway.addRoute({ prefix: '/', service: new DrainingService(chart(), 'svc', { image: 'x', readinessPath: '/ready' }), timeout: Duration.seconds(3) }))
