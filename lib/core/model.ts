@@ -140,6 +140,11 @@ export interface EnvoyClusterModel {
   readonly activeHealthCheck?: HealthCheckTiming & { readonly path?: string };
   readonly outlierDetection?: { readonly consecutive5xx: number; readonly baseEjectionSeconds: number; readonly maxEjectionPercent: number };
   readonly ignoreHealthOnHostRemoval: boolean;
+  /**
+   * `connect_timeout`: how long Envoy waits on an address that does not answer (Envoy's default 5 s when unset).
+   * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/cluster.proto
+   */
+  readonly connectTimeoutSeconds?: number;
 }
 
 /** An Envoy route's retry and timeout policy. */

@@ -228,6 +228,7 @@ function readCluster(cluster: Json, resolve: ServiceResolver): EnvoyClusterModel
       },
     } : {}),
     ignoreHealthOnHostRemoval: cluster.ignore_health_on_host_removal === true,
+    ...(parseDurationSeconds(cluster.connect_timeout) !== undefined ? { connectTimeoutSeconds: parseDurationSeconds(cluster.connect_timeout) } : {}),
   };
 }
 
