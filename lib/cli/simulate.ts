@@ -28,7 +28,7 @@ options:
   --keepalive              keep connections open between requests
   --duration DURATION      load duration (hey -z; default: until the rollout has finished and settled)
   --client-retries N       clients send a failed request again, through the load balancer, up to N times (default 0)
-  --nodes N                nodes in the cluster (default: twice the gateway replicas; 3 for a DaemonSet)
+  --nodes N                nodes in the cluster (default: twice the gateway replicas and one; 3 for a DaemonSet)
   --long-requests N        extra workers sending long requests (default 0)
   --long-delay DURATION    how long a long request takes (default 3s)
   --long-timeout DURATION  client timeout of a long request (default 10s)

@@ -105,6 +105,7 @@ export type FailureCause =
   | 'host-port-not-bound'
   | 'gateway-exit-in-flight'
   | 'request-outlived-drain'
+  | 'keepalive-not-drained'
   | 'unhealthy-target-reset'
   | 'deregistration-delay-cut'
   | 'upstream-stale-host'
@@ -136,6 +137,10 @@ export const FAILURE_CAUSES: Record<FailureCause, { readonly category: Category;
   'request-outlived-drain': {
     category: 'grace-period',
     explanation: 'a request that began before the gateway pod started to stop was still running when Envoy exited. The drain (and the grace period around it) must outlast the longest request.',
+  },
+  'keepalive-not-drained': {
+    category: 'keepalive',
+    explanation: 'a keep-alive client went on sending on a connection it opened before the gateway pod started to stop, and Envoy exited on SIGTERM under its request: a preStop that only sleeps never closes keep-alive connections. Fail the health check from preStop (Envoy then drain-closes connections) and drain before exiting.',
   },
   'unhealthy-target-reset': {
     category: 'keepalive',

@@ -91,10 +91,11 @@ export interface SimulationParameters {
   readonly shutdownManagerPollSeconds: number;
   /**
    * Nodes in the cluster; all are registered as instance targets, and a DaemonSet gateway runs one pod on each.
-   * Default for a Deployment: twice the gateway replicas, so that with `--placement new-node` every new pod finds a
-   * node of its own and nodes without a gateway stay registered (unhealthy): when the rollout outruns the load
-   * balancer, failing open sends connections to them and the hazard shows. For a DaemonSet: 3 nodes.
-   * @default Deployment: 2 × replicas; DaemonSet: 3
+   * Default for a Deployment: twice the gateway replicas and one more, so that with `--placement new-node` every
+   * new pod finds a node of its own and at least one node never holds a gateway: it stays registered (unhealthy
+   * with eTP Local), and when a rollout outruns the load balancer, failing open sends connections to it and the
+   * hazard shows. For a DaemonSet: 3 nodes.
+   * @default Deployment: 2 × replicas + 1; DaemonSet: 3
    */
   readonly clusterNodes?: number;
   /**

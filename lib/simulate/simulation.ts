@@ -138,6 +138,7 @@ interface Worker {
   deadline: number;
   connPod: SimPod | null;
   connTarget: number;
+  connOpenedAt: number;
   synTarget: SimTarget | null;
   synFailOpen: boolean;
   synAttempt: number;
@@ -240,7 +241,7 @@ class World {
 
     const daemonSet = gw.kind === 'DaemonSet';
     const wanted = Math.max(1, gw.replicas);
-    this.nodes = this.params.clusterNodes ?? (daemonSet ? Math.max(DEFAULT_DAEMONSET_NODES, wanted) : 2 * wanted);
+    this.nodes = this.params.clusterNodes ?? (daemonSet ? Math.max(DEFAULT_DAEMONSET_NODES, wanted) : 2 * wanted + 1);
     // A DaemonSet runs one pod on every node.
     const gatewayReplicas = daemonSet ? this.nodes : wanted;
     if (!daemonSet && gw.onePodPerNode && this.nodes < gatewayReplicas) {
@@ -321,7 +322,7 @@ class World {
       this.workers.push({
         index, long, timeout: long ? load.longTimeoutSeconds : load.timeoutSeconds, interval,
         generation: 0, lastSendAt: -Infinity, inFlight: false, startedAt: 0, requestStartedAt: 0, clientRetriesLeft: 0, deadline: 0,
-        connPod: null, connTarget: -1, synTarget: null, synFailOpen: false, synAttempt: 0,
+        connPod: null, connTarget: -1, connOpenedAt: 0, synTarget: null, synFailOpen: false, synAttempt: 0,
         reqPod: null, reqUpstream: null, reqEntry: null, tries: 0, tried: [], outcome: Outcome.Ok, cause: undefined,
       });
       const phase = long ? this.random.uniform(0, Math.max(load.longDelaySeconds, 0.001)) : this.random.uniform(0, interval || 0.001);
@@ -480,6 +481,7 @@ class World {
       if (accepting(pod, t)) {
         worker.connPod = pod;
         worker.connTarget = target!.index;
+        worker.connOpenedAt = t;
         this.arrive(worker, t + rtt + rtt / 2);
       } else {
         this.conclude(worker, t + rtt, Outcome.Refused, cause);
@@ -828,7 +830,7 @@ class World {
       for (const worker of this.workers) {
         if (worker.connPod !== pod) continue;
         if (worker.inFlight && worker.reqPod === pod) {
-          this.abort(worker, worker.startedAt >= pod.deletedAt ? 'gateway-exit-in-flight' : 'request-outlived-drain');
+          this.abort(worker, this.exitCause(worker, pod));
         } else {
           worker.connPod = null;
           worker.connTarget = -1;
@@ -853,6 +855,14 @@ class World {
       }
     }
     this.reconcileAll();
+  }
+
+  /** Why a request still on a gateway pod when it exits failed. */
+  private exitCause(worker: Worker, pod: SimPod): FailureCause {
+    if (worker.startedAt < pod.deletedAt) return 'request-outlived-drain';
+    // A keep-alive connection from before the stop that nothing closed: the client kept sending on it.
+    if (worker.connOpenedAt < pod.deletedAt && !this.gateway.model.drain.drainsConnections) return 'keepalive-not-drained';
+    return 'gateway-exit-in-flight';
   }
 
   private workloadOf(pod: SimPod): WorkloadSim {
