@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { checkManifestFiles } from '../check/check';
-import { formatJson, formatText } from '../check/format';
+import { formatJson, formatText, toJson } from '../check/format';
+import { formatWitnessText, witnessJson, witnessManifestFiles } from '../check/witness';
 import { CliIo } from './io';
 
-const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] PATH...
+const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] [--witness [--witness-dir DIR]] PATH...
 
 Reads Kubernetes manifests (files, directories, '-' for standard input; multi-document YAML,
 JSON, Lists; Envoy bootstraps in ConfigMaps; Gloo Edge Upstreams and VirtualServices) and reports
@@ -12,6 +13,9 @@ every way a rollout would drop requests, with the numbers and the fix.
 options:
   --format text|json   output format (default text; json: {"verdict", "security", "findings", "summary"})
   --margin SECONDS     margin added to every window (default 5)
+  --witness            simulate each error finding on these manifests and show the first request it drops;
+                       for a verdict without errors, say which scenarios, placements and seeds it rests on
+  --witness-dir DIR    write each witness's timeline (SVG) into DIR
   -h, --help           this help
 
 exit status: 0 no error finding, 1 at least one error finding (security included),
@@ -26,6 +30,8 @@ security: ok, or exposed (e.g. Envoy admin beyond loopback): reported apart, nev
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let format: 'text' | 'json' = 'text';
   let marginSeconds: number | undefined;
+  let witness = false;
+  let witnessDir: string | undefined;
   const paths: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -49,6 +55,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
       marginSeconds = number;
+    } else if (flag === '--witness') {
+      witness = true;
+    } else if (flag === '--witness-dir') {
+      witnessDir = inline ?? argv[++index];
+      if (witnessDir === undefined || witnessDir === '') {
+        io.stderr('hitless check: --witness-dir needs a directory\n');
+        return 2;
+      }
+      witness = true;
     } else if (arg.startsWith('-') && arg !== '-') {
       io.stderr(`hitless check: unknown option '${arg}'\n\n${USAGE}`);
       return 2;
@@ -61,7 +76,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const resolved = paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each)));
-  const report = await checkManifestFiles(resolved, io.readStdin, { marginSeconds });
+  const witnessed = witness ? await witnessManifestFiles(resolved, io.readStdin, { marginSeconds, witnessDir: witnessDir && path.resolve(io.cwd, witnessDir) }) : undefined;
+  const report = witnessed?.report ?? await checkManifestFiles(resolved, io.readStdin, { marginSeconds });
   if (report.problems.length > 0) {
     const shown = (source: string) => {
       if (source === '-' || source.startsWith('- ')) return source;
@@ -73,6 +89,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr('hitless check: the input cannot be read; nothing was checked.\n');
     return 2;
   }
-  io.stdout(format === 'json' ? formatJson(report) : formatText(report, { color: io.isTty }));
+  if (witnessed) {
+    const json = toJson(report);
+    const witnesses = witnessJson(witnessed, io.cwd);
+    io.stdout(format === 'json'
+      ? `${JSON.stringify({ ...json, findings: json.findings.map((finding, index) => ({ ...finding, ...(witnesses.findings[index] ? { witness: witnesses.findings[index] } : {}) })), ...(witnesses.sweep ? { witness: witnesses.sweep } : {}) }, null, 2)}\n`
+      : formatText(report, { color: io.isTty }) + formatWitnessText(witnessed, io.cwd));
+  } else {
+    io.stdout(format === 'json' ? formatJson(report) : formatText(report, { color: io.isTty }));
+  }
   return report.summary.errors + report.summary.securityErrors > 0 ? 1 : 0;
 }

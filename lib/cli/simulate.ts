@@ -26,7 +26,9 @@ options:
   --timeout DURATION       client timeout per request (hey -t; default 1s)
   --no-keepalive           a new connection per request (hey -disable-keepalive; the default)
   --keepalive              keep connections open between requests
-  --duration DURATION      load duration (hey -z; default 95s)
+  --duration DURATION      load duration (hey -z; default: until the rollout has finished and settled)
+  --client-retries N       clients send a failed request again, through the load balancer, up to N times (default 0)
+  --nodes N                nodes in the cluster (default: twice the gateway replicas and one; 3 for a DaemonSet)
   --long-requests N        extra workers sending long requests (default 0)
   --long-delay DURATION    how long a long request takes (default 3s)
   --long-timeout DURATION  client timeout of a long request (default 10s)
@@ -38,7 +40,8 @@ options:
   --timeline FILE.svg      write the run's timeline picture (with --runs, the run with most failures)
   -h, --help               this help
 
-exit status: 0 no request failed, 1 some request failed, 2 bad arguments or unreadable input.
+exit status: 0 no request failed, 1 some request failed, 2 bad arguments or unreadable input,
+             3 the rollout did not finish within the run (no request failed in the part that ran).
 `;
 
 /** Parsed command line of `hitless simulate`. */
@@ -61,6 +64,7 @@ export function parseSimulateArguments(argv: string[]): SimulateArguments | 'hel
   let timeline: string | undefined;
   let gateway: string | undefined;
   let upstream: string | undefined;
+  let clusterNodes: number | undefined;
   const load: { -readonly [K in keyof LoadProfile]: LoadProfile[K] } = {};
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -123,6 +127,8 @@ export function parseSimulateArguments(argv: string[]): SimulateArguments | 'hel
       }
       case '--timeout': load.timeoutSeconds = seconds(); break;
       case '--duration': load.durationSeconds = seconds(); break;
+      case '--client-retries': load.clientRetries = whole(0); break;
+      case '--nodes': clusterNodes = whole(1); break;
       case '--long-requests': load.longRequests = whole(0); break;
       case '--long-delay': load.longDelaySeconds = seconds(); break;
       case '--long-timeout': load.longTimeoutSeconds = seconds(); break;
@@ -144,7 +150,11 @@ export function parseSimulateArguments(argv: string[]): SimulateArguments | 'hel
   if (paths.length === 0) throw new Error('no PATH given');
   if (!scenario) throw new Error(`--scenario is required (${Object.keys(SCENARIOS).join(', ')})`);
   if (load.timeoutSeconds !== undefined && load.timeoutSeconds <= 0) throw new Error('--timeout must be longer than 0s');
-  return { paths, runs, format, timeline, options: { scenario, placement, seed, load, gateway, upstream } };
+  if (load.durationSeconds !== undefined && load.durationSeconds <= 0) throw new Error('--duration must be longer than 0s: a run without load shows nothing');
+  return {
+    paths, runs, format, timeline,
+    options: { scenario, placement, seed, load, gateway, upstream, ...(clusterNodes !== undefined ? { parameters: { clusterNodes } } : {}) },
+  };
 }
 
 /** `hitless simulate PATH... --scenario ...`. */
@@ -168,9 +178,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   let worst: SimulationResult;
   let output: string;
+  let unfinished = 0;
   try {
     const summary = simulateRuns(read.topology, parsed.options, parsed.runs);
     worst = summary.results.reduce((a, b) => (b.failed > a.failed ? b : a));
+    unfinished = summary.unfinished;
     if (parsed.runs === 1) {
       output = parsed.format === 'json' ? `${JSON.stringify(resultJson(summary.results[0]), null, 2)}\n` : formatResultText(summary.results[0]);
     } else {
@@ -186,5 +198,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (parsed.format === 'text') output += `\nTimeline: ${path.relative(io.cwd, file) || file}${parsed.runs > 1 ? ` (seed ${worst.seed}, the run with most failures)` : ''}\n`;
   }
   io.stdout(output);
-  return worst.failed > 0 ? 1 : 0;
+  if (worst.failed > 0) return 1;
+  if (unfinished > 0) {
+    io.stderr(`hitless simulate: the rollout did not finish within the run${parsed.runs > 1 ? ` in ${unfinished} of ${parsed.runs} runs` : ''}; run longer (or leave --duration out to run until it has settled)\n`);
+    return 3;
+  }
+  return 0;
 }

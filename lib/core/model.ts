@@ -144,6 +144,11 @@ export interface EnvoyClusterModel {
   readonly http2?: boolean;
   /** Whether every host is a loopback address (e.g. the pod's own Envoy admin): no rollout race to retry. */
   readonly loopback?: boolean;
+  /**
+   * `connect_timeout`: how long Envoy waits on an address that does not answer (Envoy's default 5 s when unset).
+   * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/cluster.proto
+   */
+  readonly connectTimeoutSeconds?: number;
 }
 
 /** An Envoy route's retry and timeout policy. */

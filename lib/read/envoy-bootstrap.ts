@@ -230,6 +230,7 @@ function readCluster(cluster: Json, resolve: ServiceResolver): EnvoyClusterModel
     ignoreHealthOnHostRemoval: cluster.ignore_health_on_host_removal === true,
     ...(speaksHttp2(cluster) ? { http2: true } : {}),
     ...(hosts.length > 0 && hosts.every(isLoopback) ? { loopback: true } : {}),
+    ...(parseDurationSeconds(cluster.connect_timeout) !== undefined ? { connectTimeoutSeconds: parseDurationSeconds(cluster.connect_timeout) } : {}),
   };
 }
 

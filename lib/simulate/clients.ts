@@ -15,8 +15,18 @@ export interface LoadProfile {
   readonly timeoutSeconds?: number;
   /** Whether workers keep connections open between requests (hey keeps them unless `-disable-keepalive`). @default false */
   readonly keepAlive?: boolean;
-  /** Seconds of load. @default 95 */
+  /**
+   * Seconds of load (hey `-z`). Unset: the load runs until the rollout has finished and the load
+   * balancer and gateways have settled on the new pods, so a run never ends mid-rollout.
+   * @default until the rollout has settled
+   */
   readonly durationSeconds?: number;
+  /**
+   * How many times a client sends a failed request again, through the load balancer, on a new
+   * connection (clients that retry "to the cloud"); a request counts as failed only when every try failed.
+   * @default 0
+   */
+  readonly clientRetries?: number;
   /** Extra workers that each send requests taking `longDelaySeconds`. @default 0 */
   readonly longRequests?: number;
   /** How long a long request takes at the upstream. @default 3 */
@@ -31,7 +41,9 @@ export interface ResolvedLoad {
   readonly rate: number;
   readonly timeoutSeconds: number;
   readonly keepAlive: boolean;
-  readonly durationSeconds: number;
+  /** Undefined: until the rollout has settled. */
+  readonly durationSeconds?: number;
+  readonly clientRetries: number;
   readonly longRequests: number;
   readonly longDelaySeconds: number;
   readonly longTimeoutSeconds: number;
@@ -44,16 +56,20 @@ export function resolveLoad(load: LoadProfile = {}): ResolvedLoad {
     rate: load.rate ?? 10,
     timeoutSeconds: load.timeoutSeconds ?? 1,
     keepAlive: load.keepAlive ?? false,
-    durationSeconds: load.durationSeconds ?? 95,
+    durationSeconds: load.durationSeconds,
+    clientRetries: load.clientRetries ?? 0,
     longRequests: load.longRequests ?? 0,
     longDelaySeconds: load.longDelaySeconds ?? 3,
     longTimeoutSeconds: load.longTimeoutSeconds ?? 10,
   };
-  for (const name of ['concurrency', 'longRequests'] as const) {
+  for (const name of ['concurrency', 'longRequests', 'clientRetries'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 0) throw new Error(`'${name}' (${resolved[name]}) must be a whole number ≥ 0`);
   }
   if (resolved.concurrency + resolved.longRequests < 1) throw new Error(`'concurrency' (${resolved.concurrency}) must be at least 1 when there are no long requests`);
-  for (const name of ['rate', 'durationSeconds', 'longDelaySeconds'] as const) {
+  if (resolved.durationSeconds !== undefined && (!Number.isFinite(resolved.durationSeconds) || resolved.durationSeconds <= 0)) {
+    throw new Error(`'durationSeconds' (${resolved.durationSeconds}) must be a number of seconds > 0: a run without load shows nothing`);
+  }
+  for (const name of ['rate', 'longDelaySeconds'] as const) {
     if (!Number.isFinite(resolved[name]) || resolved[name] < 0) throw new Error(`'${name}' (${resolved[name]}) must be a finite number ≥ 0`);
   }
   for (const name of ['timeoutSeconds', 'longTimeoutSeconds'] as const) {
@@ -89,7 +105,9 @@ export type FailureCause =
   | 'host-port-not-bound'
   | 'gateway-exit-in-flight'
   | 'request-outlived-drain'
+  | 'keepalive-not-drained'
   | 'unhealthy-target-reset'
+  | 'deregistration-delay-cut'
   | 'upstream-stale-host'
   | 'upstream-stale-host-no-retry'
   | 'upstream-killed-in-flight';
@@ -120,9 +138,17 @@ export const FAILURE_CAUSES: Record<FailureCause, { readonly category: Category;
     category: 'grace-period',
     explanation: 'a request that began before the gateway pod started to stop was still running when Envoy exited. The drain (and the grace period around it) must outlast the longest request.',
   },
+  'keepalive-not-drained': {
+    category: 'keepalive',
+    explanation: 'a keep-alive client went on sending on a connection it opened before the gateway pod started to stop, and Envoy exited on SIGTERM under its request: a preStop that only sleeps never closes keep-alive connections. Fail the health check from preStop (Envoy then drain-closes connections) and drain before exiting.',
+  },
   'unhealthy-target-reset': {
     category: 'keepalive',
     explanation: 'the load balancer reset connections still open when it marked the target unhealthy. Turn off unhealthy connection termination with a draining interval covering the drain, or drain-close connections first.',
+  },
+  'deregistration-delay-cut': {
+    category: 'keepalive',
+    explanation: 'the load balancer cut connections to a deregistered IP target when its deregistration delay ended (connection termination on), while the gateway was still serving them. The deregistration delay must outlast the gateway\'s whole preStop.',
   },
   'upstream-stale-host': {
     category: 'upstream-propagation',

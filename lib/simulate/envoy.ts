@@ -100,10 +100,20 @@ export function recordHostFailure(view: ClusterView, entry: HostEntry, cluster: 
   entry.ejectedUntil = at + outlier.baseEjectionSeconds * entry.ejections;
 }
 
-/** Whether the route retries a try that failed this way. */
+/**
+ * Whether the route retries a try that failed this way, as Envoy's `RetryStateImpl::wouldRetryFromReset`
+ * decides: a connection that never opened (refused, or no answer within connect_timeout) is retried by
+ * `connect-failure`, `reset-before-request`, `reset`, `5xx` and `gateway-error`; a connection reset after
+ * the request went out only by `reset`, `5xx` and `gateway-error`. `refused-stream` is an HTTP/2 stream
+ * refusal, which the simulator's HTTP/1 upstreams never send.
+ * @see https://github.com/envoyproxy/envoy/blob/main/source/common/router/retry_state_impl.cc
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter#x-envoy-retry-on
+ */
 export function retries(route: EnvoyRouteModel | undefined, condition: 'connect-failure' | 'reset'): boolean {
   if (!route || route.numRetries < 1) return false;
-  return route.retryOn.includes(condition) || route.retryOn.includes('5xx') || route.retryOn.includes('gateway-error');
+  const on = route.retryOn;
+  if (on.includes('reset') || on.includes('5xx') || on.includes('gateway-error')) return true;
+  return condition === 'connect-failure' && (on.includes('connect-failure') || on.includes('reset-before-request'));
 }
 
 /** Envoy's jittered exponential back-off before retry number `retry` (1-based). */

@@ -53,7 +53,8 @@ export interface SimulationParameters {
    */
   readonly synRetransmitSeconds: readonly number[];
   /**
-   * Envoy cluster `connect_timeout`: how long Envoy waits on a pod address that no longer answers.
+   * Envoy cluster `connect_timeout` where the manifest does not state it: how long Envoy waits on a pod address
+   * that no longer answers. A cluster's own `connect_timeout` wins.
    * @default 5
    * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/cluster.proto (connect_timeout)
    */
@@ -89,12 +90,23 @@ export interface SimulationParameters {
    */
   readonly shutdownManagerPollSeconds: number;
   /**
-   * Nodes in the cluster; all are registered as instance targets. Default: twice the gateway replicas, so that
-   * with `--placement new-node` every new pod finds a node of its own.
-   * @default 2 × replicas
+   * Nodes in the cluster; all are registered as instance targets, and a DaemonSet gateway runs one pod on each.
+   * Default for a Deployment: twice the gateway replicas and one more, so that with `--placement new-node` every
+   * new pod finds a node of its own and at least one node never holds a gateway: it stays registered (unhealthy
+   * with eTP Local), and when a rollout outruns the load balancer, failing open sends connections to it and the
+   * hazard shows. For a DaemonSet: 3 nodes.
+   * @default Deployment: 2 × replicas + 1; DaemonSet: 3
    */
   readonly clusterNodes?: number;
+  /**
+   * The longest a run without a set load duration may last while waiting for the rollout to finish.
+   * @default 3600
+   */
+  readonly maxRunSeconds: number;
 }
+
+/** Nodes a DaemonSet gateway runs on unless told otherwise: more than one, so that a node-by-node update has a next node. */
+export const DEFAULT_DAEMONSET_NODES = 3;
 
 /** The defaults above, in one object. */
 export const DEFAULT_SIMULATION_PARAMETERS: SimulationParameters = {
@@ -112,6 +124,7 @@ export const DEFAULT_SIMULATION_PARAMETERS: SimulationParameters = {
   preStopDeadlineExtensionSeconds: 2,
   evictionRetrySeconds: 5,
   shutdownManagerPollSeconds: 1,
+  maxRunSeconds: 3600,
 };
 
 /** The defaults with the given overrides, each checked. */
@@ -122,6 +135,7 @@ export function resolveParameters(overrides: Partial<SimulationParameters> = {})
       throw new Error(`simulation parameter '${name}' (${value}) must be a finite number ≥ 0`);
     }
   }
+  if (resolved.maxRunSeconds <= 0) throw new Error(`simulation parameter 'maxRunSeconds' (${resolved.maxRunSeconds}) must be > 0`);
   if (resolved.clusterNodes !== undefined && (!Number.isInteger(resolved.clusterNodes) || resolved.clusterNodes < 1)) {
     throw new Error(`simulation parameter 'clusterNodes' (${resolved.clusterNodes}) must be a whole number ≥ 1`);
   }

@@ -22,6 +22,10 @@ export interface RunsSummary {
   readonly errors: Partial<Record<ErrorClass, number>>;
   readonly causes: Partial<Record<string, number>>;
   readonly rolloutSeconds: Distribution | null;
+  /** The least rollout time the chain allows (the same for every seed). */
+  readonly leastRolloutSeconds: number;
+  /** Runs whose rollout did not finish within the run. */
+  readonly unfinished: number;
   readonly results: SimulationResult[];
 }
 
@@ -51,6 +55,8 @@ export function summarizeRuns(results: SimulationResult[], firstSeed: number): R
     errors,
     causes,
     rolloutSeconds: rollouts.length === results.length ? distribution(rollouts) : null,
+    leastRolloutSeconds: results[0]?.leastRolloutSeconds ?? 0,
+    unfinished: results.length - rollouts.length,
     results,
   };
 }
@@ -76,6 +82,11 @@ export function resultJson(result: SimulationResult): Record<string, unknown> {
     statusCodes: result.statusCodes,
     causes: Object.fromEntries(Object.entries(result.causes).map(([cause, count]) => [cause, { count, category: categoryOf(cause) }])),
     rolloutSeconds: result.rolloutSeconds,
+    rolloutFinished: result.rolloutSeconds !== null,
+    leastRolloutSeconds: result.leastRolloutSeconds,
+    durationSeconds: result.durationSeconds,
+    nodes: result.nodes,
+    clientRetries: result.clientRetries,
     requestsPerSecond: result.requestsPerSecond,
     latency: result.latency,
     load: result.load,
@@ -93,6 +104,8 @@ export function runsJson(summary: RunsSummary): Record<string, unknown> {
     errors: summary.errors,
     causes: Object.fromEntries(Object.entries(summary.causes).map(([cause, count]) => [cause, { count, category: categoryOf(cause) }])),
     rolloutSeconds: summary.rolloutSeconds,
+    leastRolloutSeconds: summary.leastRolloutSeconds,
+    unfinished: summary.unfinished,
     results: summary.results.map(resultJson),
   };
 }
@@ -110,11 +123,12 @@ export function formatResultText(result: SimulationResult): string {
   lines.push(`Scenario: ${result.scenario} (placement ${result.placement}, seed ${result.seed})`);
   lines.push(`Gateway:  ${result.gateway}${result.upstream ? `   Upstream: ${result.upstream}` : ''}`);
   lines.push(`Load:     ${load.concurrency} workers × ${load.rate || 'unlimited'} req/s, timeout ${load.timeoutSeconds}s, ${load.keepAlive ? 'keep-alive' : 'no keep-alive'}` +
-    (load.longRequests > 0 ? `, ${load.longRequests} long requests of ${load.longDelaySeconds}s (timeout ${load.longTimeoutSeconds}s)` : ''));
-  lines.push(`Rollout:  ${result.rolloutSeconds === null ? 'did not finish within the run' : `${result.rolloutSeconds.toFixed(1)} secs`}`);
+    (load.longRequests > 0 ? `, ${load.longRequests} long requests of ${load.longDelaySeconds}s (timeout ${load.longTimeoutSeconds}s)` : '') +
+    (load.clientRetries > 0 ? `, clients retry ${load.clientRetries}×` : '') + `; ${result.nodes} nodes`);
+  lines.push(`Rollout:  ${formatRollout(result.rolloutSeconds, result.leastRolloutSeconds)}`);
   lines.push('');
   lines.push('Summary:');
-  lines.push(`  Total:\t${f4(load.durationSeconds)} secs`);
+  lines.push(`  Total:\t${f4(result.durationSeconds)} secs${load.durationSeconds === undefined ? ' (until the rollout had settled)' : ''}`);
   lines.push(`  Slowest:\t${f4(result.latency.slowest)} secs`);
   lines.push(`  Fastest:\t${f4(result.latency.fastest)} secs`);
   lines.push(`  Average:\t${f4(result.latency.average)} secs`);
@@ -123,6 +137,7 @@ export function formatResultText(result: SimulationResult): string {
   lines.push(`  Requests:\t${result.requests}`);
   lines.push(`  Succeeded:\t${result.succeeded}`);
   lines.push(`  Failed:\t${result.failed}`);
+  if (result.clientRetries > 0) lines.push(`  Client retries:\t${result.clientRetries}`);
   lines.push('');
   lines.push('Latency distribution:');
   const l = result.latency;
@@ -153,7 +168,7 @@ export function formatRunsText(summary: RunsSummary): string {
   lines.push(`  Failed per run:\tmin ${summary.failed.min}, median ${summary.failed.p50}, p90 ${summary.failed.p90}, max ${summary.failed.max}, mean ${summary.failed.mean}`);
   lines.push(`  Runs with failures:\t${summary.runsWithFailures} of ${summary.runs}`);
   const r = summary.rolloutSeconds;
-  lines.push(`  Rollout:\t${r ? `min ${r.min.toFixed(1)}, median ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)} secs` : 'did not finish in some runs'}`);
+  lines.push(`  Rollout:\t${r ? `min ${r.min.toFixed(1)}, median ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)} secs (the chain allows ${summary.leastRolloutSeconds.toFixed(1)})` : `DID NOT FINISH in ${summary.unfinished} of ${summary.runs} runs`}`);
   if (Object.keys(summary.errors).length > 0) {
     lines.push('');
     lines.push('Error distribution (all runs):');
@@ -161,6 +176,12 @@ export function formatRunsText(summary: RunsSummary): string {
   }
   lines.push(...formatCauses(summary.causes));
   return lines.join('\n') + '\n';
+}
+
+/** The rollout's time beside the least the chain allows, or that it did not finish. */
+export function formatRollout(rolloutSeconds: number | null, leastSeconds: number): string {
+  if (rolloutSeconds === null) return 'DID NOT FINISH within the run: the result says nothing about the rest of the rollout';
+  return `${rolloutSeconds.toFixed(1)} secs (the chain allows ${leastSeconds.toFixed(1)} secs: ${(rolloutSeconds / Math.max(leastSeconds, 1e-9)).toFixed(2)} × the least)`;
 }
 
 function formatCauses(causes: Partial<Record<string, number>>): string[] {

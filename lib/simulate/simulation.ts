@@ -1,6 +1,7 @@
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { GatewayModel, LoadBalancerModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
-import { discoveryDelaySeconds } from '../core/timing/windows';
+import { gatewayRolloutWindows, leastDrainSeconds, leastRolloutSeconds, RolloutWindows, upstreamRolloutWindows } from '../core/timing/rollout-time';
+import { discoveryDelaySeconds, newConnectionWindowSeconds, recoveryWindowSeconds } from '../core/timing/windows';
 import { ERROR_CLASSES, ErrorClass, FailureCause, LoadProfile, ResolvedLoad, resolveLoad } from './clients';
 import { EventQueue, Random } from './engine';
 import {
@@ -10,7 +11,7 @@ import {
   accepting, alive, desiredHealthy, endpointReady, kubeProxyChoice, newPod, nodeHealthz, Placement, planStop, readinessFailsAt, readinessPassesAt, SimPod, StopPlan,
 } from './kubernetes';
 import { answered, applyHealthCheck, chooseTarget, HealthCheckOutcome, newTarget, nextHealthCheckAt, SimTarget, silent } from './load-balancer';
-import { resolveParameters, SimulationParameters } from './parameters';
+import { DEFAULT_DAEMONSET_NODES, resolveParameters, SimulationParameters } from './parameters';
 import { Scenario } from './scenarios';
 
 /** What to simulate, under what load, with which seed. */
@@ -97,13 +98,24 @@ export interface SimulationResult {
   readonly causes: Partial<Record<FailureCause | 'slow-request', number>>;
   /** From the start of the scenario until every new pod is available and every old one has exited; null when it did not finish in the run. */
   readonly rolloutSeconds: number | null;
+  /**
+   * The least the rollout could take with every window as short as the chain allows (lib/core/timing/rollout-time.ts),
+   * with the simulator's pod start-up time.
+   */
+  readonly leastRolloutSeconds: number;
+  /** Seconds the load ran: as asked, or until the rollout had finished and settled. */
+  readonly durationSeconds: number;
+  /** Nodes in the simulated cluster. */
+  readonly nodes: number;
+  /** Requests the clients sent again after a failure (`clientRetries`). */
+  readonly clientRetries: number;
   readonly requestsPerSecond: number;
   readonly latency: LatencySummary;
   readonly timeline: Timeline;
 }
 
 const enum Kind {
-  Send, Complete, SynRetry, EnvoyRetry, LbCheck, LbResult, LbReset, PodStart, PodReady, PodAvailable, PreStopPoll, PodSigterm, PodExit, DnsRefresh, EdsUpdate, ScenarioStart, Evict,
+  Send, Complete, SynRetry, EnvoyRetry, LbCheck, LbResult, LbReset, PodStart, PodReady, PodAvailable, PreStopPoll, PodSigterm, PodExit, DnsRefresh, EdsUpdate, ScenarioStart, Evict, DeregistrationCut,
 }
 
 const enum Outcome { Ok, Status503, ConnectTimeout, HeaderTimeout, Refused, Reset }
@@ -118,10 +130,15 @@ interface Worker {
   generation: number;
   lastSendAt: number;
   inFlight: boolean;
+  /** When the current try began (a client retry starts a new one). */
   startedAt: number;
+  /** When the request's first try began, for its latency. */
+  requestStartedAt: number;
+  clientRetriesLeft: number;
   deadline: number;
   connPod: SimPod | null;
   connTarget: number;
+  connOpenedAt: number;
   synTarget: SimTarget | null;
   synFailOpen: boolean;
   synAttempt: number;
@@ -182,8 +199,13 @@ class World {
   private readonly dnsPhase: number;
   private readonly workers: Worker[] = [];
 
-  private readonly loadEnd: number;
-  private readonly end: number;
+  private loadEnd: number;
+  private readonly untilSettled: boolean;
+  private readonly settleSeconds: number;
+  private readonly tailSeconds: number;
+  private readonly healthCheckSeesDrain: boolean;
+  private readonly connectTimeoutSeconds: number;
+  private clientRetried = 0;
   private scenarioStart: number;
   private scenarioEnd: number | undefined;
   private scenarioStarted = false;
@@ -196,8 +218,8 @@ class World {
   private latencies = new Float64Array(1024);
   private latencyCount = 0;
   private readonly failures: TimelineFailure[] = [];
-  private readonly okPerSecond: number[];
-  private readonly failedPerSecond: number[];
+  private readonly okPerSecond: number[] = [];
+  private readonly failedPerSecond: number[] = [];
 
   constructor(topology: Topology, options: SimulationOptions) {
     this.params = resolveParameters(options.parameters);
@@ -217,9 +239,14 @@ class World {
     this.routing = routed?.routing;
     validate(this.scenario, this.placement, gw, this.upstreamModel, this.routing);
 
-    const gatewayReplicas = Math.max(1, gw.replicas);
-    this.nodes = this.params.clusterNodes ?? (gw.kind === 'DaemonSet' ? gatewayReplicas : 2 * gatewayReplicas);
-    if (this.nodes < gatewayReplicas) throw new Error(`simulation parameter 'clusterNodes' (${this.nodes}) must be at least the gateway replicas (${gatewayReplicas})`);
+    const daemonSet = gw.kind === 'DaemonSet';
+    const wanted = Math.max(1, gw.replicas);
+    this.nodes = this.params.clusterNodes ?? (daemonSet ? Math.max(DEFAULT_DAEMONSET_NODES, wanted) : 2 * wanted + 1);
+    // A DaemonSet runs one pod on every node.
+    const gatewayReplicas = daemonSet ? this.nodes : wanted;
+    if (!daemonSet && gw.onePodPerNode && this.nodes < gatewayReplicas) {
+      throw new Error(`simulation parameter 'clusterNodes' (${this.nodes}) must be at least the gateway replicas (${gatewayReplicas}): ${gw.object} allows one pod per node`);
+    }
     this.cordoned = new Array<boolean>(this.nodes).fill(false);
     this.gatewayPodsByNode = Array.from({ length: this.nodes }, () => []);
     this.gateway = { model: gw, role: 'gateway', replicas: gatewayReplicas, pods: [], revision: 'old', removed: new Set(), counter: 0 };
@@ -229,12 +256,28 @@ class World {
     const discovery = this.routing?.cluster.discovery;
     this.dnsPhase = discovery && discovery.kind === 'dns' ? this.random.uniform(0, discovery.dnsTtlSeconds) : 0;
 
-    this.loadEnd = this.load.durationSeconds;
-    this.end = this.loadEnd + Math.max(this.load.timeoutSeconds, this.load.longRequests > 0 ? this.load.longTimeoutSeconds : 0) + 1;
+    this.untilSettled = this.load.durationSeconds === undefined;
+    this.loadEnd = this.load.durationSeconds ?? this.params.maxRunSeconds;
+    this.tailSeconds = Math.max(this.load.timeoutSeconds, this.load.longRequests > 0 ? this.load.longTimeoutSeconds : 0) + 1;
+    this.settleSeconds = this.settlingSeconds();
     this.scenarioStart = this.params.rolloutStartSeconds;
-    const seconds = Math.ceil(this.end) + 1;
-    this.okPerSecond = new Array<number>(seconds).fill(0);
-    this.failedPerSecond = new Array<number>(seconds).fill(0);
+    this.healthCheckSeesDrain = healthCheckSeesDrain(this.lb, this.gatewayModel);
+    this.connectTimeoutSeconds = this.routing?.cluster.connectTimeoutSeconds ?? this.params.envoyConnectTimeoutSeconds;
+  }
+
+  /**
+   * How long after the rollout's end the load goes on: until the load balancer can have noticed the
+   * last old target and taken in the last new one, every gateway has forgotten the last old upstream
+   * pod, and a request sent then has timed out.
+   */
+  private settlingSeconds(): number {
+    const lb = newConnectionWindowSeconds(this.lb) + recoveryWindowSeconds(this.lb.healthCheck);
+    const discovery = this.routing ? discoveryDelaySeconds(this.routing.cluster.discovery) : 0;
+    return Math.max(lb, Number.isFinite(discovery) ? discovery : 0) + this.lb.healthCheck.intervalSeconds + this.load.timeoutSeconds;
+  }
+
+  private get end(): number {
+    return this.loadEnd + this.tailSeconds;
   }
 
   public run(): SimulationResult {
@@ -278,8 +321,8 @@ class World {
       const interval = long || load.rate === 0 ? 0 : 1 / load.rate;
       this.workers.push({
         index, long, timeout: long ? load.longTimeoutSeconds : load.timeoutSeconds, interval,
-        generation: 0, lastSendAt: -Infinity, inFlight: false, startedAt: 0, deadline: 0,
-        connPod: null, connTarget: -1, synTarget: null, synFailOpen: false, synAttempt: 0,
+        generation: 0, lastSendAt: -Infinity, inFlight: false, startedAt: 0, requestStartedAt: 0, clientRetriesLeft: 0, deadline: 0,
+        connPod: null, connTarget: -1, connOpenedAt: 0, synTarget: null, synFailOpen: false, synAttempt: 0,
         reqPod: null, reqUpstream: null, reqEntry: null, tries: 0, tried: [], outcome: Outcome.Ok, cause: undefined,
       });
       const phase = long ? this.random.uniform(0, Math.max(load.longDelaySeconds, 0.001)) : this.random.uniform(0, interval || 0.001);
@@ -390,6 +433,7 @@ class World {
       }
       case Kind.ScenarioStart: return this.startScenario();
       case Kind.Evict: return this.evict(this.allPods[subject]);
+      case Kind.DeregistrationCut: return this.resetConnections(this.targets[subject], 'deregistration-delay-cut');
     }
   }
 
@@ -398,17 +442,24 @@ class World {
   private send(worker: Worker): void {
     const t = this.now;
     if (t >= this.loadEnd) return;
+    worker.lastSendAt = t;
+    worker.requestStartedAt = t;
+    worker.clientRetriesLeft = this.load.clientRetries;
+    this.requests++;
+    this.startTry(worker, t);
+  }
+
+  /** One try of the worker's request: over its open connection, or a new one through the load balancer. */
+  private startTry(worker: Worker, t: number): void {
     worker.generation++;
     worker.inFlight = true;
     worker.startedAt = t;
-    worker.lastSendAt = t;
     worker.deadline = t + worker.timeout;
     worker.tries = 0;
     worker.reqPod = null;
     worker.reqUpstream = null;
     worker.reqEntry = null;
     worker.cause = undefined;
-    this.requests++;
     if (worker.connPod !== null) {
       this.arrive(worker, t + this.params.networkRoundTripSeconds / 2);
       return;
@@ -430,6 +481,7 @@ class World {
       if (accepting(pod, t)) {
         worker.connPod = pod;
         worker.connTarget = target!.index;
+        worker.connOpenedAt = t;
         this.arrive(worker, t + rtt + rtt / 2);
       } else {
         this.conclude(worker, t + rtt, Outcome.Refused, cause);
@@ -516,7 +568,7 @@ class World {
     }
     recordHostFailure(view!, entry, routing.cluster, t);
     // A pod that still exists refuses at once; one whose address has gone leaves Envoy waiting for connect_timeout.
-    const failedAt = alive(pod, t) ? t + this.params.networkRoundTripSeconds : t + this.params.envoyConnectTimeoutSeconds;
+    const failedAt = alive(pod, t) ? t + this.params.networkRoundTripSeconds : t + this.connectTimeoutSeconds;
     this.tryFailed(worker, failedAt, 'connect-failure');
   }
 
@@ -565,15 +617,28 @@ class World {
     worker.reqUpstream = null;
     worker.reqEntry = null;
     const outcome = worker.outcome;
+    if (outcome !== Outcome.Ok && worker.clientRetriesLeft > 0 && t < this.loadEnd) {
+      // A client that retries sends the request again on a new connection, through the load balancer.
+      worker.clientRetriesLeft--;
+      this.clientRetried++;
+      worker.connPod = null;
+      worker.connTarget = -1;
+      this.startTry(worker, t);
+      return;
+    }
     this.outcomes[outcome]++;
-    const second = Math.min(this.okPerSecond.length - 1, Math.floor(t));
+    const second = Math.max(0, Math.floor(t));
+    while (this.okPerSecond.length <= second) {
+      this.okPerSecond.push(0);
+      this.failedPerSecond.push(0);
+    }
     if (outcome === Outcome.Ok || outcome === Outcome.Status503) {
       if (this.latencyCount === this.latencies.length) {
         const grown = new Float64Array(this.latencies.length * 2);
         grown.set(this.latencies);
         this.latencies = grown;
       }
-      this.latencies[this.latencyCount++] = t - worker.startedAt;
+      this.latencies[this.latencyCount++] = t - worker.requestStartedAt;
     }
     if (outcome === Outcome.Ok) {
       this.succeeded++;
@@ -610,14 +675,20 @@ class World {
 
   private probe(target: SimTarget, t: number): HealthCheckOutcome {
     const lb = this.lb;
-    if (lb.targetType === 'instance' && this.localTraffic && lb.healthCheckPort === 'healthCheckNodePort') {
+    if (lb.targetType === 'instance' && lb.healthCheckPort === 'healthCheckNodePort') {
+      // kube-proxy answers on healthCheckNodePort: with eTP Local 503 once the node has no ready local
+      // endpoint (terminating ones don't count), from t0 on; with eTP Cluster there is no such port and
+      // kube-proxy's own health (port 10256) says only that kube-proxy runs.
+      if (!this.localTraffic) return answered(true);
       return answered(nodeHealthz(this.gatewayPodsByNode[target.node!], t - this.params.kubeProxyPropagationSeconds));
     }
     const pod = this.podBehind(target, t);
     if (pod === undefined) return lb.targetType === 'host-port' ? answered(false) : silent(lb);
     if (!alive(pod, t)) return silent(lb);
     if (!accepting(pod, t)) return answered(false);
-    return answered(lb.healthCheckProtocol === 'TCP' || t < pod.healthFailsAt);
+    // Only an HTTP check on Envoy's health-check path sees /healthcheck/fail; a TCP check, or one on
+    // another path (say `/`, routed to the upstream), passes while Envoy accepts.
+    return answered(lb.healthCheckProtocol === 'TCP' || !this.healthCheckSeesDrain || t < pod.healthFailsAt);
   }
 
   private healthCheckResult(target: SimTarget, passed: boolean): void {
@@ -634,11 +705,11 @@ class World {
     }
   }
 
-  private resetConnections(target: SimTarget): void {
+  private resetConnections(target: SimTarget, cause: FailureCause = 'unhealthy-target-reset'): void {
     for (const worker of this.workers) {
       if (worker.connPod === null || worker.connTarget !== target.index) continue;
       if (worker.inFlight && worker.reqPod === worker.connPod) {
-        this.abort(worker, 'unhealthy-target-reset');
+        this.abort(worker, cause);
       } else {
         worker.connPod = null;
         worker.connTarget = -1;
@@ -711,6 +782,10 @@ class World {
       target.deregisteredAt = t + this.params.kubeProxyPropagationSeconds;
       target.stopsReceivingAt = target.deregisteredAt + this.lb.deregistrationLagSeconds;
       target.history.push([target.deregisteredAt, false]);
+      // With deregistration_delay.connection_termination the load balancer cuts what is still open when the delay ends.
+      if (this.lb.deregistrationConnectionTermination) {
+        this.queue.push(target.deregisteredAt + this.lb.deregistrationDelaySeconds, Kind.DeregistrationCut, target.index);
+      }
     }
     workload.removed.add(pod);
   }
@@ -755,7 +830,7 @@ class World {
       for (const worker of this.workers) {
         if (worker.connPod !== pod) continue;
         if (worker.inFlight && worker.reqPod === pod) {
-          this.abort(worker, worker.startedAt >= pod.deletedAt ? 'gateway-exit-in-flight' : 'request-outlived-drain');
+          this.abort(worker, this.exitCause(worker, pod));
         } else {
           worker.connPod = null;
           worker.connTarget = -1;
@@ -780,6 +855,14 @@ class World {
       }
     }
     this.reconcileAll();
+  }
+
+  /** Why a request still on a gateway pod when it exits failed. */
+  private exitCause(worker: Worker, pod: SimPod): FailureCause {
+    if (worker.startedAt < pod.deletedAt) return 'request-outlived-drain';
+    // A keep-alive connection from before the stop that nothing closed: the client kept sending on it.
+    if (worker.connOpenedAt < pod.deletedAt && !this.gateway.model.drain.drainsConnections) return 'keepalive-not-drained';
+    return 'gateway-exit-in-flight';
   }
 
   private workloadOf(pod: SimPod): WorkloadSim {
@@ -941,6 +1024,29 @@ class World {
       for (const pod of workload.removed) if (pod.exitAt > t) return;
     }
     this.scenarioEnd = t;
+    if (this.untilSettled) this.loadEnd = Math.min(this.loadEnd, t + this.settleSeconds);
+  }
+
+  /** The least rollout time the chain allows for this scenario (lib/core/timing/rollout-time.ts). */
+  private leastRolloutSeconds(): number {
+    const startup = this.params.podStartupSeconds;
+    const gatewayWindows = (): RolloutWindows => gatewayRolloutWindows(this.gateway.model, this.lb, startup);
+    const upstreamWindows = (): RolloutWindows | undefined => (this.upstream && this.routing
+      ? upstreamRolloutWindows(this.upstream.model, [this.routing.cluster.discovery], startup) : undefined);
+    switch (this.scenario) {
+      case 'gateway-rollout':
+      case 'gateway-daemonset-rollout':
+        return round(leastRolloutSeconds({ ...this.gateway.model, replicas: this.gateway.replicas }, gatewayWindows(), this.nodes));
+      case 'upstream-rollout':
+        return round(leastRolloutSeconds({ ...this.upstream!.model, replicas: this.upstream!.replicas }, upstreamWindows()!));
+      case 'node-drain': {
+        const windows: RolloutWindows[] = [];
+        if (this.gateway.model.kind !== 'DaemonSet') windows.push(gatewayWindows());
+        const upstream = upstreamWindows();
+        if (upstream && this.upstream!.model.kind !== 'DaemonSet') windows.push(upstream);
+        return round(leastDrainSeconds(windows));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- result
@@ -973,7 +1079,11 @@ class World {
       statusCodes,
       causes,
       rolloutSeconds,
-      requestsPerSecond: round(completed / Math.max(this.load.durationSeconds, 1e-9)),
+      leastRolloutSeconds: this.leastRolloutSeconds(),
+      durationSeconds: round(this.loadEnd),
+      nodes: this.nodes,
+      clientRetries: this.clientRetried,
+      requestsPerSecond: round(completed / Math.max(this.loadEnd, 1e-9)),
       latency: summarizeLatency(this.latencies.subarray(0, this.latencyCount)),
       timeline: {
         endSeconds: this.loadEnd,
@@ -990,6 +1100,18 @@ class World {
       },
     };
   }
+}
+
+/**
+ * Whether the load balancer's health check sees Envoy's `/healthcheck/fail`: only an HTTP(S) check on
+ * the path of Envoy's health-check filter does (the same reading as the checker's lb-detection rule;
+ * an unknown path on either side is taken as matching).
+ */
+export function healthCheckSeesDrain(loadBalancer: LoadBalancerModel, gateway: GatewayModel): boolean {
+  if (loadBalancer.healthCheckProtocol === 'TCP') return false;
+  const envoyPath = gateway.envoy?.healthCheckPath;
+  if (envoyPath === undefined || loadBalancer.healthCheckPath === undefined) return true;
+  return loadBalancer.healthCheckPath.split('?')[0] === envoyPath;
 }
 
 function round(value: number): number {

@@ -98,4 +98,35 @@ describe('hitless check', () => {
     const finding = JSON.parse(cli.out()).findings.find((each: { rule: string }) => each.rule === 'gateway-stops-before-lb-detection');
     expect(finding.fix).toContain('at least 36s');
   });
+
+  test('--witness: each error finding with the run that shows it, and a timeline per witness in --witness-dir', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-check-witness-'));
+    try {
+      const cli = io({ cwd: dir });
+      expect(await main(['--witness-dir', 'w', path.join(fixtures, 'gloo-edge.yaml')], cli)).toBe(1);
+      const text = cli.out();
+      expect(text).toContain('witnesses (simulated on these manifests):');
+      expect(text).toMatch(/\[gateway-stops-before-lb-detection\] Deployment\/gloo-system\/gateway-proxy: gateway-rollout, placement new-node, seed \d+, 4 × 10 req\/s: \d+ of \d+ requests failed; the first [\d.]+s after the start: \S+ \(\S+\); timeline w\/\d+-gateway-stops-before-lb-detection.svg/);
+      expect(fs.readdirSync(path.join(dir, 'w')).length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--witness in JSON: a witness field on each error finding; a hitless verdict carries the sweep it rests on', async () => {
+    const failing = io();
+    await main(['--witness', '--format', 'json', 'naive-envoy.yaml'], failing);
+    const report = JSON.parse(failing.out());
+    for (const each of report.findings) {
+      if (each.severity === 'error') expect(each.witness).toHaveProperty('reproduced');
+      else expect(each.witness).toBeUndefined();
+    }
+    expect(report.findings.find((each: { rule: string }) => each.rule === 'admin-not-on-loopback').witness).toMatchObject({ reproduced: false, reason: expect.stringMatching(/security/) });
+    const careful = io();
+    expect(await main(['--witness', '--format', 'json', 'careful-envoy.yaml'], careful)).toBe(0);
+    const clean = JSON.parse(careful.out());
+    expect(clean.verdict).toBe('hitless');
+    expect(clean.witness).toMatchObject({ scenarios: ['gateway-rollout', 'upstream-rollout', 'node-drain'], seeds: 3, failed: 0 });
+    expect(clean.witness.requests).toBeGreaterThan(10000);
+  });
 });

@@ -29,6 +29,14 @@ describe('parseSimulateArguments', () => {
     });
   });
 
+  test('takes --nodes and --client-retries; without --duration the load lasts until the rollout has settled', () => {
+    const parsed = parseSimulateArguments(['m.yaml', '--scenario', 'gateway-rollout', '--nodes', '7', '--client-retries', '2']);
+    expect(parsed).not.toBe('help');
+    if (parsed === 'help') return;
+    expect(parsed.options.parameters).toEqual({ clusterNodes: 7 });
+    expect(parsed.options.load).toEqual({ clientRetries: 2 });
+  });
+
   test('takes --flag=value, keep-alive and long requests', () => {
     const parsed = parseSimulateArguments(['a', 'b', '--scenario=upstream-rollout', '--keepalive', '--long-requests=5', '--long-delay', '3s', '--long-timeout', '1m', '--timeout', '500ms']);
     expect(parsed).not.toBe('help');
@@ -47,6 +55,9 @@ describe('parseSimulateArguments', () => {
     [['m.yaml', '--scenario', 'node-drain', '--rate', '-1'], "--rate must be a number ≥ 0, not '-1'"],
     [['m.yaml', '--scenario', 'node-drain', '--seed'], '--seed needs a value'],
     [['m.yaml', '--scenario', 'node-drain', '--fast'], "unknown option '--fast'"],
+    [['m.yaml', '--scenario', 'node-drain', '--duration', '0s'], '--duration must be longer than 0s'],
+    [['m.yaml', '--scenario', 'node-drain', '--nodes', '0'], "--nodes must be a whole number ≥ 1, not '0'"],
+    [['m.yaml', '--scenario', 'node-drain', '--client-retries', '-1'], "--client-retries must be a whole number ≥ 0, not '-1'"],
   ])('rejects %j: %s', (argv, message) => {
     expect(() => parseSimulateArguments(argv)).toThrow(message);
   });
@@ -83,12 +94,41 @@ describe('hitless simulate', () => {
 
   maybe('exits 0 when no request fails, and text output names the run', async () => {
     const streams = io();
-    const code = await main([path.join(FIXTURES, 'gloo-edge.yaml'), '--scenario', 'gateway-rollout', '--placement', 'same-node', '--duration', '60s', '--runs', '2'], streams);
+    const code = await main([path.join(FIXTURES, 'gloo-edge.yaml'), '--scenario', 'gateway-rollout', '--placement', 'same-node', '--runs', '2'], streams);
     expect(streams.err).toBe('');
     expect(streams.out).toContain('2 runs, seeds 1–2');
     // The guide's own rollout restart: the surge pod lands on the old pod's node, which stays healthy.
     expect(streams.out).toContain('Runs with failures:\t0 of 2');
     expect(code).toBe(0);
+  });
+
+  maybe('a run that ends before the rollout does says so and exits 3', async () => {
+    const streams = io();
+    const code = await main([path.join(FIXTURES, 'careful-envoy.yaml'), '--scenario', 'upstream-rollout', '--duration', '20s'], streams);
+    expect(streams.out).toContain('Rollout:  DID NOT FINISH within the run');
+    expect(streams.err).toContain('the rollout did not finish within the run');
+    expect(code).toBe(3);
+  });
+
+  maybe('reports the rollout time beside the least the chain allows, and the nodes simulated', async () => {
+    const streams = io();
+    const code = await main([path.join(FIXTURES, 'careful-envoy.yaml'), '--scenario', 'upstream-rollout', '--nodes', '6', '--format', 'json'], streams);
+    const json = JSON.parse(streams.out);
+    expect(code).toBe(0);
+    expect(json.nodes).toBe(6);
+    expect(json.rolloutFinished).toBe(true);
+    expect(json.leastRolloutSeconds).toBeGreaterThan(0);
+    expect(json.rolloutSeconds).toBeGreaterThanOrEqual(json.leastRolloutSeconds * 0.8);
+    expect(json.durationSeconds).toBeGreaterThan(json.rolloutSeconds);
+  });
+
+  maybe('--client-retries: clients that retry through the load balancer lose fewer requests', async () => {
+    const plain = io();
+    await main([path.join(FIXTURES, 'gloo-edge.yaml'), '--scenario', 'gateway-rollout', '--format', 'json'], plain);
+    const retrying = io();
+    await main([path.join(FIXTURES, 'gloo-edge.yaml'), '--scenario', 'gateway-rollout', '--client-retries', '3', '--format', 'json'], retrying);
+    expect(JSON.parse(retrying.out).clientRetries).toBeGreaterThan(0);
+    expect(JSON.parse(retrying.out).failed).toBeLessThan(JSON.parse(plain.out).failed);
   });
 
   test('exits 2 when the input holds nothing', async () => {
