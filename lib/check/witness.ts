@@ -150,6 +150,9 @@ export interface WitnessedReport {
   readonly sweep?: WitnessSweep;
 }
 
+/** Workloads larger than this are not played: the simulator keeps every pod and target, and `check` must stay quick. */
+const MAX_WITNESS_REPLICAS = 200;
+
 /** A witness run never waits for a stalled rollout longer than this. */
 const WITNESS_MAX_RUN_SECONDS = 900;
 const PLACEMENTS_TRIED: readonly Placement[] = ['new-node', 'same-node'];
@@ -202,6 +205,9 @@ function attemptsFor(topology: Topology, finding: Finding, plan: WitnessPlan): A
 }
 
 function run(topology: Topology, attempt: Attempt, placement: Placement, seed: number, load: LoadProfile, stalls: boolean): SimulationResult | string {
+  for (const workload of [attempt.gateway.workload, attempt.upstream?.workload]) {
+    if (workload && workload.replicas > MAX_WITNESS_REPLICAS) return `${workload.object} has ${workload.replicas} replicas, more than the ${MAX_WITNESS_REPLICAS} a witness plays`;
+  }
   try {
     return simulate(topology, {
       scenario: attempt.scenario,

@@ -168,7 +168,7 @@ export function formatRunsText(summary: RunsSummary): string {
   lines.push(`  Failed per run:\tmin ${summary.failed.min}, median ${summary.failed.p50}, p90 ${summary.failed.p90}, max ${summary.failed.max}, mean ${summary.failed.mean}`);
   lines.push(`  Runs with failures:\t${summary.runsWithFailures} of ${summary.runs}`);
   const r = summary.rolloutSeconds;
-  lines.push(`  Rollout:\t${r ? `min ${r.min.toFixed(1)}, median ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)} secs (the chain allows ${summary.leastRolloutSeconds.toFixed(1)})` : `DID NOT FINISH in ${summary.unfinished} of ${summary.runs} runs`}`);
+  lines.push(`  Rollout:\t${r ? `min ${r.min.toFixed(1)}, median ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)} secs (a safe rollout takes at least ${summary.leastRolloutSeconds.toFixed(1)})` : `DID NOT FINISH in ${summary.unfinished} of ${summary.runs} runs`}`);
   if (Object.keys(summary.errors).length > 0) {
     lines.push('');
     lines.push('Error distribution (all runs):');
@@ -181,7 +181,7 @@ export function formatRunsText(summary: RunsSummary): string {
 /** The rollout's time beside the least the chain allows, or that it did not finish. */
 export function formatRollout(rolloutSeconds: number | null, leastSeconds: number): string {
   if (rolloutSeconds === null) return 'DID NOT FINISH within the run: the result says nothing about the rest of the rollout';
-  return `${rolloutSeconds.toFixed(1)} secs (the chain allows ${leastSeconds.toFixed(1)} secs: ${(rolloutSeconds / Math.max(leastSeconds, 1e-9)).toFixed(2)} × the least)`;
+  return `${rolloutSeconds.toFixed(1)} secs (the chain allows no less than ${leastSeconds.toFixed(1)} secs for a safe rollout: ${(rolloutSeconds / Math.max(leastSeconds, 1e-9)).toFixed(2)} ×)`;
 }
 
 function formatCauses(causes: Partial<Record<string, number>>): string[] {

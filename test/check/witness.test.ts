@@ -100,3 +100,11 @@ describe('the fixtures', () => {
     }
   });
 });
+
+describe('limits', () => {
+  test('a workload too large to play quickly is not played, and the witness says why', () => {
+    const topology = glooGuideTopology({ gateway: { replicas: 100000 } });
+    const witness = findWitness(topology, finding({ rule: 'gateway-stops-before-lb-detection', objects: ['Deployment/gloo-system/gateway-proxy'] }));
+    expect(witness).toMatchObject({ reproduced: false, runs: 0, reason: expect.stringMatching(/100000 replicas, more than the 200 a witness plays/) });
+  });
+});

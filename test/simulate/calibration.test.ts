@@ -9,7 +9,7 @@ import { ENVOY_GATEWAY_LOAD, glooGuideTopology, GUIDE_LOAD, safeTopology } from 
 describe('calibration against the Gloo Edge guide', () => {
   const guide = { ...GUIDE_LOAD, durationSeconds: 95 };
 
-  test('gateway pods moving to new nodes lose requests, all of the timeout classes, all from lb-detection', () => {
+  test('gateway pods moving to new nodes lose requests, all of the timeout classes, mostly from lb-detection', () => {
     const summary = simulateRuns(glooGuideTopology(), { scenario: 'gateway-rollout', placement: 'new-node', load: guide, seed: 1 }, 10);
     expect(summary.runsWithFailures).toBe(10);
     for (const result of summary.results) {
@@ -19,7 +19,10 @@ describe('calibration against the Gloo Edge guide', () => {
       // Dropped SYNs dominate; now and then a request is in flight when Envoy exits on SIGTERM (a reset).
       const timeouts = (result.errors['connect-timeout'] ?? 0) + (result.errors['header-timeout'] ?? 0);
       expect(timeouts).toBeGreaterThanOrEqual(result.failed * 0.9);
-      for (const cause of Object.keys(result.causes)) expect(FAILURE_CAUSES[cause as FailureCause].category).toBe('lb-detection');
+      // lb-detection (the 5 s preStop), and now and then capacity: with a node that holds no gateway (the default
+      // cluster has one), minReadySeconds 0 lets the load balancer fail open onto it.
+      for (const cause of Object.keys(result.causes)) expect(['lb-detection', 'capacity']).toContain(FAILURE_CAUSES[cause as FailureCause].category);
+      expect(FAILURE_CAUSES[Object.keys(result.causes)[0] as FailureCause].category).toBe('lb-detection');
     }
   });
 

@@ -1,4 +1,4 @@
-import { formatResultText, formatRunsText, resultJson, runsJson, simulate, simulateRuns } from '../../lib/simulate';
+import { formatResultText, formatRollout, formatRunsText, resultJson, runsJson, simulate, simulateRuns } from '../../lib/simulate';
 import { glooGuideTopology, GUIDE_LOAD, safeTopology } from './fixtures';
 
 const load = { ...GUIDE_LOAD, durationSeconds: 95 };
@@ -42,5 +42,18 @@ describe('report', () => {
     expect(json.results).toHaveLength(4);
     expect(formatRunsText(summary)).toContain('Failed per run:');
     expect(() => simulateRuns(glooGuideTopology(), { scenario: 'gateway-rollout' }, 0)).toThrow("'runs' (0) must be a whole number ≥ 1");
+  });
+});
+
+describe('rollout time in the report', () => {
+  test('text names the rollout time beside the least the chain allows, or that it did not finish', () => {
+    expect(formatRollout(120, 100)).toBe('120.0 secs (the chain allows no less than 100.0 secs for a safe rollout: 1.20 ×)');
+    expect(formatRollout(null, 100)).toMatch(/^DID NOT FINISH within the run/);
+    const unfinished = simulateRuns(safeTopology(), { scenario: 'upstream-rollout', load: { ...GUIDE_LOAD, durationSeconds: 20 } }, 2);
+    expect(unfinished.unfinished).toBe(2);
+    expect(formatRunsText(unfinished)).toContain('DID NOT FINISH in 2 of 2 runs');
+    const json = resultJson(unfinished.results[0]);
+    expect(json).toMatchObject({ rolloutSeconds: null, rolloutFinished: false, durationSeconds: 20 });
+    expect(json.leastRolloutSeconds).toBeGreaterThan(0);
   });
 });

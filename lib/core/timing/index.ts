@@ -4,3 +4,4 @@ export * from './mechanisms';
 export * from './solver';
 export * from './windows';
 export * from './workload-seconds';
+export * from './rollout-time';
