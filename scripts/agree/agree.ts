@@ -153,6 +153,11 @@ function printReport(results: VariantResult[], table: Explanation[], plan: RunPl
   for (const [knob, counts] of Object.entries(grouped.byKnob)) {
     lines.push(`  ${pad(knob, 30)}${CLASSES.filter((cls) => cls !== 'not-simulated').map((cls) => pad(counts[cls] ?? 0, 15)).join('')}`);
   }
+  const stale = table.filter((row) => !results.some((result) => explanationFor(result, [row])));
+  if (stale.length > 0) {
+    lines.push('', `rows of docs/agreement.md that explain none of these ${results.length} variants (fixed, or not run here):`);
+    for (const row of stale) lines.push(`  ${row.pattern} (${row.class})`);
+  }
   for (const cls of ['checker-only', 'simulator-only', 'not-simulated'] as AgreementClass[]) {
     const members = disagreements.filter((result) => result.class === cls);
     if (members.length === 0) continue;

@@ -546,8 +546,10 @@ export const KNOBS: readonly Knob[] = [
   },
   {
     id: 'long-requests',
-    description: 'two extra clients sending requests that take N seconds (timeout N + 10 s)',
-    values: ['3', '20', '60'],
+    // Below the routes' own timeouts (edge 16 s, the example 15.1 s): a longer request fails at
+    // the route whatever the rollout does, and the simulator does not play route timeouts.
+    description: 'two extra clients sending requests that take N seconds (timeout N + 10 s), below the route timeouts',
+    values: ['3', '10', '15'],
     apply: (_objects, value, load) => {
       load.longRequests = 2;
       load.longDelaySeconds = number(value);
@@ -579,8 +581,9 @@ export const PAIRS: readonly (readonly [Setting[], Setting[]])[] = [
   [s('upstream-prestop', '5', '15'), s('retry-on', 'none', 'connect-failure')],
   [s('upstream-prestop', 'none', '5'), s('active-health-checks', 'none')],
   [s('app-drain', '30', '60'), s('upstream-grace', '30', '120')],
-  [s('long-requests', '20', '60'), s('gateway-grace', '30', '90')],
-  [s('long-requests', '20', '60'), s('upstream-grace', '30', '120')],
+  [s('long-requests', '10', '15'), s('gateway-grace', '30', '90')],
+  [s('long-requests', '10', '15'), s('upstream-grace', '30', '120')],
+  [s('long-requests', '10', '15'), s('gateway-keep-serving', '40', '60')],
 ];
 
 function s(knob: string, ...values: string[]): Setting[] {

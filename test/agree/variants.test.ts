@@ -119,9 +119,9 @@ test('an upstream without a preStop gets an exec sleep', () => {
 });
 
 test('long requests change only the load, not the manifests', () => {
-  const variant = applySettings(edge, [{ knob: 'long-requests', value: '20' }])!;
+  const variant = applySettings(edge, [{ knob: 'long-requests', value: '10' }])!;
   expect(variant.text).toBe(baseVariant(edge).text);
-  expect(variant.load).toEqual({ longRequests: 2, longDelaySeconds: 20, longTimeoutSeconds: 30 });
+  expect(variant.load).toEqual({ longRequests: 2, longDelaySeconds: 10, longTimeoutSeconds: 20 });
 });
 
 test('every variant of the fixture bases is valid Kubernetes', () => {
