@@ -136,6 +136,7 @@ function printReport(results: VariantResult[], table: Explanation[], plan: RunPl
   lines.push(`each: ${plan.scenarios.join(', ')} × ${plan.placements.join(', ')} × ${plan.seeds} seeds × keep-alive off/on (${runs} simulated runs in all, ${seconds.toFixed(1)} s)`);
   lines.push('');
   for (const cls of CLASSES) lines.push(`  ${pad(cls, 16)}${pad(grouped.counts[cls], 6)}${CLASS_TEXT[cls]}`);
+  lines.push(`  (agree-drops where no failing run's cause is of an error finding's category: ${grouped.agreeDropsUnwitnessed})`);
   const disagreements = results.filter((result) => !isAgreement(result.class));
   const unexplained = disagreements.filter((result) => !explanationFor(result, table));
   lines.push('');
@@ -152,6 +153,10 @@ function printReport(results: VariantResult[], table: Explanation[], plan: RunPl
   lines.push('', `by knob:  ${CLASSES.filter((cls) => cls !== 'not-simulated').map((cls) => pad(cls, 15)).join('')}`);
   for (const [knob, counts] of Object.entries(grouped.byKnob)) {
     lines.push(`  ${pad(knob, 30)}${CLASSES.filter((cls) => cls !== 'not-simulated').map((cls) => pad(counts[cls] ?? 0, 15)).join('')}`);
+  }
+  if (unexplained.length > 0) {
+    lines.push('', `unexplained (add a row to docs/agreement.md once understood, or fix the side that is wrong):`);
+    for (const result of unexplained.slice(0, all ? undefined : 60)) lines.push(`  ${result.id} (${result.class}): ${result.errors.map((error) => error.rule).join(', ') || result.failingRuns.map((run) => run.firstCause).filter((cause, index, list) => list.indexOf(cause) === index).join(', ')}`);
   }
   const stale = table.filter((row) => !results.some((result) => explanationFor(result, [row])));
   if (stale.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { checkReadResult } from '../../lib/check';
 import { readManifestText } from '../../lib/read';
-import { LoadProfile } from '../../lib/simulate/clients';
+import { FAILURE_CAUSES, FailureCause, LoadProfile } from '../../lib/simulate/clients';
 import { Placement } from '../../lib/simulate/kubernetes';
 import { DEFAULT_SIMULATION_PARAMETERS } from '../../lib/simulate/parameters';
 import { Scenario } from '../../lib/simulate/scenarios';
@@ -94,6 +94,11 @@ export interface VariantResult {
   readonly warnings: FindingSummary[];
   readonly runs: number;
   readonly failingRuns: FailingRun[];
+  /**
+   * Some failing run dropped requests by a cause of the category of an error finding (its witness);
+   * false when the failures all come from other mechanisms. Undefined without error or failure.
+   */
+  readonly witnessed?: boolean;
   readonly notes: RunNote[];
   /** Longest rollout seen per scenario, seconds (null: some run did not finish). */
   readonly rolloutSeconds: Partial<Record<Scenario, number | null>>;
@@ -102,6 +107,21 @@ export interface VariantResult {
 function summarize(finding: { rule: string; severity: string; category: string }): FindingSummary {
   const mechanism = (finding as { mechanism?: unknown }).mechanism;
   return { rule: finding.rule, severity: finding.severity, category: finding.category, ...(typeof mechanism === 'string' ? { mechanism } : {}) };
+}
+
+/**
+ * The finding categories a failure cause witnesses: the one the simulator ties it to
+ * (FAILURE_CAUSES), and `retries` for a stale host the route did not retry.
+ */
+export function categoriesWitnessed(cause: string): string[] {
+  const known = (FAILURE_CAUSES as Record<string, { category: string } | undefined>)[cause];
+  if (!known) return [];
+  return cause === ('upstream-stale-host-no-retry' satisfies FailureCause) ? [known.category, 'retries'] : [known.category];
+}
+
+/** Whether some run failed by a cause of one of these error categories. */
+export function witnesses(errorCategories: ReadonlySet<string>, runs: readonly FailingRun[]): boolean {
+  return runs.some((run) => Object.keys(run.causes).some((cause) => categoriesWitnessed(cause).some((category) => errorCategories.has(category))));
 }
 
 /** The class of a variant from its two views. */
@@ -121,7 +141,9 @@ export function runVariant(variant: Variant, plan: RunPlan = DEFAULT_PLAN): Vari
   const notes: RunNote[] = [];
   const rolloutSeconds: Partial<Record<Scenario, number | null>> = {};
   let runs = 0;
-  const settled = () => !plan.exhaustive && errors.length > 0 && failingRuns.length > 0;
+  const errorCategories = new Set(errors.map((error) => error.category));
+  // Settled once an error finding has met a failing run of its own category (its witness).
+  const settled = () => !plan.exhaustive && errors.length > 0 && witnesses(errorCategories, failingRuns);
   for (const scenario of plan.scenarios) {
     for (const placement of plan.placements) {
       let refused = false;
@@ -173,6 +195,7 @@ export function runVariant(variant: Variant, plan: RunPlan = DEFAULT_PLAN): Vari
     warnings,
     runs,
     failingRuns,
+    ...(errors.length > 0 && failingRuns.length > 0 ? { witnessed: witnesses(errorCategories, failingRuns) } : {}),
     notes,
     rolloutSeconds,
   };
@@ -227,6 +250,8 @@ export function isAgreement(cls: AgreementClass): boolean {
 
 export interface Grouped {
   readonly counts: Record<AgreementClass, number>;
+  /** agree-drops variants where no failing run's cause is of an error finding's category: they agree by accident. */
+  readonly agreeDropsUnwitnessed: number;
   /** checker-only: by error rule (a variant counts once per rule). */
   readonly checkerOnlyByRule: Record<string, number>;
   /** simulator-only: by the first failure cause of its runs. */
@@ -244,8 +269,10 @@ export function group(results: readonly VariantResult[]): Grouped {
   const checkerOnlyByRule: Record<string, number> = {};
   const simulatorOnlyByCause: Record<string, number> = {};
   const byKnob: Record<string, Partial<Record<AgreementClass, number>>> = {};
+  let agreeDropsUnwitnessed = 0;
   for (const result of results) {
     counts[result.class]++;
+    if (result.class === 'agree-drops' && result.witnessed === false) agreeDropsUnwitnessed++;
     if (result.class === 'checker-only') for (const rule of new Set(result.errors.map((error) => error.rule))) bump(checkerOnlyByRule, rule);
     if (result.class === 'simulator-only') for (const cause of new Set(result.failingRuns.map((run) => run.firstCause))) bump(simulatorOnlyByCause, cause);
     const knobs = result.settings.length === 0 ? ['(base)'] : result.settings.map((setting) => setting.knob);
@@ -254,7 +281,7 @@ export function group(results: readonly VariantResult[]): Grouped {
       entry[result.class] = (entry[result.class] ?? 0) + 1;
     }
   }
-  return { counts, checkerOnlyByRule, simulatorOnlyByCause, byKnob };
+  return { counts, agreeDropsUnwitnessed, checkerOnlyByRule, simulatorOnlyByCause, byKnob };
 }
 
 /** Variants whose class differs between two reports, and those only in one. */

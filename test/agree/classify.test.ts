@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  classify, compareResults, DEFAULT_PLAN, explanationFor, group, parseExplanations, RunPlan, runVariant, TABLE_END, TABLE_START, VariantResult,
+  categoriesWitnessed, classify, compareResults, witnesses, DEFAULT_PLAN, explanationFor, group, parseExplanations, RunPlan, runVariant, TABLE_END, TABLE_START, VariantResult,
 } from '../../scripts/agree/classify';
 import { baseVariant, Base } from '../../scripts/agree/variants';
 
@@ -35,8 +35,9 @@ test("the Gloo guide's settings agree on dropping, and the failing run names its
   const result = runVariant(baseVariant(gloo), quick);
   expect(result.class).toBe('agree-drops');
   expect(result.errors.map((error) => error.rule)).toContain('upstream-stops-before-gateways-forget-it');
-  // Once an error finding has met a failing run the class is settled: the rest is not played.
-  expect(result.failingRuns).toHaveLength(1);
+  // Once an error finding has met a failing run of its category the class is settled: the rest is not played.
+  expect(result.witnessed).toBe(true);
+  expect(result.runs).toBeLessThan(2 * 2 * 2);
   const [run] = result.failingRuns;
   expect(run.failed).toBeGreaterThan(0);
   expect(run.failed).toBeLessThanOrEqual(run.requests);
@@ -107,6 +108,7 @@ test('grouping counts classes, checker-only rules, simulator-only causes and kno
     result('edge/retry-on=none', 'simulator-only', { failingRuns: [{ ...run, firstCause: 'upstream-stale-host-no-retry' }, { ...run, firstCause: 'upstream-stale-host-no-retry' }] }),
   ]);
   expect(grouped.counts).toEqual({ 'agree-hitless': 1, 'agree-drops': 0, 'checker-only': 2, 'simulator-only': 1, 'not-simulated': 0 });
+  expect(grouped.agreeDropsUnwitnessed).toBe(0);
   expect(grouped.checkerOnlyByRule).toEqual({ a: 1, b: 1 });
   expect(grouped.simulatorOnlyByCause).toEqual({ 'upstream-stale-host-no-retry': 1 });
   expect(grouped.byKnob).toEqual({
@@ -115,6 +117,15 @@ test('grouping counts classes, checker-only rules, simulator-only causes and kno
     'gateway-grace': { 'checker-only': 1 },
     'retry-on': { 'simulator-only': 1 },
   });
+});
+
+test('a failure witnesses the category its cause belongs to, and retries for a stale host not retried', () => {
+  const run = { scenario: 'upstream-rollout' as const, placement: 'new-node' as const, seed: 1, keepAlive: false, failed: 1, requests: 100, firstFailureSeconds: 9, firstCause: 'x', causes: {} };
+  expect(categoriesWitnessed('node-without-endpoint')).toEqual(['lb-detection']);
+  expect(categoriesWitnessed('upstream-stale-host-no-retry')).toEqual(['upstream-propagation', 'retries']);
+  expect(categoriesWitnessed('slow-request')).toEqual([]);
+  expect(witnesses(new Set(['retries']), [{ ...run, causes: { 'upstream-stale-host-no-retry': 2 } }])).toBe(true);
+  expect(witnesses(new Set(['grace-period']), [{ ...run, causes: { 'upstream-stale-host': 2, 'slow-request': 1 } }])).toBe(false);
 });
 
 test('comparing two reports lists class changes, new and gone variants', () => {
