@@ -128,7 +128,7 @@ function pad(text: string | number, width: number): string {
   return String(text).padEnd(width);
 }
 
-function printReport(results: VariantResult[], table: Explanation[], plan: RunPlan, seconds: number, all: boolean, bases: Base[]): string[] {
+function printReport(results: VariantResult[], table: Explanation[], plan: RunPlan, seconds: number, all: boolean, bases: Base[], everyVariant: boolean): string[] {
   const lines: string[] = [];
   const grouped = group(results);
   const runs = results.reduce((sum, result) => sum + result.runs, 0);
@@ -158,7 +158,8 @@ function printReport(results: VariantResult[], table: Explanation[], plan: RunPl
     lines.push('', `unexplained (add a row to docs/agreement.md once understood, or fix the side that is wrong):`);
     for (const result of unexplained.slice(0, all ? undefined : 60)) lines.push(`  ${result.id} (${result.class}): ${result.errors.map((error) => error.rule).join(', ') || result.failingRuns.map((run) => run.firstCause).filter((cause, index, list) => list.indexOf(cause) === index).join(', ')}`);
   }
-  const stale = table.filter((row) => !results.some((result) => explanationFor(result, [row])));
+  // Only a run over every variant can tell that a row explains nothing any more.
+  const stale = everyVariant ? table.filter((row) => !results.some((result) => explanationFor(result, [row]))) : [];
   if (stale.length > 0) {
     lines.push('', `rows of docs/agreement.md that explain none of these ${results.length} variants (fixed, or not run here):`);
     for (const row of stale) lines.push(`  ${row.pattern} (${row.class})`);
@@ -216,7 +217,8 @@ async function main(): Promise<number> {
   }
   const runSeconds = (performance.now() - runStarted) / 1000;
   const table = parseExplanations(fs.readFileSync(path.join(ROOT, 'docs/agreement.md'), 'utf8'));
-  const lines = printReport(results, table, plan, runSeconds, options.all, bases);
+  const everyVariant = !options.fixedSample && !options.filter && options.sample === undefined;
+  const lines = printReport(results, table, plan, runSeconds, options.all, bases, everyVariant);
   const grouped = group(results);
   const unexplained = results.filter((result) => !isAgreement(result.class) && !explanationFor(result, table));
   const report = {
@@ -232,14 +234,18 @@ async function main(): Promise<number> {
   fs.writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
   if (options.compare) {
     const before = JSON.parse(fs.readFileSync(options.compare, 'utf8')) as { results: VariantResult[] };
-    const difference = compareResults(before.results, results);
-    lines.push('', `compared with ${path.relative(process.cwd(), options.compare)}: ${difference.changed.length} changed class, ${difference.added.length} new, ${difference.removed.length} gone`);
+    // A partial run is compared with the same variants of the old report only.
+    const ran = new Set(results.map((result) => result.id));
+    const difference = compareResults(everyVariant ? before.results : before.results.filter((result) => ran.has(result.id)), results);
+    lines.push('', `compared with ${path.relative(process.cwd(), options.compare)}${everyVariant ? '' : ' (these variants only)'}: ${difference.changed.length} changed class, ${difference.added.length} new, ${difference.removed.length} gone`);
     const transitions: Record<string, string[]> = {};
     for (const change of difference.changed) (transitions[`${change.from} → ${change.to}`] ??= []).push(change.id);
     for (const [transition, ids] of Object.entries(transitions).sort((a, b) => b[1].length - a[1].length)) {
       lines.push(`  ${transition} (${ids.length}):`);
       for (const id of ids) lines.push(`    ${id}`);
     }
+    if (difference.added.length > 0) lines.push(`  new: ${difference.added.join(' ')}`);
+    if (difference.removed.length > 0) lines.push(`  gone: ${difference.removed.join(' ')}`);
   }
   lines.push('', `report: ${path.relative(process.cwd(), file)}`);
   console.log(lines.join('\n'));
