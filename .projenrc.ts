@@ -52,7 +52,7 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
     },
   },
-  gitignore: ['cdk8s.out', 'demo.out', '*.svg', '!docs/*.svg', '.typedoc-out'],
+  gitignore: ['cdk8s.out', 'demo.out', 'agree.out', '*.svg', '!docs/*.svg', '.typedoc-out'],
   bin: { hitless: 'dist/cli.js' },
   entrypoint: 'dist/index.js',
   entrypointTypes: 'dist/index.d.ts',
@@ -104,6 +104,14 @@ project.addTask('demo', {
 project.addTask('bench', {
   description: 'Benchmarks, each printing ratios against a baseline measured in the same run',
   exec: 'bash scripts/bench.sh',
+});
+
+project.addTask('agree', {
+  description: 'Do check and simulate agree? Checks and simulates every configuration variant (scripts/agree), prints the disagreements, writes agree.out/report.json',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/agree/agree.ts', receiveArgs: true },
+  ],
 });
 
 project.synth();
