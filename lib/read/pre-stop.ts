@@ -1,6 +1,7 @@
 import { Finding } from '../core/finding';
 import { parseAdminDrainScript } from '../core/gateway/drain-script';
 import { DrainModel } from '../core/model';
+import { readSigtermDrain, readStopCommand, StopReading, stopDrainModel } from './drain';
 import { asArray, asObject, asString, at, describeValue, isObject, Json, parseDurationSeconds } from './fields';
 
 /**
@@ -33,6 +34,8 @@ export interface PreStopContext {
   readonly image?: string;
   /** The other containers of the pod (shutdown-manager sidecars live there). */
   readonly siblings: Json[];
+  /** The pod template's annotations (Istio's `proxy.istio.io/config` lives there). */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 export interface PreStopReading {
@@ -42,12 +45,15 @@ export interface PreStopReading {
   readonly healthCheckFailPort?: number;
   /** What the hook amounts to when that POST reaches no Envoy admin (a wrong port): its waits alone. */
   readonly drainIfHealthCheckNotFailed?: DrainModel;
+  /** The readiness path the proxy fails from the moment it starts to stop (lib/read/drain), if any. */
+  readonly readinessFailsOn?: string;
 }
 
 /** What reading an exec hook learns beside its drain. */
 interface ExecExtras {
   healthCheckFailPort?: number;
   drainIfHealthCheckNotFailed?: DrainModel;
+  readinessFailsOn?: string;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
@@ -75,7 +81,12 @@ function truncate(text: string): string {
 export function readPreStop(container: Json, context: PreStopContext): PreStopReading {
   const findings: Finding[] = [];
   const preStop = at(container, 'lifecycle', 'preStop');
-  if (preStop === undefined || preStop === null) return { drain: none(), findings };
+  if (preStop === undefined || preStop === null) {
+    // Some proxies drain on SIGTERM by themselves (Istio's pilot-agent, Traefik's accept grace): read from their source.
+    const own = readSigtermDrain(container, context.podAnnotations);
+    if (own && own.keepAcceptingSeconds > 0) return { drain: stopDrainModel(own), findings, ...(own.readinessFailsOn ? { readinessFailsOn: own.readinessFailsOn } : {}) };
+    return { drain: none(), findings };
+  }
   if (!isObject(preStop)) return { drain: unknown(`preStop is ${describeValue(preStop)}`), findings };
 
   const sleepAction = asObject(preStop.sleep);
@@ -97,7 +108,7 @@ export function readPreStop(container: Json, context: PreStopContext): PreStopRe
       return { drain: unknown(`exec ${describeValue(exec.command)}`), findings };
     }
     const extras: ExecExtras = {};
-    const drain = readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container), extras);
+    const drain = readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container), extras, container);
     return { drain, findings, ...extras };
   }
   return { drain: unknown(`preStop ${describeValue(preStop)}`), findings };
@@ -186,7 +197,7 @@ function envoyDrainTimeSeconds(container: Json): number {
   return 600;
 }
 
-function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds: number, extras: ExecExtras): DrainModel {
+function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds: number, extras: ExecExtras, container: Json = {}): DrainModel {
   let script: string;
   const first = basename(command[0]);
   if (SHELLS.has(first)) {
@@ -238,6 +249,9 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   let tcpPort: number | undefined;
   let aborted = false;
   let tcpOpen = false;
+  // A proxy's own stop command (lib/read/drain) and the sleeps before it.
+  let stop: StopReading | undefined;
+  let sleepBeforeStop = 0;
   const notes: string[] = [];
   for (const step of steps) {
     if (aborted) {
@@ -310,7 +324,17 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
       continue;
     }
     if (/^(echo|printf|true|:|cat|read|exec)$/.test(head) || /^\d*[<>]/.test(head)) continue;
+    const own = stop || failed ? undefined : readStopCommand(words[0] === 'exec' ? words.slice(1) : words, container);
+    if (own) {
+      stop = own;
+      sleepBeforeStop = sleepBefore;
+      continue;
+    }
     return unknown(script);
+  }
+  if (stop) {
+    if (stop.readinessFailsOn) extras.readinessFailsOn = stop.readinessFailsOn;
+    return stopDrainModel(stop, sleepBeforeStop, sleepBefore - sleepBeforeStop + sleepAfter);
   }
   const description = truncate(script) + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
   if (failed) {
