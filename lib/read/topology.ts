@@ -121,11 +121,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       fix: 'check that the target group uses these health-check settings (or shorter ones)',
     });
   }
-  for (const [ref, service] of serviceModels) {
-    if (service.loadBalancer && service.loadBalancer.provider === 'generic' && service.loadBalancer.object === ref) {
-      findings.push({ rule: 'load-balancer-timing-assumed', category: 'unknown', severity: 'warning', objects: [ref], message: `${ref} is of type LoadBalancer without AWS Load Balancer Controller annotations; hitless assumes the controller's default health check (${service.loadBalancer.healthCheck.intervalSeconds}s interval, ${service.loadBalancer.healthCheck.timeoutSeconds}s timeout, ${service.loadBalancer.healthCheck.healthyThreshold}/${service.loadBalancer.healthCheck.unhealthyThreshold}).`, fix: `state the load balancer's health check in annotations on ${ref}` });
-    }
-  }
+  // An assumed load-balancer controller is reported where the Service is read (lib/read/aws-annotations.ts).
 
   // Which Services select which workloads, through an index on one selector label.
   const byLabel = new Map<string, WorkloadReading[]>();
@@ -282,7 +278,15 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
     }
   }
 
-  return { topology: { gateways, upstreams }, findings, objectCount: objects.length, problems };
+  // A finding made twice (a duplicated object read twice) is reported once.
+  const seen = new Set<string>();
+  const unique = findings.filter((finding) => {
+    const key = `${finding.rule}\u0000${finding.objects.join(',')}\u0000${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { topology: { gateways, upstreams }, findings: unique, objectCount: objects.length, problems };
 }
 
 function refOf(object: Json): string {
