@@ -3,7 +3,7 @@ import { checkManifestFiles } from '../check/check';
 import { formatJson, formatText } from '../check/format';
 import { CliIo } from './io';
 
-const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] PATH...
+const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] [--allow-unknown] PATH...
 
 Reads Kubernetes manifests (files, directories, '-' for standard input; multi-document YAML,
 JSON, Lists; Envoy bootstraps in ConfigMaps; Gloo Edge Upstreams and VirtualServices) and reports
@@ -12,9 +12,11 @@ every way a rollout would drop requests, with the numbers and the fix.
 options:
   --format text|json   output format (default text; json: {"verdict", "findings", "summary"})
   --margin SECONDS     margin added to every window (default 5)
+  --allow-unknown      exit 0 on the verdict unknown (default: exit 3)
   -h, --help           this help
 
-exit status: 0 no error finding, 1 at least one error finding, 2 input that cannot be read.
+exit status: 0 hitless (no error finding, nothing unknown), 1 at least one error finding,
+             2 input that cannot be read, 3 verdict unknown (0 with --allow-unknown).
 verdict: hitless (no error, nothing unknown), drops-requests (an error),
          unknown (no error, but nothing to judge or something hitless cannot read).
 `;
@@ -23,6 +25,7 @@ verdict: hitless (no error, nothing unknown), drops-requests (an error),
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let format: 'text' | 'json' = 'text';
   let marginSeconds: number | undefined;
+  let allowUnknown = false;
   const paths: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -46,6 +49,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
       marginSeconds = number;
+    } else if (arg === '--allow-unknown') {
+      allowUnknown = true;
     } else if (arg.startsWith('-') && arg !== '-') {
       io.stderr(`hitless check: unknown option '${arg}'\n\n${USAGE}`);
       return 2;
@@ -71,5 +76,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   io.stdout(format === 'json' ? formatJson(report) : formatText(report, { color: io.isTty }));
-  return report.summary.errors > 0 ? 1 : 0;
+  return exitCodeOf(report.summary.errors, report.verdict, allowUnknown);
+}
+
+/** Exit 3 for `unknown`, distinct from errors (1) and unreadable input (2), so that a CI gate does not pass what hitless could not judge. */
+export const EXIT_UNKNOWN = 3;
+
+export function exitCodeOf(errors: number, verdict: string, allowUnknown: boolean): number {
+  if (errors > 0) return 1;
+  return verdict === 'unknown' && !allowUnknown ? EXIT_UNKNOWN : 0;
 }

@@ -85,9 +85,11 @@ describe('hitless check', () => {
     expect(await main(['--frobnicate', 'gloo-edge.yaml'], io())).toBe(2);
   });
 
-  test('says unknown, exit 0, when there is nothing to judge', async () => {
-    const cli = io({ stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n' });
-    expect(await main(['-'], cli)).toBe(0);
+  test('says unknown, exit 3 (0 with --allow-unknown), when there is nothing to judge', async () => {
+    const stdin = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n';
+    expect(await main(['--allow-unknown', '-'], io({ stdin }))).toBe(0);
+    const cli = io({ stdin });
+    expect(await main(['-'], cli)).toBe(3);
     expect(cli.out()).toContain('verdict: unknown');
     expect(cli.out()).toContain('nothing to judge');
   });
