@@ -4,7 +4,7 @@ import { checkTopology } from '../core/timing/invariants';
 import { DEFAULT_MARGIN_SECONDS } from '../core/timing/windows';
 import { readManifestFiles, readManifestText } from '../read';
 import { ReadProblem } from '../read/load';
-import { ReadResult } from '../read/topology';
+import { ReadResult, SkippedDocument } from '../read/topology';
 
 /**
  * `hitless check`: the timing invariants of lib/core/timing over the topology read from
@@ -34,6 +34,8 @@ export interface CheckReport {
   readonly summary: CheckSummary;
   /** Input that could not be read at all; non-empty means the report is incomplete (exit 2). */
   readonly problems: ReadProblem[];
+  /** Documents left out because they are not Kubernetes objects (not counted in `summary.objects`). */
+  readonly skipped?: SkippedDocument[];
 }
 
 export interface CheckOptions {
@@ -104,6 +106,7 @@ export function checkReadResult(result: ReadResult, options: CheckOptions = {}):
       warnings: findings.filter((finding) => finding.severity === 'warning').length,
     },
     problems: result.problems ?? [],
+    ...(result.skipped ? { skipped: result.skipped } : {}),
   };
 }
 

@@ -23,8 +23,22 @@ export interface ReadResult {
   /** Problems found while reading (schema errors, unreadable hooks, references that lead nowhere). */
   readonly findings: Finding[];
   readonly objectCount: number;
+  /** Documents that are not Kubernetes objects (a package.json, a construct-metadata.json): listed, not counted. */
+  readonly skipped?: SkippedDocument[];
   /** Input that could not be read at all (missing files, syntax errors); a CLI exits 2 on these. */
   readonly problems: ReadProblem[];
+}
+
+/** A document left out because it is not a Kubernetes object. */
+export interface SkippedDocument {
+  /** The file (and document) it came from. */
+  readonly source: string;
+  readonly reason: string;
+}
+
+/** Whether a parsed document is a Kubernetes object: a string apiVersion and kind. */
+export function isKubernetesObject(object: Json): boolean {
+  return typeof object.apiVersion === 'string' && object.apiVersion !== '' && typeof object.kind === 'string' && object.kind !== '';
 }
 
 interface Disruption {
@@ -38,7 +52,10 @@ interface Disruption {
 /** Builds a topology from objects already parsed (Gloo Edge Helm values among them). Never throws. */
 export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = []): ReadResult {
   // Gloo Edge Helm values stand for the objects the chart renders from them; read those instead.
-  const { objects, findings: valuesFindings, adminAddresses: glooAdminAddresses } = expandGlooHelmValues(input);
+  const { objects: expanded, findings: valuesFindings, adminAddresses: glooAdminAddresses } = expandGlooHelmValues(input);
+  const skipped: SkippedDocument[] = expanded.filter((each) => !isKubernetesObject(each.object))
+    .map((each) => ({ source: each.source, reason: `not a Kubernetes object (${typeof each.object.kind === 'string' ? 'no apiVersion' : typeof each.object.apiVersion === 'string' ? 'no kind' : 'no apiVersion nor kind'})` }));
+  const objects = expanded.filter((each) => isKubernetesObject(each.object));
   const findings: Finding[] = [...valuesFindings];
   const workloads = new Map<string, WorkloadReading>();
   const services = new Map<string, ServiceReading>();
@@ -286,7 +303,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
     seen.add(key);
     return true;
   });
-  return { topology: { gateways, upstreams }, findings: unique, objectCount: objects.length, problems };
+  return { topology: { gateways, upstreams }, findings: unique, objectCount: objects.length, problems, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 function refOf(object: Json): string {

@@ -94,6 +94,13 @@ describe('hitless check', () => {
     expect(cli.out()).toContain('nothing to judge');
   });
 
+  test('lists documents that are not Kubernetes objects as skipped, and does not count them', async () => {
+    const cli = io({ stdin: '{"name": "app", "version": "1.0.0"}' });
+    expect(await main(['-'], cli)).toBe(3);
+    expect(cli.out()).toContain('skipped 1 document that is not Kubernetes objects: -');
+    expect(cli.out()).toContain('in 0 objects');
+  });
+
   test('applies --margin to every window', async () => {
     const cli = io();
     await main(['--margin', '10', '--format', 'json', 'gloo-edge.yaml'], cli);
