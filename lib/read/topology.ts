@@ -3,6 +3,7 @@ import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
 import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
+import { envoyShapeFindings } from './envoy-shape';
 import { expandGlooHelmValues } from './gloo-values';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
@@ -212,6 +213,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       let parsed = bootstrapsOf.get(key);
       if (!parsed) {
         parsed = bootstrapsInConfigMap(configMap, findings);
+        for (const bootstrap of parsed) findings.push(...envoyShapeFindings(bootstrap, objectRef('ConfigMap', reading.model.namespace, name)));
         bootstrapsOf.set(key, parsed);
       }
       for (const bootstrap of parsed) bootstraps.push({ ref: objectRef('ConfigMap', reading.model.namespace, name), bootstrap });
