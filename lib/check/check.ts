@@ -1,4 +1,5 @@
 import { Finding } from '../core/finding';
+import { mergeByMechanism } from './merge-findings';
 import { Topology } from '../core/model';
 import { checkTopology } from '../core/timing/invariants';
 import { DEFAULT_MARGIN_SECONDS } from '../core/timing/windows';
@@ -93,7 +94,7 @@ export function verdictOf(findings: Finding[], judged: boolean): Verdict {
 /** Checks what the reader found. Never throws on a topology the reader built. */
 export function checkReadResult(result: ReadResult, options: CheckOptions = {}): CheckReport {
   const margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
-  const findings = sortFindings([...result.findings, ...checkTopology(result.topology, margin), ...checkManifestRules(result.topology)]);
+  const findings = sortFindings(mergeByMechanism([...result.findings, ...checkTopology(result.topology, margin), ...checkManifestRules(result.topology)]));
   const judged = result.topology.gateways.length + result.topology.upstreams.length > 0;
   return {
     verdict: verdictOf(findings, judged),
