@@ -25,6 +25,8 @@ export const ENVOY_GATEWAY_SHUTDOWN_READY_PATH = '/shutdown/ready';
 /** Contour's shutdown-manager endpoint. @see https://projectcontour.io/docs/main/redeploy-envoy/ */
 export const CONTOUR_SHUTDOWN_PORT = 8090;
 export const CONTOUR_SHUTDOWN_PATH = '/shutdown';
+/** `contour envoy shutdown --check-interval` default (cmd/contour/shutdownmanager.go newShutdownContext). */
+export const CONTOUR_CHECK_INTERVAL_SECONDS = 5;
 
 /** What the reader knows of the container whose preStop it reads. */
 export interface PreStopContext {
@@ -125,26 +127,37 @@ function readHttpGet(httpGet: Json, context: PreStopContext, findings: Finding[]
     const sidecar = findShutdownCommand(context.siblings, (words) => words.includes('shutdown') && words.includes('envoy') && !words.some((word) => basename(word) === 'contour'));
     const drainTimeout = flagSeconds(sidecar, '--drain-timeout') ?? ENVOY_GATEWAY_DEFAULT_DRAIN_TIMEOUT_SECONDS;
     const minDrain = flagSeconds(sidecar, '--min-drain-duration') ?? ENVOY_GATEWAY_DEFAULT_MIN_DRAIN_SECONDS;
+    // internal/cmd/envoy/shutdown_manager.go: with a delay, drain_listeners?graceful&skip_exit first, /healthcheck/fail after it.
+    const failureDelay = flagSeconds(sidecar, '--health-check-failure-delay') ?? 0;
     return {
+      ...(failureDelay > 0 ? { failsHealthCheckAfterSeconds: Math.min(failureDelay, drainTimeout) } : {}),
+      // Polls every second; exits once past min drain with no connection open, or at the drain timeout.
+      endsWhenIdle: { earliestSeconds: Math.min(minDrain, drainTimeout), latestSeconds: drainTimeout, pollSeconds: 1 },
       mechanism: 'shutdown-manager',
       failsHealthCheck: true,
       keepServingSeconds: Math.min(minDrain, drainTimeout),
       drainSeconds: Math.max(0, drainTimeout - minDrain),
       drainsConnections: true,
-      description: `Envoy Gateway shutdown manager (min drain ${minDrain}s, drain timeout ${drainTimeout}s${sidecar ? '' : ', defaults'})`,
+      description: `Envoy Gateway shutdown manager (fails the health check at ${failureDelay}s; listeners open until exit, between min drain ${minDrain}s and drain timeout ${drainTimeout}s, once no connection is open${sidecar ? '' : '; defaults'})`,
     };
   }
   if (path === CONTOUR_SHUTDOWN_PATH && (port === CONTOUR_SHUTDOWN_PORT || port === String(CONTOUR_SHUTDOWN_PORT) || typeof port === 'string')) {
     const sidecar = findShutdownCommand(context.siblings, (words) => words.includes('shutdown') && words.some((word) => basename(word) === 'contour' || word === 'envoy'));
     const checkDelay = flagSeconds(sidecar, '--check-delay') ?? 0;
     const drainDelay = flagSeconds(sidecar, '--drain-delay') ?? 0;
+    // cmd/contour/shutdownmanager.go: sleep --drain-delay, fail the health check, sleep --check-delay,
+    // then poll downstream_cx_active every --check-interval (5 s) until it reaches --min-open-connections (0);
+    // Envoy's preStop (httpGet /shutdown) waits for that, bounded only by terminationGracePeriodSeconds.
+    const checkInterval = flagSeconds(sidecar, '--check-interval') ?? CONTOUR_CHECK_INTERVAL_SECONDS;
     return {
+      ...(drainDelay > 0 ? { failsHealthCheckAfterSeconds: drainDelay } : {}),
+      endsWhenIdle: { earliestSeconds: checkDelay + drainDelay, pollSeconds: checkInterval },
       mechanism: 'shutdown-manager',
       failsHealthCheck: true,
       keepServingSeconds: checkDelay + drainDelay,
       drainSeconds: 0,
       drainsConnections: true,
-      description: `Contour shutdown manager (check delay ${checkDelay}s, drain delay ${drainDelay}s; exits once no connection is open)`,
+      description: `Contour shutdown manager (drain delay ${drainDelay}s, then fails the health check; check delay ${checkDelay}s, then polls every ${checkInterval}s until no connection is open, up to the grace period)`,
     };
   }
   return unknown(`httpGet ${path} on port ${describeValue(port)}`);

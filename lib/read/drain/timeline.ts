@@ -9,8 +9,10 @@ import { DrainModel } from '../../core/model';
 export interface DrainTimeline {
   /** When the pod's own health check starts failing (Envoy `/healthcheck/fail`); undefined when it never does by itself. */
   readonly failsHealthCheckAt?: number;
-  /** When the pod stops accepting new connections (listeners closed, or the process gone). */
+  /** When the pod stops accepting new connections (listeners closed, or the process gone): the earliest it may. */
   readonly stopsAcceptingAt: number;
+  /** For drains that end once no connection is open (shutdown managers): the latest it stops accepting. */
+  readonly stopsAcceptingBy?: number;
   /** When the process is gone: the drain's end, SIGKILL at terminationGracePeriodSeconds at the latest. */
   readonly exitsAt: number;
   /** Whether the pod closes idle keep-alive connections while it drains. */
@@ -33,10 +35,13 @@ export function drainTimeline(drain: DrainModel, options: DrainTimelineOptions):
   if (drain.mechanism === 'unknown') return undefined;
   const kill = Math.max(0, options.terminationGracePeriodSeconds);
   const cap = (seconds: number) => Math.min(kill, Math.max(0, seconds));
-  const preStopEnds = drain.keepServingSeconds + drain.drainSeconds;
+  const idle = drain.endsWhenIdle;
+  // A shutdown manager's drain ends between its earliest end and its timeout (or SIGKILL, without one).
+  const preStopEnds = idle ? idle.latestSeconds ?? kill : drain.keepServingSeconds + drain.drainSeconds;
   return {
-    ...(drain.failsHealthCheck ? { failsHealthCheckAt: 0 } : {}),
-    stopsAcceptingAt: cap(drain.keepServingSeconds),
+    ...(drain.failsHealthCheck ? { failsHealthCheckAt: cap(drain.failsHealthCheckAfterSeconds ?? 0) } : {}),
+    stopsAcceptingAt: cap(idle ? idle.earliestSeconds : drain.keepServingSeconds),
+    ...(idle ? { stopsAcceptingBy: cap(preStopEnds) } : {}),
     exitsAt: cap(preStopEnds + (options.appDrainSeconds ?? 0)),
     closesIdleConnections: drain.drainsConnections,
     description: drain.description,

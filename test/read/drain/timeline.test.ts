@@ -16,6 +16,13 @@ describe('drainTimeline', () => {
     expect(drainTimeline(drain({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 240 }), { terminationGracePeriodSeconds: 300, appDrainSeconds: 10 })).toEqual({ stopsAcceptingAt: 0, exitsAt: 250, closesIdleConnections: true, description: 'd' });
   });
 
+  test("a shutdown manager's drain: fails after its delay, accepts at least until its earliest end, exits by its timeout or SIGKILL", () => {
+    const envoyGateway = drain({ mechanism: 'shutdown-manager', keepServingSeconds: 10, drainSeconds: 50, failsHealthCheckAfterSeconds: 3, endsWhenIdle: { earliestSeconds: 10, latestSeconds: 60, pollSeconds: 1 } });
+    expect(drainTimeline(envoyGateway, { terminationGracePeriodSeconds: 360 })).toMatchObject({ failsHealthCheckAt: 3, stopsAcceptingAt: 10, stopsAcceptingBy: 60, exitsAt: 60 });
+    const contour = drain({ mechanism: 'shutdown-manager', keepServingSeconds: 0, drainSeconds: 0, endsWhenIdle: { earliestSeconds: 0, pollSeconds: 5 } });
+    expect(drainTimeline(contour, { terminationGracePeriodSeconds: 300 })).toMatchObject({ failsHealthCheckAt: 0, stopsAcceptingAt: 0, stopsAcceptingBy: 300, exitsAt: 300 });
+  });
+
   test('an unknown drain has no timeline', () => {
     expect(drainTimeline(drain({ mechanism: 'unknown' }), { terminationGracePeriodSeconds: 30 })).toBeUndefined();
   });
