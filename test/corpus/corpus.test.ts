@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkManifestFiles } from '../../lib/check/check';
+import { explainGatewayTermination } from '../../lib/core/explain';
+import { readManifestFiles } from '../../lib/read';
+import { drainTimeline } from '../../lib/read/drain/timeline';
 import { corpusCases, CORPUS_DIR, matches, measure, Measurement, readExpectation } from './expectations';
 
 /**
@@ -34,6 +37,23 @@ describe('the real-world corpus', () => {
       const failing = measurement.deviations.filter((deviation) => deviation.pendingOn === undefined).map((deviation) => deviation.text);
       expect(failing).toEqual([]);
     });
+  });
+
+  test.each(cases)('%s: explain tells the drain timeline the simulator is given', async (name) => {
+    const { topology } = await readManifestFiles([path.join(CORPUS_DIR, `${name}.yaml`)]);
+    for (const gateway of topology.gateways) {
+      const { drain, terminationGracePeriodSeconds, appDrainSeconds } = gateway.workload;
+      const timeline = drainTimeline(drain, { terminationGracePeriodSeconds, appDrainSeconds });
+      const events = explainGatewayTermination(gateway).events;
+      const at = (kind: string) => events.find((event) => event.kind === kind)?.atSeconds;
+      if (!timeline) {
+        expect(drain.mechanism).toBe('unknown');
+        continue;
+      }
+      expect(at('fails-health-check')).toBe(timeline.failsHealthCheckAt);
+      if (drain.mechanism !== 'none') expect(Math.min(at('stops-serving')!, terminationGracePeriodSeconds)).toBe(timeline.stopsAcceptingAt);
+      expect(Math.min(at('exits')!, terminationGracePeriodSeconds)).toBe(timeline.exitsAt);
+    }
   });
 
   test('the expectation matcher tells a finding by rule, objects, severity and text', () => {
