@@ -1,10 +1,11 @@
 import { Finding } from '../core/finding';
+import { mergeByMechanism } from './merge-findings';
 import { Topology } from '../core/model';
 import { checkTopology } from '../core/timing/invariants';
 import { DEFAULT_MARGIN_SECONDS } from '../core/timing/windows';
 import { readManifestFiles, readManifestText } from '../read';
 import { ReadProblem } from '../read/load';
-import { ReadResult } from '../read/topology';
+import { ReadResult, SkippedDocument } from '../read/topology';
 
 /**
  * `hitless check`: the timing invariants of lib/core/timing over the topology read from
@@ -45,6 +46,8 @@ export interface CheckReport {
   readonly summary: CheckSummary;
   /** Input that could not be read at all; non-empty means the report is incomplete (exit 2). */
   readonly problems: ReadProblem[];
+  /** Documents left out because they are not Kubernetes objects (not counted in `summary.objects`). */
+  readonly skipped?: SkippedDocument[];
 }
 
 export interface CheckOptions {
@@ -110,7 +113,7 @@ export function securityVerdictOf(findings: Finding[]): SecurityVerdict {
 /** Checks what the reader found. Never throws on a topology the reader built. */
 export function checkReadResult(result: ReadResult, options: CheckOptions = {}): CheckReport {
   const margin = options.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
-  const findings = sortFindings([...result.findings, ...checkTopology(result.topology, margin), ...checkManifestRules(result.topology)]);
+  const findings = sortFindings(mergeByMechanism([...result.findings, ...checkTopology(result.topology, margin), ...checkManifestRules(result.topology)]));
   const judged = result.topology.gateways.length + result.topology.upstreams.length > 0;
   return {
     verdict: verdictOf(findings, judged),
@@ -125,6 +128,7 @@ export function checkReadResult(result: ReadResult, options: CheckOptions = {}):
       securityErrors: findings.filter((finding) => finding.severity === 'error' && finding.category === 'security').length,
     },
     problems: result.problems ?? [],
+    ...(result.skipped ? { skipped: result.skipped } : {}),
   };
 }
 

@@ -38,6 +38,9 @@ export function formatText(report: CheckReport, options: TextOptions = {}): stri
   const { summary } = report;
   const verdictText = report.verdict === 'hitless' ? paint('green', 'hitless') : report.verdict === 'drops-requests' ? paint('red', 'drops requests') : paint('yellow', 'unknown');
   const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')} in ${plural(summary.objects, 'object')} (${plural(summary.gateways, 'gateway')}, ${plural(summary.upstreams, 'upstream')})`;
+  if (report.skipped && report.skipped.length > 0) {
+    lines.push(paint('dim', `skipped ${plural(report.skipped.length, 'document')} that ${report.skipped.length === 1 ? 'is' : 'are'} not Kubernetes objects: ${report.skipped.map((each) => each.source).join(', ')}`));
+  }
   lines.push(`verdict: ${verdictText} — ${counts}`);
   if (report.security === 'exposed') {
     lines.push(`security: ${paint('red', 'exposed')} — ${plural(summary.securityErrors, 'security error')} (reported apart: they do not drop requests, but let anyone who reaches a pod drain or stop it)`);

@@ -4,7 +4,7 @@ import { formatJson, formatText, toJson } from '../check/format';
 import { formatWitnessText, witnessJson, witnessManifestFiles } from '../check/witness';
 import { CliIo } from './io';
 
-const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] [--witness [--witness-dir DIR]] PATH...
+const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] [--witness [--witness-dir DIR]] [--allow-unknown] PATH...
 
 Reads Kubernetes manifests (files, directories, '-' for standard input; multi-document YAML,
 JSON, Lists; Envoy bootstraps in ConfigMaps; Gloo Edge Upstreams and VirtualServices) and reports
@@ -16,10 +16,11 @@ options:
   --witness            simulate each error finding on these manifests and show the first request it drops;
                        for a verdict without errors, say which scenarios, placements and seeds it rests on
   --witness-dir DIR    write each witness's timeline (SVG) into DIR
+  --allow-unknown      exit 0 on the verdict unknown (default: exit 3)
   -h, --help           this help
 
-exit status: 0 no error finding, 1 at least one error finding (security included),
-             2 input that cannot be read.
+exit status: 0 hitless (no error finding, nothing unknown), 1 at least one error finding
+             (security included), 2 input that cannot be read, 3 verdict unknown (0 with --allow-unknown).
 verdict: hitless (no error, nothing unknown), drops-requests (an error),
          unknown (no error, but nothing to judge or something hitless cannot read).
 security: ok, or exposed (e.g. Envoy admin beyond loopback): reported apart, never
@@ -32,6 +33,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let marginSeconds: number | undefined;
   let witness = false;
   let witnessDir: string | undefined;
+  let allowUnknown = false;
   const paths: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -64,6 +66,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
       witness = true;
+    } else if (arg === '--allow-unknown') {
+      allowUnknown = true;
     } else if (arg.startsWith('-') && arg !== '-') {
       io.stderr(`hitless check: unknown option '${arg}'\n\n${USAGE}`);
       return 2;
@@ -98,5 +102,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } else {
     io.stdout(format === 'json' ? formatJson(report) : formatText(report, { color: io.isTty }));
   }
-  return report.summary.errors + report.summary.securityErrors > 0 ? 1 : 0;
+  return exitCodeOf(report.summary.errors + report.summary.securityErrors, report.verdict, allowUnknown);
+}
+
+/** Exit 3 for `unknown`, distinct from errors (1) and unreadable input (2), so that a CI gate does not pass what hitless could not judge. */
+export const EXIT_UNKNOWN = 3;
+
+export function exitCodeOf(errors: number, verdict: string, allowUnknown: boolean): number {
+  if (errors > 0) return 1;
+  return verdict === 'unknown' && !allowUnknown ? EXIT_UNKNOWN : 0;
 }

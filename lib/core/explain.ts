@@ -112,13 +112,16 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
     what: drain.mechanism === 'none' ? 'pod deleted: no preStop, SIGTERM at once' : `pod deleted: preStop starts (${drain.description}); the endpoint turns terminating`,
     why: 't0: the kubelet runs preStop and the EndpointSlice marks the endpoint terminating at about the same moment',
   });
+  const failAt = drain.failsHealthCheck ? Math.max(0, drain.failsHealthCheckAfterSeconds ?? 0) : 0;
+  const idle = knownDrain ? drain.endsWhenIdle : undefined;
   if (drain.failsHealthCheck) {
     events.push({
       kind: 'fails-health-check',
-      atSeconds: 0,
+      atSeconds: failAt,
       what: `the gateway fails its health check${lb.healthCheckPath ? ` (${lb.healthCheckPath} answers 503)` : ''}, and keeps serving`,
-      why: 'the preStop fails the health check first',
+      why: failAt > 0 ? `the preStop waits ${s(failAt)} before it fails the health check (${drain.description})` : 'the preStop fails the health check first',
     });
+    if (failAt > 0) notes.push(`the health check fails only ${s(failAt)} after t0: the load balancer notices from then on, ${s(failAt + detection)} at the latest.`);
   } else {
     notes.push(`the gateway does not fail its health check when it stops: the load balancer learns of it only from kube-proxy's healthCheckNodePort (instance targets, externalTrafficPolicy Local), from deregistration (IP targets), or when it stops answering.`);
   }
@@ -134,7 +137,15 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
     what: 'the load balancer sends no more new connections',
     why: ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured at least, about, 2 minutes)` : `once the target is unhealthy, at ${s(detection)}`,
   });
-  if (drain.mechanism !== 'none' && knownDrain) {
+  if (drain.mechanism !== 'none' && knownDrain && idle) {
+    // A shutdown manager: Envoy keeps its listeners until the drain ends, which waits for open connections.
+    events.push({
+      kind: 'stops-serving',
+      atSeconds: idle.earliestSeconds,
+      what: `the earliest the gateway stops accepting: the shutdown manager checks open connections every ${s(idle.pollSeconds)} and ends the drain once none is open`,
+      why: `not before ${s(idle.earliestSeconds)}; with connections still open, at ${idle.latestSeconds !== undefined ? s(idle.latestSeconds) : `SIGKILL (${s(grace)})`} at the latest`,
+    });
+  } else if (drain.mechanism !== 'none' && knownDrain) {
     events.push({
       kind: 'stops-serving',
       atSeconds: keepServing,
@@ -156,15 +167,17 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
   if (drain.mechanism !== 'none' && knownDrain) {
     events.push({
       kind: 'prestop-ends',
-      atSeconds: preStop,
-      what: 'preStop ends: SIGTERM',
-      why: `${s(keepServing)} serving + ${s(drain.drainSeconds)} draining`,
+      atSeconds: idle ? idle.latestSeconds ?? grace : preStop,
+      what: idle ? 'preStop ends at the latest the shutdown manager allows: SIGTERM' : 'preStop ends: SIGTERM',
+      why: idle
+        ? `as early as ${s(idle.earliestSeconds)} when no connection is open; ${idle.latestSeconds !== undefined ? `the drain timeout ${s(idle.latestSeconds)}` : 'no timeout of its own: the grace period bounds it'}`
+        : `${s(keepServing)} serving + ${s(drain.drainSeconds)} draining`,
     });
   }
   if (knownDrain) {
     events.push({
       kind: 'exits',
-      atSeconds: exit,
+      atSeconds: idle ? Math.min(grace, (idle.latestSeconds ?? grace) + workload.appDrainSeconds) : exit,
       what: workload.appDrainSeconds > 0 ? 'the container exits' : 'Envoy exits (SIGTERM does not drain it)',
       why: workload.appDrainSeconds > 0 ? `${s(workload.appDrainSeconds)} after SIGTERM` : 'at once on SIGTERM',
     });

@@ -63,6 +63,18 @@ export interface DrainModel {
   readonly drainsConnections: boolean;
   /** The hook as read, for messages. */
   readonly description: string;
+  /**
+   * Seconds from the start of preStop until the health check fails, when it does not fail at once
+   * (Contour's `--drain-delay`, Envoy Gateway's `--health-check-failure-delay`). @default 0
+   */
+  readonly failsHealthCheckAfterSeconds?: number;
+  /**
+   * When the drain ends as soon as no connection is open (shutdown managers): it cannot end before
+   * `earliestSeconds` (= keepServingSeconds) and polls every `pollSeconds`; it ends at
+   * `latestSeconds` at the latest (keepServingSeconds + drainSeconds), or at SIGKILL when that is
+   * absent. Envoy keeps accepting until the drain ends.
+   */
+  readonly endsWhenIdle?: { readonly earliestSeconds: number; readonly latestSeconds?: number; readonly pollSeconds: number };
 }
 
 /** A readiness probe, as far as timing goes. */

@@ -3,6 +3,7 @@ import { LoadBalancerModel, TargetType } from '../core/model';
 import { ELBV2_LIMITS } from '../core/aws/elbv2-limits';
 import { LOAD_BALANCER_ATTRIBUTES, NLB_ANNOTATIONS, parseAttributeMap, TARGET_GROUP_ATTRIBUTES } from '../core/aws/nlb';
 import { DEFAULT_IP_DEREGISTRATION_LAG_SECONDS } from '../core/timing/windows';
+import { ALTERNATIVE_TO_ASSUMED, controllerHealthCheck, controllerName, decideController } from './load-balancer-controller';
 
 /**
  * AWS Load Balancer Controller Service annotations → LoadBalancerModel, with the defaults the
@@ -27,9 +28,6 @@ export const AWS_NLB_LOAD_BALANCER_CLASS = 'service.k8s.aws/nlb';
 
 type Limits = { readonly min: number; readonly max: number };
 
-const DEFAULTS = { intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 };
-const LOCAL_INSTANCE_DEFAULTS = { intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 };
-
 /** Whether the AWS Load Balancer Controller (or the in-tree NLB provider) makes this Service's load balancer. */
 export function isAwsNlbService(annotations: Record<string, string>, loadBalancerClass: string | undefined): boolean {
   const type = annotations[AWS_ANNOTATIONS.type];
@@ -42,8 +40,9 @@ export function parseAttributes(text: string | undefined): Record<string, string
 }
 
 /**
- * The load balancer of a `type: LoadBalancer` Service. Without AWS annotations the provider is
- * `generic`, and the same defaults are assumed (the caller reports the assumption).
+ * The load balancer of a `type: LoadBalancer` Service, with the defaults of the controller that
+ * makes it (lib/read/load-balancer-controller.ts). When nothing names the controller, the one
+ * assumed is reported as a warning in category `unknown` that says which and why.
  */
 export function readAwsLoadBalancer(
   object: string,
@@ -52,14 +51,17 @@ export function readAwsLoadBalancer(
   loadBalancerClass: string | undefined,
   findings: Finding[],
 ): LoadBalancerModel {
-  const aws = isAwsNlbService(annotations, loadBalancerClass);
+  const decision = decideController(annotations, loadBalancerClass);
+  // `generic` when the controller is only assumed: its numbers are the assumption's.
+  const aws = !decision.assumed && (decision.controller === 'aws-load-balancer-controller' || decision.controller === 'aws-in-tree-nlb');
   const rawTarget = annotations[AWS_ANNOTATIONS.targetType]?.trim().toLowerCase();
-  const targetType: TargetType = annotations[AWS_ANNOTATIONS.type] === 'nlb-ip' || rawTarget === 'ip' ? 'ip' : 'instance';
+  // Only the AWS Load Balancer Controller registers pod IPs; the in-tree providers register nodes.
+  const targetType: TargetType = decision.controller === 'aws-load-balancer-controller' && (annotations[AWS_ANNOTATIONS.type] === 'nlb-ip' || rawTarget === 'ip') ? 'ip' : 'instance';
   if (rawTarget !== undefined && rawTarget !== 'ip' && rawTarget !== 'instance') {
     invalidAnnotation(findings, object, AWS_ANNOTATIONS.targetType, rawTarget, 'instance or ip');
   }
   const local = targetType === 'instance' && externalTrafficPolicy === 'Local';
-  const defaults = local ? LOCAL_INSTANCE_DEFAULTS : DEFAULTS;
+  const defaults = controllerHealthCheck(decision.controller, externalTrafficPolicy, targetType);
 
   const number = (key: string, fallback: number, limits: Limits): number => {
     const raw = annotations[key];
@@ -80,10 +82,10 @@ export function readAwsLoadBalancer(
   const protocolRaw = annotations[AWS_ANNOTATIONS.healthCheckProtocol]?.trim().toUpperCase();
   const healthCheckProtocol: LoadBalancerModel['healthCheckProtocol'] = protocolRaw === 'HTTP' || protocolRaw === 'HTTPS' || protocolRaw === 'TCP'
     ? protocolRaw
-    : local ? 'HTTP' : 'TCP';
+    : defaults.protocol;
   if (protocolRaw !== undefined && protocolRaw !== healthCheckProtocol) invalidAnnotation(findings, object, AWS_ANNOTATIONS.healthCheckProtocol, protocolRaw, 'TCP, HTTP or HTTPS');
-  const healthCheckPort = annotations[AWS_ANNOTATIONS.healthCheckPort]?.trim() || (local ? 'healthCheckNodePort' : 'traffic-port');
-  const healthCheckPath = healthCheckProtocol === 'TCP' ? undefined : annotations[AWS_ANNOTATIONS.healthCheckPath]?.trim() || (local ? '/healthz' : '/');
+  const healthCheckPort = annotations[AWS_ANNOTATIONS.healthCheckPort]?.trim() || defaults.port;
+  const healthCheckPath = healthCheckProtocol === 'TCP' ? undefined : annotations[AWS_ANNOTATIONS.healthCheckPath]?.trim() || defaults.path || (local ? '/healthz' : '/');
 
   const targetGroup = parseAttributes(annotations[AWS_ANNOTATIONS.targetGroupAttributes]);
   const loadBalancer = parseAttributes(annotations[AWS_ANNOTATIONS.attributes]);
@@ -103,6 +105,22 @@ export function readAwsLoadBalancer(
   };
   const flag = (value: string | undefined, fallback: boolean): boolean => (value === undefined ? fallback : value.trim().toLowerCase() === 'true');
 
+  if (decision.assumed) {
+    const stated = [AWS_ANNOTATIONS.healthCheckInterval, AWS_ANNOTATIONS.healthCheckTimeout, AWS_ANNOTATIONS.healthyThreshold, AWS_ANNOTATIONS.unhealthyThreshold].every((key) => annotations[key] !== undefined);
+    if (!stated) {
+      const detection = defaults.unhealthyThreshold * defaults.intervalSeconds + defaults.timeoutSeconds;
+      const other = controllerHealthCheck(ALTERNATIVE_TO_ASSUMED, externalTrafficPolicy, 'instance');
+      const otherDetection = other.unhealthyThreshold * other.intervalSeconds + other.timeoutSeconds;
+      findings.push({
+        rule: 'load-balancer-timing-assumed',
+        category: 'unknown',
+        severity: 'warning',
+        objects: [object],
+        message: `${object} is of type LoadBalancer and nothing names its controller for certain: ${decision.reason}. hitless assumes ${controllerName(decision.controller)} and its default health check for externalTrafficPolicy ${externalTrafficPolicy}: ${defaults.protocol} on ${defaults.port}${defaults.path ? ` ${defaults.path}` : ''}, every ${defaults.intervalSeconds}s, ${defaults.timeoutSeconds}s timeout, healthy ${defaults.healthyThreshold}, unhealthy ${defaults.unhealthyThreshold} (detection up to ${detection}s; ${defaults.source})${decision.controller === 'aws-load-balancer-controller' ? `, as its webhook (v2.5+) takes Services without loadBalancerClass; if ${controllerName(ALTERNATIVE_TO_ASSUMED)} makes it instead, detection takes up to ${otherDetection}s (${other.unhealthyThreshold} × ${other.intervalSeconds}s + ${other.timeoutSeconds}s timeout)` : ''}.`,
+        fix: `name the controller (loadBalancerClass ${AWS_NLB_LOAD_BALANCER_CLASS}, or ${AWS_ANNOTATIONS.type}) and state the health check in annotations on ${object}`,
+      });
+    }
+  }
   const crossZone = loadBalancer[LOAD_BALANCER_ATTRIBUTES.crossZone] ?? annotations[AWS_ANNOTATIONS.crossZone];
   const proxyProtocol = targetGroup[TARGET_GROUP_ATTRIBUTES.proxyProtocolV2] ?? (annotations[AWS_ANNOTATIONS.proxyProtocol] === '*' ? 'true' : undefined);
   return {

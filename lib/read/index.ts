@@ -3,6 +3,11 @@ import { buildTopology, ReadResult } from './topology';
 
 // Explicit exports: the helpers in fields.ts stay internal, so the package barrel gains no generic names.
 export { AWS_ANNOTATIONS, AWS_NLB_LOAD_BALANCER_CLASS, isAwsNlbService, parseAttributes, readAwsLoadBalancer } from './aws-annotations';
+export { drainTimeline, readSigtermDrain, readStopCommand } from './drain';
+export type { DrainTimeline, DrainTimelineOptions, StopReading } from './drain';
+export { envoyShapeFindings } from './envoy-shape';
+export { AWS_LOAD_BALANCER_CONTROLLER_CLASS, controllerHealthCheck, controllerName, decideController } from './load-balancer-controller';
+export type { ControllerDecision, ControllerHealthCheck, LoadBalancerController } from './load-balancer-controller';
 export { ASSUMED_EDS_PUSH_SECONDS, bootstrapsInConfigMap, isEnvoyBootstrap, readEnvoyBootstrap, serviceHostRef } from './envoy-bootstrap';
 export type { ServiceResolver } from './envoy-bootstrap';
 export { GLOO_GROUPS, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
@@ -16,7 +21,7 @@ export type { PreStopContext, PreStopReading } from './pre-stop';
 export { readService, selects } from './service';
 export type { ServiceReading } from './service';
 export { buildTopology } from './topology';
-export type { ReadResult } from './topology';
+export type { ReadResult, SkippedDocument } from './topology';
 export { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, readWorkload, resolveIntOrPercent } from './workload';
 export type { WorkloadReading } from './workload';
 

@@ -1,6 +1,7 @@
 import { Finding } from '../core/finding';
 import { parseAdminDrainScript } from '../core/gateway/drain-script';
 import { DrainModel } from '../core/model';
+import { readSigtermDrain, readStopCommand, StopReading, stopDrainModel } from './drain';
 import { asArray, asObject, asString, at, describeValue, isObject, Json, parseDurationSeconds } from './fields';
 
 /**
@@ -24,6 +25,8 @@ export const ENVOY_GATEWAY_SHUTDOWN_READY_PATH = '/shutdown/ready';
 /** Contour's shutdown-manager endpoint. @see https://projectcontour.io/docs/main/redeploy-envoy/ */
 export const CONTOUR_SHUTDOWN_PORT = 8090;
 export const CONTOUR_SHUTDOWN_PATH = '/shutdown';
+/** `contour envoy shutdown --check-interval` default (cmd/contour/shutdownmanager.go newShutdownContext). */
+export const CONTOUR_CHECK_INTERVAL_SECONDS = 5;
 
 /** What the reader knows of the container whose preStop it reads. */
 export interface PreStopContext {
@@ -33,6 +36,8 @@ export interface PreStopContext {
   readonly image?: string;
   /** The other containers of the pod (shutdown-manager sidecars live there). */
   readonly siblings: Json[];
+  /** The pod template's annotations (Istio's `proxy.istio.io/config` lives there). */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 export interface PreStopReading {
@@ -42,12 +47,15 @@ export interface PreStopReading {
   readonly healthCheckFailPort?: number;
   /** What the hook amounts to when that POST reaches no Envoy admin (a wrong port): its waits alone. */
   readonly drainIfHealthCheckNotFailed?: DrainModel;
+  /** The readiness path the proxy fails from the moment it starts to stop (lib/read/drain), if any. */
+  readonly readinessFailsOn?: string;
 }
 
 /** What reading an exec hook learns beside its drain. */
 interface ExecExtras {
   healthCheckFailPort?: number;
   drainIfHealthCheckNotFailed?: DrainModel;
+  readinessFailsOn?: string;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
@@ -75,7 +83,12 @@ function truncate(text: string): string {
 export function readPreStop(container: Json, context: PreStopContext): PreStopReading {
   const findings: Finding[] = [];
   const preStop = at(container, 'lifecycle', 'preStop');
-  if (preStop === undefined || preStop === null) return { drain: none(), findings };
+  if (preStop === undefined || preStop === null) {
+    // Some proxies drain on SIGTERM by themselves (Istio's pilot-agent, Traefik's accept grace): read from their source.
+    const own = readSigtermDrain(container, context.podAnnotations);
+    if (own && own.keepAcceptingSeconds > 0) return { drain: stopDrainModel(own), findings, ...(own.readinessFailsOn ? { readinessFailsOn: own.readinessFailsOn } : {}) };
+    return { drain: none(), findings };
+  }
   if (!isObject(preStop)) return { drain: unknown(`preStop is ${describeValue(preStop)}`), findings };
 
   const sleepAction = asObject(preStop.sleep);
@@ -97,7 +110,7 @@ export function readPreStop(container: Json, context: PreStopContext): PreStopRe
       return { drain: unknown(`exec ${describeValue(exec.command)}`), findings };
     }
     const extras: ExecExtras = {};
-    const drain = readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container), extras);
+    const drain = readExec(command.map(String), context, findings, envoyDrainTimeSeconds(container), extras, container);
     return { drain, findings, ...extras };
   }
   return { drain: unknown(`preStop ${describeValue(preStop)}`), findings };
@@ -114,26 +127,37 @@ function readHttpGet(httpGet: Json, context: PreStopContext, findings: Finding[]
     const sidecar = findShutdownCommand(context.siblings, (words) => words.includes('shutdown') && words.includes('envoy') && !words.some((word) => basename(word) === 'contour'));
     const drainTimeout = flagSeconds(sidecar, '--drain-timeout') ?? ENVOY_GATEWAY_DEFAULT_DRAIN_TIMEOUT_SECONDS;
     const minDrain = flagSeconds(sidecar, '--min-drain-duration') ?? ENVOY_GATEWAY_DEFAULT_MIN_DRAIN_SECONDS;
+    // internal/cmd/envoy/shutdown_manager.go: with a delay, drain_listeners?graceful&skip_exit first, /healthcheck/fail after it.
+    const failureDelay = flagSeconds(sidecar, '--health-check-failure-delay') ?? 0;
     return {
+      ...(failureDelay > 0 ? { failsHealthCheckAfterSeconds: Math.min(failureDelay, drainTimeout) } : {}),
+      // Polls every second; exits once past min drain with no connection open, or at the drain timeout.
+      endsWhenIdle: { earliestSeconds: Math.min(minDrain, drainTimeout), latestSeconds: drainTimeout, pollSeconds: 1 },
       mechanism: 'shutdown-manager',
       failsHealthCheck: true,
       keepServingSeconds: Math.min(minDrain, drainTimeout),
       drainSeconds: Math.max(0, drainTimeout - minDrain),
       drainsConnections: true,
-      description: `Envoy Gateway shutdown manager (min drain ${minDrain}s, drain timeout ${drainTimeout}s${sidecar ? '' : ', defaults'})`,
+      description: `Envoy Gateway shutdown manager (fails the health check at ${failureDelay}s; listeners open until exit, between min drain ${minDrain}s and drain timeout ${drainTimeout}s, once no connection is open${sidecar ? '' : '; defaults'})`,
     };
   }
   if (path === CONTOUR_SHUTDOWN_PATH && (port === CONTOUR_SHUTDOWN_PORT || port === String(CONTOUR_SHUTDOWN_PORT) || typeof port === 'string')) {
     const sidecar = findShutdownCommand(context.siblings, (words) => words.includes('shutdown') && words.some((word) => basename(word) === 'contour' || word === 'envoy'));
     const checkDelay = flagSeconds(sidecar, '--check-delay') ?? 0;
     const drainDelay = flagSeconds(sidecar, '--drain-delay') ?? 0;
+    // cmd/contour/shutdownmanager.go: sleep --drain-delay, fail the health check, sleep --check-delay,
+    // then poll downstream_cx_active every --check-interval (5 s) until it reaches --min-open-connections (0);
+    // Envoy's preStop (httpGet /shutdown) waits for that, bounded only by terminationGracePeriodSeconds.
+    const checkInterval = flagSeconds(sidecar, '--check-interval') ?? CONTOUR_CHECK_INTERVAL_SECONDS;
     return {
+      ...(drainDelay > 0 ? { failsHealthCheckAfterSeconds: drainDelay } : {}),
+      endsWhenIdle: { earliestSeconds: checkDelay + drainDelay, pollSeconds: checkInterval },
       mechanism: 'shutdown-manager',
       failsHealthCheck: true,
       keepServingSeconds: checkDelay + drainDelay,
       drainSeconds: 0,
       drainsConnections: true,
-      description: `Contour shutdown manager (check delay ${checkDelay}s, drain delay ${drainDelay}s; exits once no connection is open)`,
+      description: `Contour shutdown manager (drain delay ${drainDelay}s, then fails the health check; check delay ${checkDelay}s, then polls every ${checkInterval}s until no connection is open, up to the grace period)`,
     };
   }
   return unknown(`httpGet ${path} on port ${describeValue(port)}`);
@@ -186,7 +210,7 @@ function envoyDrainTimeSeconds(container: Json): number {
   return 600;
 }
 
-function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds: number, extras: ExecExtras): DrainModel {
+function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds: number, extras: ExecExtras, container: Json = {}): DrainModel {
   let script: string;
   const first = basename(command[0]);
   if (SHELLS.has(first)) {
@@ -238,6 +262,9 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   let tcpPort: number | undefined;
   let aborted = false;
   let tcpOpen = false;
+  // A proxy's own stop command (lib/read/drain) and the sleeps before it.
+  let stop: StopReading | undefined;
+  let sleepBeforeStop = 0;
   const notes: string[] = [];
   for (const step of steps) {
     if (aborted) {
@@ -310,7 +337,17 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
       continue;
     }
     if (/^(echo|printf|true|:|cat|read|exec)$/.test(head) || /^\d*[<>]/.test(head)) continue;
+    const own = stop || failed ? undefined : readStopCommand(words[0] === 'exec' ? words.slice(1) : words, container);
+    if (own) {
+      stop = own;
+      sleepBeforeStop = sleepBefore;
+      continue;
+    }
     return unknown(script);
+  }
+  if (stop) {
+    if (stop.readinessFailsOn) extras.readinessFailsOn = stop.readinessFailsOn;
+    return stopDrainModel(stop, sleepBeforeStop, sleepBefore - sleepBeforeStop + sleepAfter);
   }
   const description = truncate(script) + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
   if (failed) {

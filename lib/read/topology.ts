@@ -3,6 +3,7 @@ import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
 import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
+import { envoyShapeFindings } from './envoy-shape';
 import { expandGlooHelmValues } from './gloo-values';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
@@ -23,8 +24,22 @@ export interface ReadResult {
   /** Problems found while reading (schema errors, unreadable hooks, references that lead nowhere). */
   readonly findings: Finding[];
   readonly objectCount: number;
+  /** Documents that are not Kubernetes objects (a package.json, a construct-metadata.json): listed, not counted. */
+  readonly skipped?: SkippedDocument[];
   /** Input that could not be read at all (missing files, syntax errors); a CLI exits 2 on these. */
   readonly problems: ReadProblem[];
+}
+
+/** A document left out because it is not a Kubernetes object. */
+export interface SkippedDocument {
+  /** The file (and document) it came from. */
+  readonly source: string;
+  readonly reason: string;
+}
+
+/** Whether a parsed document is a Kubernetes object: a string apiVersion and kind. */
+export function isKubernetesObject(object: Json): boolean {
+  return typeof object.apiVersion === 'string' && object.apiVersion !== '' && typeof object.kind === 'string' && object.kind !== '';
 }
 
 interface Disruption {
@@ -38,7 +53,10 @@ interface Disruption {
 /** Builds a topology from objects already parsed (Gloo Edge Helm values among them). Never throws. */
 export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = []): ReadResult {
   // Gloo Edge Helm values stand for the objects the chart renders from them; read those instead.
-  const { objects, findings: valuesFindings, adminAddresses: glooAdminAddresses } = expandGlooHelmValues(input);
+  const { objects: expanded, findings: valuesFindings, adminAddresses: glooAdminAddresses } = expandGlooHelmValues(input);
+  const skipped: SkippedDocument[] = expanded.filter((each) => !isKubernetesObject(each.object))
+    .map((each) => ({ source: each.source, reason: `not a Kubernetes object (${typeof each.object.kind === 'string' ? 'no apiVersion' : typeof each.object.apiVersion === 'string' ? 'no kind' : 'no apiVersion nor kind'})` }));
+  const objects = expanded.filter((each) => isKubernetesObject(each.object));
   const findings: Finding[] = [...valuesFindings];
   const workloads = new Map<string, WorkloadReading>();
   const services = new Map<string, ServiceReading>();
@@ -121,11 +139,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       fix: 'check that the target group uses these health-check settings (or shorter ones)',
     });
   }
-  for (const [ref, service] of serviceModels) {
-    if (service.loadBalancer && service.loadBalancer.provider === 'generic' && service.loadBalancer.object === ref) {
-      findings.push({ rule: 'load-balancer-timing-assumed', category: 'unknown', severity: 'warning', objects: [ref], message: `${ref} is of type LoadBalancer without AWS Load Balancer Controller annotations; hitless assumes the controller's default health check (${service.loadBalancer.healthCheck.intervalSeconds}s interval, ${service.loadBalancer.healthCheck.timeoutSeconds}s timeout, ${service.loadBalancer.healthCheck.healthyThreshold}/${service.loadBalancer.healthCheck.unhealthyThreshold}).`, fix: `state the load balancer's health check in annotations on ${ref}` });
-    }
-  }
+  // An assumed load-balancer controller is reported where the Service is read (lib/read/aws-annotations.ts).
 
   // Which Services select which workloads, through an index on one selector label.
   const byLabel = new Map<string, WorkloadReading[]>();
@@ -199,6 +213,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       let parsed = bootstrapsOf.get(key);
       if (!parsed) {
         parsed = bootstrapsInConfigMap(configMap, findings);
+        for (const bootstrap of parsed) findings.push(...envoyShapeFindings(bootstrap, objectRef('ConfigMap', reading.model.namespace, name)));
         bootstrapsOf.set(key, parsed);
       }
       for (const bootstrap of parsed) bootstraps.push({ ref: objectRef('ConfigMap', reading.model.namespace, name), bootstrap });
@@ -283,7 +298,15 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
     }
   }
 
-  return { topology: { gateways, upstreams }, findings, objectCount: objects.length, problems };
+  // A finding made twice (a duplicated object read twice) is reported once.
+  const seen = new Set<string>();
+  const unique = findings.filter((finding) => {
+    const key = `${finding.rule}\u0000${finding.objects.join(',')}\u0000${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { topology: { gateways, upstreams }, findings: unique, objectCount: objects.length, problems, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 function refOf(object: Json): string {

@@ -87,12 +87,14 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     ?? containers[0];
   const servingName = asString(servingContainer?.name) ?? 'main';
   const reading: PreStopReading = servingContainer
-    ? readPreStop(servingContainer, { object: ref, containerName: servingName, image: asString(servingContainer.image), siblings: containers.filter((each) => each !== servingContainer) })
+    ? readPreStop(servingContainer, { object: ref, containerName: servingName, image: asString(servingContainer.image), siblings: containers.filter((each) => each !== servingContainer), podAnnotations: stringMap(at(template, 'metadata', 'annotations')) })
     : { drain: { mechanism: 'none' as const, failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: 'no container' }, findings: [] };
   findings.push(...reading.findings);
 
   const readinessRaw = servingContainer ? fields.object(servingContainer.readinessProbe, `readinessProbe of container ${servingName}`) : undefined;
-  const readiness = readinessRaw ? readProbe(readinessRaw, fields, `readinessProbe of container ${servingName}`) : undefined;
+  const probe = readinessRaw ? readProbe(readinessRaw, fields, `readinessProbe of container ${servingName}`) : undefined;
+  // A proxy whose readiness endpoint fails once it starts to stop (lib/read/drain: ingress-nginx's /healthz, Traefik's /ping).
+  const readiness = probe && reading.readinessFailsOn !== undefined && probe.path !== undefined && probe.path.split('?')[0] === reading.readinessFailsOn ? { ...probe, failsWhileDraining: true } : probe;
 
   const hostPorts: number[] = [];
   for (const container of containers) {

@@ -85,11 +85,20 @@ describe('hitless check', () => {
     expect(await main(['--frobnicate', 'gloo-edge.yaml'], io())).toBe(2);
   });
 
-  test('says unknown, exit 0, when there is nothing to judge', async () => {
-    const cli = io({ stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n' });
-    expect(await main(['-'], cli)).toBe(0);
+  test('says unknown, exit 3 (0 with --allow-unknown), when there is nothing to judge', async () => {
+    const stdin = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n';
+    expect(await main(['--allow-unknown', '-'], io({ stdin }))).toBe(0);
+    const cli = io({ stdin });
+    expect(await main(['-'], cli)).toBe(3);
     expect(cli.out()).toContain('verdict: unknown');
     expect(cli.out()).toContain('nothing to judge');
+  });
+
+  test('lists documents that are not Kubernetes objects as skipped, and does not count them', async () => {
+    const cli = io({ stdin: '{"name": "app", "version": "1.0.0"}' });
+    expect(await main(['-'], cli)).toBe(3);
+    expect(cli.out()).toContain('skipped 1 document that is not Kubernetes objects: -');
+    expect(cli.out()).toContain('in 0 objects');
   });
 
   test('applies --margin to every window', async () => {

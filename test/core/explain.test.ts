@@ -114,3 +114,25 @@ describe('renderTimeline', () => {
     expect(bar?.trim().length).toBe(31);
   });
 });
+
+describe('explainGatewayTermination of shutdown managers', () => {
+  test("Contour's: fails after --drain-delay, accepts until no connection is open (polled every 5 s), bounded only by the grace period", () => {
+    const contour = gateway({ workload: workload({ terminationGracePeriodSeconds: 300, drain: drain({ mechanism: 'shutdown-manager', keepServingSeconds: 15, drainSeconds: 0, failsHealthCheckAfterSeconds: 10, endsWhenIdle: { earliestSeconds: 15, pollSeconds: 5 } }) }) });
+    const timeline = explainGatewayTermination(contour);
+    expect(at(timeline, 'fails-health-check')).toBe(10);
+    expect(at(timeline, 'stops-serving')).toBe(15);
+    expect(timeline.events.find((event) => event.kind === 'stops-serving')!.what).toContain('every 5s');
+    expect(at(timeline, 'prestop-ends')).toBe(300);
+    expect(timeline.notes.join(' ')).toContain('only 10s after t0');
+  });
+
+  test("Envoy Gateway's: listeners open until exit, between min drain and drain timeout", () => {
+    const envoyGateway = gateway({ workload: workload({ terminationGracePeriodSeconds: 360, drain: drain({ mechanism: 'shutdown-manager', keepServingSeconds: 10, drainSeconds: 50, endsWhenIdle: { earliestSeconds: 10, latestSeconds: 60, pollSeconds: 1 } }) }) });
+    const timeline = explainGatewayTermination(envoyGateway);
+    expect(at(timeline, 'fails-health-check')).toBe(0);
+    expect(at(timeline, 'stops-serving')).toBe(10);
+    expect(at(timeline, 'prestop-ends')).toBe(60);
+    expect(at(timeline, 'exits')).toBe(60);
+    expect(timeline.events.find((event) => event.kind === 'stops-serving')!.why).toContain('at 60s at the latest');
+  });
+});

@@ -72,9 +72,26 @@ spec:
     expect(rules(findings).sort()).toEqual(['duplicate-object', 'load-balancer-timing-assumed', 'service-selects-nothing']);
   });
 
+  test('a finding made twice (the same object read twice) is reported once', () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: edge}\nspec: {type: LoadBalancer, selector: {app: nothing}}\n';
+    const { findings } = readManifestText(`${service}---\n${service}---\n${service}`, 'x.yaml');
+    expect(rules(findings).filter((rule) => rule === 'load-balancer-timing-assumed')).toHaveLength(1);
+  });
+
   test('objects it does not know are kept and ignored', () => {
     const result = readManifestText('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {replicas: many}\n', 'w.yaml');
     expect(result).toMatchObject({ objectCount: 1, findings: [], topology: { gateways: [], upstreams: [] } });
+    expect(result.skipped).toBeUndefined();
+  });
+
+  test('documents that are not Kubernetes objects (package.json, construct-metadata.json) are listed as skipped, not counted', () => {
+    const packageJson = readManifestText('{"name": "app", "version": "1.0.0", "dependencies": {"cdk8s": "^2"}}', 'package.json');
+    expect(packageJson).toMatchObject({ objectCount: 0, skipped: [{ source: 'package.json', reason: 'not a Kubernetes object (no apiVersion nor kind)' }] });
+    const metadata = readManifestText('{"version": "1.0.0", "resources": {"Chart/Deployment": {"path": "Chart/Deployment"}}}', 'dist/construct-metadata.json');
+    expect(metadata.objectCount).toBe(0);
+    expect(metadata.skipped?.map((each) => each.source)).toEqual(['dist/construct-metadata.json']);
+    const mixed = readManifestText('kind: Service\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n', 'm.yaml');
+    expect(mixed).toMatchObject({ objectCount: 1, skipped: [{ source: 'm.yaml (document 1)', reason: 'not a Kubernetes object (no apiVersion)' }] });
   });
 });
 
