@@ -3,3 +3,4 @@ export * from './invariants';
 export * from './solver';
 export * from './windows';
 export * from './workload-seconds';
+export * from './gke';

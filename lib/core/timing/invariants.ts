@@ -12,6 +12,7 @@ import {
   requiredUpstreamKeepServingSeconds,
   requiredUpstreamMinReadySeconds,
 } from './windows';
+import { checkGkeLoadBalancer } from '../gke/invariants';
 
 /**
  * The invariants of the timing budget (DESIGN.md section 4), one function each, over plain data.
@@ -347,6 +348,7 @@ export function checkGateway(gateway: GatewayModel, marginSeconds = DEFAULT_MARG
   const balanced = gateway.services.filter((service) => service.loadBalancer);
   for (const service of gateway.services) findings.push(...checkTrafficPolicy(gateway.workload, service));
   for (const service of balanced) {
+    if (service.loadBalancer!.provider === 'gke') { findings.push(...checkGkeLoadBalancer(gateway, service.loadBalancer!, marginSeconds)); continue; }
     findings.push(...checkLoadBalancerDetection(gateway.workload, service.loadBalancer!, marginSeconds));
     findings.push(...checkHealthCheckTarget(gateway, service.loadBalancer!));
     findings.push(...checkKeepAlive(gateway.workload, service.loadBalancer!, marginSeconds));

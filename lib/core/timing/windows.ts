@@ -1,4 +1,5 @@
 import { DiscoveryModel, HealthCheckTiming, LoadBalancerModel } from '../model';
+import { gkeNewRequestWindowSeconds } from './gke';
 
 /**
  * The arithmetic of the chain, each window defined once. The solver derives values from these
@@ -49,6 +50,7 @@ export function recoveryWindowSeconds(healthCheck: HealthCheckTiming): number {
  * new connections to it: D_lb, or for IP targets the deregistration lag when that is longer.
  */
 export function newConnectionWindowSeconds(loadBalancer: LoadBalancerModel): number {
+  if (loadBalancer.provider === 'gke' && loadBalancer.gke) return gkeNewRequestWindowSeconds({ ...loadBalancer, gke: loadBalancer.gke });
   return Math.max(detectionWindowSeconds(loadBalancer.healthCheck), loadBalancer.deregistrationLagSeconds);
 }
 
