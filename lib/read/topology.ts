@@ -4,6 +4,7 @@ import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceMo
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
 import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
 import { expandGlooHelmValues } from './gloo-values';
+import { applyGkeLoadBalancers, isGkeObject } from './gke';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
 import { readService, selects, ServiceReading } from './service';
@@ -48,6 +49,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
   const glooVirtualServices: ReturnType<typeof readGlooVirtualService>[] = [];
   let glooHealthCheckPath: string | undefined;
   const bindings: { ref: string; namespace: string; service: string; targetType: 'instance' | 'ip' }[] = [];
+  const gkeObjects: Json[] = [];
 
   for (const { object } of objects) {
     try {
@@ -83,6 +85,8 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       const spec = asObject(object.spec) ?? {};
       const pick = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? value : undefined);
       disruptions.push({ ref: objectRef(kind, namespace, name), namespace, selector: stringMap(at(spec, 'selector', 'matchLabels')), minAvailable: pick(spec.minAvailable), maxUnavailable: pick(spec.maxUnavailable) });
+    } else if (isGkeObject(object)) {
+      gkeObjects.push(object);
     } else if (isGlooUpstream(object)) {
       glooUpstreams.push(readGlooUpstream(object));
     } else if (isGlooVirtualService(object)) {
@@ -121,6 +125,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       fix: 'check that the target group uses these health-check settings (or shorter ones)',
     });
   }
+  applyGkeLoadBalancers(services, serviceModels, gkeObjects, [...workloads.values()].map((reading) => reading.model), findings);
   for (const [ref, service] of serviceModels) {
     if (service.loadBalancer && service.loadBalancer.provider === 'generic' && service.loadBalancer.object === ref) {
       findings.push({ rule: 'load-balancer-timing-assumed', category: 'unknown', severity: 'warning', objects: [ref], message: `${ref} is of type LoadBalancer without AWS Load Balancer Controller annotations; hitless assumes the controller's default health check (${service.loadBalancer.healthCheck.intervalSeconds}s interval, ${service.loadBalancer.healthCheck.timeoutSeconds}s timeout, ${service.loadBalancer.healthCheck.healthyThreshold}/${service.loadBalancer.healthCheck.unhealthyThreshold}).`, fix: `state the load balancer's health check in annotations on ${ref}` });
