@@ -1,4 +1,3 @@
-import { objectRef } from '../finding';
 import { HealthCheckTiming, LoadBalancerModel } from '../model';
 import { DEFAULT_NEG_DETACH_SECONDS, GkeShape, KUBE_PROXY_HEALTH_PORT } from './defaults';
 
@@ -86,9 +85,4 @@ export function gkeLoadBalancerModel(input: GkeLoadBalancerModelInput): LoadBala
 /** Whether `loadBalancer` is a GKE one. */
 export function isGkeLoadBalancer(loadBalancer: LoadBalancerModel): loadBalancer is LoadBalancerModel & { readonly gke: GkeLoadBalancerDetails } {
   return loadBalancer.provider === 'gke' && loadBalancer.gke !== undefined;
-}
-
-/** `Service/namespace/name`. */
-export function serviceRef(namespace: string, name: string): string {
-  return objectRef('Service', namespace, name);
 }
