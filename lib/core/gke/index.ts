@@ -3,3 +3,4 @@ export * from './gke-load-balancer';
 export * from './invariants';
 export * from './model';
 export * from './objects';
+export * from './explain';
