@@ -4,7 +4,7 @@ import {
   gkeNewRequestWindowSeconds, gkeWindowEndsBy, requestsInFlightAtDetach, requiredConnectionDrainingSeconds, requiredGkeKeepServingSeconds,
 } from '../timing/gke';
 import { DEFAULT_MARGIN_SECONDS, detectionWindowSeconds } from '../timing/windows';
-import { GkeLoadBalancerDetails, isGkeLoadBalancer } from './model';
+import { GkeLoadBalancerModel, isGkeLoadBalancer } from './model';
 
 /**
  * The checker's rules for a gateway behind a GKE load balancer. They replace the AWS rules of
@@ -12,8 +12,6 @@ import { GkeLoadBalancerDetails, isGkeLoadBalancer } from './model';
  * check, and cuts connections when connection draining ends, not when a target turns unhealthy),
  * over the same bounds the constructs solve with (lib/core/timing/gke.ts).
  */
-
-type GkeLoadBalancer = LoadBalancerModel & { readonly gke: GkeLoadBalancerDetails };
 
 /**
  * Whether the load balancer's health check sees the gateway stop: it checks the path the gateway
@@ -29,7 +27,7 @@ export function gkeHealthCheckSeesDrain(gateway: GatewayModel, loadBalancer: Loa
   return envoyPath === undefined || loadBalancer.healthCheckPath === undefined || loadBalancer.healthCheckPath.split('?')[0] === envoyPath;
 }
 
-function describeHealthCheck(loadBalancer: GkeLoadBalancer): string {
+function describeHealthCheck(loadBalancer: GkeLoadBalancerModel): string {
   const hc = loadBalancer.healthCheck;
   const source = { 'controller-default': "the controller's default", 'readiness-probe': 'copied from the readiness probe', 'backend-config': 'from the BackendConfig', 'health-check-policy': 'from the HealthCheckPolicy' }[loadBalancer.gke.healthCheckSource];
   return `${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} + ${s(hc.timeoutSeconds)} timeout = ${s(detectionWindowSeconds(hc))}, ${source}`;
@@ -40,7 +38,7 @@ function describeHealthCheck(loadBalancer: GkeLoadBalancer): string {
  * effect, or the health check has marked it unhealthy if that comes first (mechanism `neg-detach`);
  * l4: until the node health check has turned.
  */
-export function checkGkeKeepServing(gateway: GatewayModel, loadBalancer: GkeLoadBalancer, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
+export function checkGkeKeepServing(gateway: GatewayModel, loadBalancer: GkeLoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
   const workload = gateway.workload;
   if (workload.drain.mechanism === 'unknown') return [];
   const seesDrain = gkeHealthCheckSeesDrain(gateway, loadBalancer);
@@ -65,7 +63,7 @@ export function checkGkeKeepServing(gateway: GatewayModel, loadBalancer: GkeLoad
  * keepalive on GKE: requests still in flight when the NEG detach takes effect are cut when
  * connection draining ends, at once by default (mechanism `neg-detach-connection-draining`).
  */
-export function checkGkeConnectionDraining(gateway: GatewayModel, loadBalancer: GkeLoadBalancer, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
+export function checkGkeConnectionDraining(gateway: GatewayModel, loadBalancer: GkeLoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS): Finding[] {
   const workload = gateway.workload;
   if (workload.drain.mechanism === 'unknown' || workload.drain.mechanism === 'none' || loadBalancer.gke.shape === 'l4') return [];
   const preStop = workload.drain.keepServingSeconds + workload.drain.drainSeconds;

@@ -82,7 +82,10 @@ export function gkeLoadBalancerModel(input: GkeLoadBalancerModelInput): LoadBala
   };
 }
 
+/** A load balancer model with GKE's details. */
+export type GkeLoadBalancerModel = LoadBalancerModel & { readonly gke: GkeLoadBalancerDetails };
+
 /** Whether `loadBalancer` is a GKE one. */
-export function isGkeLoadBalancer(loadBalancer: LoadBalancerModel): loadBalancer is LoadBalancerModel & { readonly gke: GkeLoadBalancerDetails } {
+export function isGkeLoadBalancer(loadBalancer: LoadBalancerModel): loadBalancer is GkeLoadBalancerModel {
   return loadBalancer.provider === 'gke' && loadBalancer.gke !== undefined;
 }

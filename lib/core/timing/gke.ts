@@ -1,6 +1,5 @@
 import { formatSeconds as s } from '../finding';
-import type { GkeLoadBalancerDetails } from '../gke/model';
-import { LoadBalancerModel } from '../model';
+import type { GkeLoadBalancerModel } from '../gke/model';
 import { BudgetError } from './budget-error';
 import { DEFAULT_MARGIN_SECONDS, DEFAULT_PROPAGATION_SECONDS, detectionWindowSeconds } from './windows';
 
@@ -10,8 +9,6 @@ import { DEFAULT_MARGIN_SECONDS, DEFAULT_PROPAGATION_SECONDS, detectionWindowSec
  * minReadySeconds use the general bounds (`requiredGracePeriodSeconds`,
  * `requiredGatewayMinReadySeconds`: the recovery window of the health check plus margin).
  */
-
-type GkeLoadBalancer = LoadBalancerModel & { readonly gke: GkeLoadBalancerDetails };
 
 /**
  * How long after a gateway pod is deleted a GKE load balancer may still send it new requests.
@@ -24,7 +21,7 @@ type GkeLoadBalancer = LoadBalancerModel & { readonly gke: GkeLoadBalancerDetail
  * @see https://github.com/kubernetes/ingress-gce/issues/1574
  * @see https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints
  */
-export function gkeNewRequestWindowSeconds(loadBalancer: GkeLoadBalancer, healthCheckSeesDrain = true): number {
+export function gkeNewRequestWindowSeconds(loadBalancer: GkeLoadBalancerModel, healthCheckSeesDrain = true): number {
   const gke = loadBalancer.gke;
   const detection = detectionWindowSeconds(loadBalancer.healthCheck);
   if (gke.shape === 'l4') return gke.externalTrafficPolicy === 'Cluster' ? DEFAULT_PROPAGATION_SECONDS : detection;
@@ -32,13 +29,13 @@ export function gkeNewRequestWindowSeconds(loadBalancer: GkeLoadBalancer, health
 }
 
 /** Which of the two signals ends the new-request window (for messages and the simulator's causes). */
-export function gkeWindowEndsBy(loadBalancer: GkeLoadBalancer, healthCheckSeesDrain = true): 'neg-detach' | 'health-check' | 'kube-proxy' {
+export function gkeWindowEndsBy(loadBalancer: GkeLoadBalancerModel, healthCheckSeesDrain = true): 'neg-detach' | 'health-check' | 'kube-proxy' {
   if (loadBalancer.gke.shape === 'l4') return loadBalancer.gke.externalTrafficPolicy === 'Cluster' ? 'kube-proxy' : 'health-check';
   return healthCheckSeesDrain && detectionWindowSeconds(loadBalancer.healthCheck) < loadBalancer.gke.negDetachSeconds ? 'health-check' : 'neg-detach';
 }
 
 /** keep-serving bound: the gateway serves new requests for the whole window, plus margin. */
-export function requiredGkeKeepServingSeconds(loadBalancer: GkeLoadBalancer, healthCheckSeesDrain = true, marginSeconds = DEFAULT_MARGIN_SECONDS): number {
+export function requiredGkeKeepServingSeconds(loadBalancer: GkeLoadBalancerModel, healthCheckSeesDrain = true, marginSeconds = DEFAULT_MARGIN_SECONDS): number {
   return gkeNewRequestWindowSeconds(loadBalancer, healthCheckSeesDrain) + marginSeconds;
 }
 
@@ -47,7 +44,7 @@ export function requiredGkeKeepServingSeconds(loadBalancer: GkeLoadBalancer, hea
  * connection draining decides their fate: the health check has not stopped new requests before
  * the detach, and the pod still serves then.
  */
-export function requestsInFlightAtDetach(loadBalancer: GkeLoadBalancer, preStopSeconds: number, healthCheckSeesDrain = true): boolean {
+export function requestsInFlightAtDetach(loadBalancer: GkeLoadBalancerModel, preStopSeconds: number, healthCheckSeesDrain = true): boolean {
   if (loadBalancer.gke.shape === 'l4') return false;
   return gkeWindowEndsBy(loadBalancer, healthCheckSeesDrain) === 'neg-detach' && preStopSeconds > loadBalancer.gke.negDetachSeconds;
 }
