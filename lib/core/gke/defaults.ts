@@ -50,7 +50,10 @@ export const BETA_BACKEND_CONFIG_ANNOTATION = 'beta.cloud.google.com/backend-con
 export const INGRESS_NEG_DEFAULT_HEALTH_CHECK: HealthCheckTiming = { intervalSeconds: 15, timeoutSeconds: 15, healthyThreshold: 1, unhealthyThreshold: 2 };
 
 /**
- * GKE Gateway's health check when no `HealthCheckPolicy` sets one: 5 s / 5 s / 2 / 2.
+ * GKE Gateway's health check when no `HealthCheckPolicy` sets one: 5 s / 5 s / 2 / 2 (the
+ * HealthCheckPolicy CRD's field descriptions: "If not specified, a default value of 5 seconds / 2
+ * will be used"; timeoutSec may not exceed checkIntervalSec).
+ * @see https://github.com/GoogleCloudPlatform/gke-networking-recipes/blob/main/gateway-api/config/servicepolicies/crd/standard/healthcheckpolicy.yaml
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#configure_health_check
  */
 export const GATEWAY_DEFAULT_HEALTH_CHECK: HealthCheckTiming = { intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 };
