@@ -18,7 +18,7 @@ export type GkeShape = 'ingress' | 'gateway' | 'l4';
  * That example is the default; measure your cluster and override it with `negDetachLatency`.
  * @see https://github.com/kubernetes/ingress-gce/blob/master/pkg/neg/types/types.go ("Ignore terminating endpoints")
  * @see https://github.com/kubernetes/ingress-gce/issues/1574 (not configurable, as intended)
- * @see https://support.google.com/ (Google Cloud support article 000006416)
+ * @see https://cloud.google.com/knowledge/kb/502-503-errors-on-external-http-s-load-balancer-000006416
  */
 export const DEFAULT_NEG_DETACH_SECONDS = 40;
 
