@@ -48,7 +48,7 @@ export function checkGkeKeepServing(gateway: GatewayModel, loadBalancer: GkeLoad
   const gke = loadBalancer.gke;
   const why = gke.shape === 'l4'
     ? `the L4 load balancer stops sending to the node only once its health check (${describeHealthCheck(loadBalancer)}) has turned`
-    : `the NEG controller detaches the pod's endpoint as soon as it is terminating, but the detach reaches the load balancer only after about ${s(gke.negDetachSeconds)} (negDetachLatency), and ${seesDrain ? `the health check (${describeHealthCheck(loadBalancer)}) marks it unhealthy no sooner than ${s(detectionWindowSeconds(loadBalancer.healthCheck))}` : 'the health check does not see the drain (it checks a path the gateway does not fail)'}; ${gkeWindowEndsBy(loadBalancer, seesDrain) === 'neg-detach' ? 'the detach' : 'the health check'} ends new requests at ${s(window)}`;
+    : `the NEG controller detaches the pod's endpoint as soon as it is terminating, and the detach reaches the load balancer only after about ${s(gke.negDetachSeconds)} (negDetachLatency), and ${seesDrain ? `the health check (${describeHealthCheck(loadBalancer)}) marks it unhealthy no sooner than ${s(detectionWindowSeconds(loadBalancer.healthCheck))}` : 'the health check does not see the drain (it checks a path the gateway does not fail)'}; ${gkeWindowEndsBy(loadBalancer, seesDrain) === 'neg-detach' ? 'the detach' : 'the health check'} ends new requests at ${s(window)}`;
   return [{
     rule: gke.shape === 'l4' ? 'gke-stops-before-l4-health-check' : 'gke-stops-before-neg-detach',
     category: 'lb-detection',
