@@ -1,4 +1,5 @@
 import { formatSeconds as s } from './finding';
+import { explainGkeTermination } from './gke/explain';
 import { assumedLoadBalancer } from './load-balancer';
 import { GatewayModel, LoadBalancerModel } from './model';
 import { GatewayBudget } from './timing/solver';
@@ -244,7 +245,7 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
     sigkill: 8,
   };
   events.sort((a, b) => a.atSeconds - b.atSeconds || order[a.kind] - order[b.kind]);
-  return {
+  return explainGkeTermination({
     gateway: workload.object,
     loadBalancer: lb.object,
     loadBalancerAssumed: assumed,
@@ -252,7 +253,7 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
     events,
     margins,
     notes,
-  };
+  }, gateway, lb, marginSeconds);
 }
 
 /** Options of {@link renderTimeline}. */

@@ -4,6 +4,7 @@ export * from './duration';
 export * from './envoy';
 export * from './explain';
 export * from './gateway';
+export * from './gke';
 export * from './gloo';
 export * from './finding';
 export * from './kube-object';

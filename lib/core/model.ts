@@ -1,3 +1,5 @@
+import type { GkeLoadBalancerDetails } from './gke/model';
+
 /**
  * The plain-data model of a deployment that every part of hitless shares: the constructs build
  * it from their props, the reader builds it from manifests, the checker and the simulator read
@@ -19,7 +21,7 @@ export type TargetType = 'instance' | 'ip' | 'host-port';
 export interface LoadBalancerModel {
   /** `Kind/namespace/name` of the object that configures it (usually the Service). */
   readonly object: string;
-  readonly provider: 'aws-nlb' | 'generic';
+  readonly provider: 'aws-nlb' | 'generic' | 'gke';
   readonly targetType: TargetType;
   readonly healthCheck: HealthCheckTiming;
   /** Protocol/port/path it checks, as configured (`traffic-port`, a number, or `healthCheckNodePort`). */
@@ -41,6 +43,8 @@ export interface LoadBalancerModel {
   readonly crossZone?: boolean;
   readonly preserveClientIp?: boolean;
   readonly proxyProtocolV2?: boolean;
+  /** GKE load balancers: the NEG detach and connection draining (lib/core/gke). */
+  readonly gke?: GkeLoadBalancerDetails;
 }
 
 /** How a pod stops: what its preStop hook does, read as conservatively as its text allows. */

@@ -1,6 +1,7 @@
 export * from './aws-load-balancer';
 export * from './draining-service';
 export * from './draining-transform';
+export * from './gke-load-balancer';
 export * from './health-checked-nlb';
 export * from './hitless-gateway';
 export * from './render';
@@ -11,3 +12,4 @@ export { GatewayDrain } from '../core/gateway/drain';
 export { GatewayWorkload } from '../core/gateway/workload';
 export { BudgetError } from '../core/timing/budget-error';
 export { Elbv2LimitError } from '../core/aws/elbv2-limits';
+export { GkeLimitError } from '../core/gke/defaults';

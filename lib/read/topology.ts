@@ -5,6 +5,7 @@ import { asObject, asString, at, isObject, Json, stringMap } from './fields';
 import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
 import { envoyShapeFindings } from './envoy-shape';
 import { expandGlooHelmValues } from './gloo-values';
+import { applyGkeLoadBalancers, isGkeObject } from './gke';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
 import { readService, selects, ServiceReading } from './service';
@@ -66,6 +67,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
   const glooVirtualServices: ReturnType<typeof readGlooVirtualService>[] = [];
   let glooHealthCheckPath: string | undefined;
   const bindings: { ref: string; namespace: string; service: string; targetType: 'instance' | 'ip' }[] = [];
+  const gkeObjects: Json[] = [];
 
   for (const { object } of objects) {
     try {
@@ -101,6 +103,8 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       const spec = asObject(object.spec) ?? {};
       const pick = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? value : undefined);
       disruptions.push({ ref: objectRef(kind, namespace, name), namespace, selector: stringMap(at(spec, 'selector', 'matchLabels')), minAvailable: pick(spec.minAvailable), maxUnavailable: pick(spec.maxUnavailable) });
+    } else if (isGkeObject(object)) {
+      gkeObjects.push(object);
     } else if (isGlooUpstream(object)) {
       glooUpstreams.push(readGlooUpstream(object));
     } else if (isGlooVirtualService(object)) {
@@ -139,6 +143,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       fix: 'check that the target group uses these health-check settings (or shorter ones)',
     });
   }
+  applyGkeLoadBalancers(services, serviceModels, gkeObjects, [...workloads.values()].map((reading) => reading.model), findings);
   // An assumed load-balancer controller is reported where the Service is read (lib/read/aws-annotations.ts).
 
   // Which Services select which workloads, through an index on one selector label.

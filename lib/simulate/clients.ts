@@ -1,4 +1,5 @@
 import { Category } from '../core/finding';
+import { GKE_FAILURE_CAUSES, GkeFailureCause } from './gke';
 
 /**
  * The load: workers like hey's (`-c` workers, each at most `-q` requests per second, `-t` timeout,
@@ -110,7 +111,8 @@ export type FailureCause =
   | 'deregistration-delay-cut'
   | 'upstream-stale-host'
   | 'upstream-stale-host-no-retry'
-  | 'upstream-killed-in-flight';
+  | 'upstream-killed-in-flight'
+  | GkeFailureCause;
 
 /** Each cause, the invariant (Finding category) that covers it, and what it means. */
 export const FAILURE_CAUSES: Record<FailureCause, { readonly category: Category; readonly explanation: string }> = {
@@ -162,4 +164,5 @@ export const FAILURE_CAUSES: Record<FailureCause, { readonly category: Category;
     category: 'grace-period',
     explanation: 'an upstream pod was killed with requests in flight. terminationGracePeriodSeconds must cover the preStop plus the app drain.',
   },
+  ...GKE_FAILURE_CAUSES,
 };

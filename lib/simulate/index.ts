@@ -9,3 +9,4 @@ export * from './report';
 export * from './scenarios';
 export * from './simulation';
 export * from './timeline-svg';
+export type { GkeFailureCause } from './gke';

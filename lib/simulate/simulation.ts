@@ -10,6 +10,7 @@ import {
 import {
   accepting, alive, desiredHealthy, endpointReady, kubeProxyChoice, newPod, nodeHealthz, Placement, planStop, readinessFailsAt, readinessPassesAt, SimPod, StopPlan,
 } from './kubernetes';
+import { choosesBackendPerRequest, NEG_DETACH_CUT, negDetach } from './gke';
 import { answered, applyHealthCheck, chooseTarget, HealthCheckOutcome, newTarget, nextHealthCheckAt, SimTarget, silent } from './load-balancer';
 import { DEFAULT_DAEMONSET_NODES, resolveParameters, SimulationParameters } from './parameters';
 import { Scenario } from './scenarios';
@@ -409,7 +410,8 @@ class World {
       case Kind.LbResult: return this.healthCheckResult(this.targets[subject], generation === 1);
       case Kind.LbReset: {
         const target = this.targets[subject];
-        if (!target.healthy && target.epoch === generation) this.resetConnections(target);
+        if (generation === NEG_DETACH_CUT) this.resetConnections(target, 'neg-detached-in-flight');
+        else if (!target.healthy && target.epoch === generation) this.resetConnections(target);
         return;
       }
       case Kind.PodStart: return this.podStart(this.allPods[subject]);
@@ -460,7 +462,7 @@ class World {
     worker.reqUpstream = null;
     worker.reqEntry = null;
     worker.cause = undefined;
-    if (worker.connPod !== null) {
+    if (worker.connPod !== null && !choosesBackendPerRequest(this.lb)) {
       this.arrive(worker, t + this.params.networkRoundTripSeconds / 2);
       return;
     }
@@ -514,7 +516,7 @@ class World {
   private connectFailureCause(worker: Worker): FailureCause {
     if (worker.synFailOpen) return 'load-balancer-fail-open';
     switch (this.lb.targetType) {
-      case 'ip': return 'target-gone';
+      case 'ip': return this.lb.provider === 'gke' ? 'neg-endpoint-gone' : 'target-gone';
       case 'host-port': return 'host-port-not-bound';
       default: return 'node-without-endpoint';
     }
@@ -778,7 +780,13 @@ class World {
       this.scheduleEdsUpdate(pod.notReadyAt);
     }
     const target = this.targetOfPod.get(pod.id);
-    if (target) {
+    const detach = target ? negDetach(this.lb, t) : undefined;
+    if (target && detach) {
+      // GKE: health-checked until the NEG detach takes effect; what is still open is cut when connection draining ends.
+      target.deregisteredAt = target.stopsReceivingAt = detach.detachAt;
+      target.history.push([detach.detachAt, false]);
+      this.queue.push(detach.cutAt, Kind.LbReset, target.index, NEG_DETACH_CUT);
+    } else if (target) {
       target.deregisteredAt = t + this.params.kubeProxyPropagationSeconds;
       target.stopsReceivingAt = target.deregisteredAt + this.lb.deregistrationLagSeconds;
       target.history.push([target.deregisteredAt, false]);

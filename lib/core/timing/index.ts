@@ -5,3 +5,4 @@ export * from './solver';
 export * from './windows';
 export * from './workload-seconds';
 export * from './rollout-time';
+export * from './gke';

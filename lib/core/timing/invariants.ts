@@ -17,6 +17,7 @@ import {
   requiredUnhealthyDrainingIntervalSeconds,
   requiredUpstreamKeepServingSeconds,
 } from './windows';
+import { checkGkeLoadBalancer } from '../gke/invariants';
 
 /**
  * The invariants of the timing budget (DESIGN.md section 4), one function each, over plain data.
@@ -482,6 +483,7 @@ export function checkGateway(gateway: GatewayModel, marginSeconds = DEFAULT_MARG
   for (const service of gateway.services) findings.push(...checkTrafficPolicy(gateway.workload, service));
   for (const service of balanced) {
     const policy = service.externalTrafficPolicy;
+    if (service.loadBalancer!.provider === 'gke') { findings.push(...checkGkeLoadBalancer(gateway, service.loadBalancer!, marginSeconds)); continue; }
     findings.push(...checkLoadBalancerDetection(gateway.workload, service.loadBalancer!, marginSeconds, policy));
     findings.push(...checkHealthCheckTarget(gateway, service.loadBalancer!, policy));
     findings.push(...checkKeepAlive(gateway.workload, service.loadBalancer!, marginSeconds, policy));

@@ -1,4 +1,5 @@
 import { DiscoveryModel, HealthCheckTiming, LoadBalancerModel, ProbeModel } from '../model';
+import { gkeNewRequestWindowSeconds } from './gke';
 
 /**
  * The arithmetic of the chain, each window defined once. The solver derives values from these
@@ -79,6 +80,7 @@ export function earliestUnhealthySeconds(healthCheck: HealthCheckTiming): number
  * @see https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints
  */
 export function newConnectionWindowSeconds(loadBalancer: LoadBalancerModel, externalTrafficPolicy: ExternalTrafficPolicy = 'Local'): number {
+  if (loadBalancer.provider === 'gke' && loadBalancer.gke) return gkeNewRequestWindowSeconds({ ...loadBalancer, gke: loadBalancer.gke });
   if (loadBalancer.targetType === 'instance' && externalTrafficPolicy === 'Cluster') return DEFAULT_PROPAGATION_SECONDS;
   return Math.max(detectionWindowSeconds(loadBalancer.healthCheck), loadBalancer.deregistrationLagSeconds);
 }

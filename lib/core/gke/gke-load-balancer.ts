@@ -1,0 +1,218 @@
+import { Duration } from '../duration';
+import { ExplainedTimeline, explainGatewayBudget } from '../explain';
+import { KubeObject } from '../kube-object';
+import { LoadBalancedGateway } from '../load-balancer-link';
+import { HealthCheckTiming, LoadBalancerModel } from '../model';
+import { solveConnectionDrainingSeconds } from '../timing/gke';
+import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
+import {
+  checkGkeRange, controllerDefaultHealthCheck, GKE_LIMITS, GkeLimitError, GkeShape, DEFAULT_NEG_DETACH_SECONDS, HITLESS_GKE_HEALTH_CHECK,
+} from './defaults';
+import { gkeLoadBalancerModel } from './model';
+import {
+  backendConfig, gcpBackendPolicy, gkeGateway, gkeHttpRoute, gkeIngress, healthCheckPolicy, l4ServiceAnnotations, negServiceAnnotations,
+} from './objects';
+
+/** Options of {@link buildGkeLoadBalancer}. */
+export interface GkeLoadBalancerOptions {
+  /**
+   * Which GKE load balancer fronts the gateway:
+   * - `ingress`: an Ingress (class `gce`) with NEGs and a BackendConfig;
+   * - `gateway`: a GKE Gateway with an HTTPRoute, a HealthCheckPolicy and a GCPBackendPolicy;
+   * - `l4`: an L4 passthrough LoadBalancer Service (`GCE_VM_IP` NEGs: nodes are the members).
+   * @default 'ingress'
+   */
+  readonly shape?: GkeShape;
+  /**
+   * How long after a pod starts terminating the load balancer may still send it new requests
+   * through its NEG (NEG shapes). Undocumented; measure it on your cluster.
+   * @default Duration.seconds(40) - Google's support article's example (`sleep 40`)
+   * @see https://github.com/kubernetes/ingress-gce/issues/1574
+   */
+  readonly negDetachLatency?: Duration;
+  /**
+   * Time between health checks (1–300 s, whole seconds; NEG shapes only: GKE sets the L4 ones).
+   * @default Duration.seconds(5)
+   */
+  readonly healthCheckInterval?: Duration;
+  /**
+   * Health check timeout (1–300 s, at most the interval).
+   * @default Duration.seconds(5)
+   */
+  readonly healthCheckTimeout?: Duration;
+  /**
+   * Passing checks before an endpoint receives traffic (1–10).
+   * @default 2
+   */
+  readonly healthyThreshold?: number;
+  /**
+   * Failing checks before an endpoint stops receiving traffic (1–10).
+   * @default 2
+   */
+  readonly unhealthyThreshold?: number;
+  /**
+   * `connectionDraining.drainingTimeoutSec` (0–3600 s): how long requests in flight on a detached
+   * endpoint may go on (NEG shapes).
+   * @default - the gateway's drain timeout plus margin
+   */
+  readonly connectionDrainingTimeout?: Duration;
+  /**
+   * Ingress class (`ingress` shape).
+   * @default 'gce'
+   */
+  readonly ingressClass?: 'gce' | 'gce-internal';
+  /**
+   * GatewayClass of the Gateway (`gateway` shape).
+   * @default 'gke-l7-global-external-managed'
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/gateway-api#gatewayclass
+   */
+  readonly gatewayClassName?: string;
+  /**
+   * Port of the Gateway's HTTP listener (`gateway` shape).
+   * @default 80
+   */
+  readonly listenerPort?: number;
+  /**
+   * An internal passthrough load balancer instead of an external one (`l4` shape).
+   * @default false
+   */
+  readonly internal?: boolean;
+  /**
+   * How long the gateway waits for open connections, for a gateway that does not report its own timings.
+   * @default Duration.seconds(15)
+   */
+  readonly gatewayDrainTimeout?: Duration;
+}
+
+/** What both faces render for a GKE load balancer in front of a gateway. */
+export interface BuiltGkeLoadBalancer {
+  readonly shape: GkeShape;
+  /** The load balancer as the gateway, `hitless check` and `hitless simulate` see it. */
+  readonly model: LoadBalancerModel;
+  /** The gateway's timings behind it. */
+  readonly budget: GatewayBudget;
+  /** Annotations put on the gateway's Service. */
+  readonly serviceAnnotations: Record<string, string>;
+  /** `connectionDraining.drainingTimeoutSec` as set (0 for `l4`, which has no detach). */
+  readonly connectionDrainingSeconds: number;
+  /** BackendConfig, HealthCheckPolicy, GCPBackendPolicy, Ingress, Gateway, HTTPRoute: those of the shape. */
+  readonly objects: KubeObject[];
+  /** The termination of one gateway pod behind this load balancer, step by step, with the margins. */
+  explain(): ExplainedTimeline;
+}
+
+interface BudgetReporting {
+  readonly budget: GatewayBudget;
+}
+
+function reportsBudget(gateway: LoadBalancedGateway): gateway is LoadBalancedGateway & BudgetReporting {
+  return typeof (gateway as Partial<BudgetReporting>).budget?.preStopSeconds === 'number';
+}
+
+function wholeSeconds(_prop: string, value: Duration | undefined): number | undefined {
+  return value === undefined ? undefined : value.toSeconds();
+}
+
+function resolveHealthCheck(options: GkeLoadBalancerOptions, shape: GkeShape): HealthCheckTiming {
+  const set = options.healthCheckInterval ?? options.healthCheckTimeout ?? options.healthyThreshold ?? options.unhealthyThreshold;
+  if (shape === 'l4') {
+    if (set !== undefined) {
+      const prop = options.healthCheckInterval ? 'healthCheckInterval' : options.healthCheckTimeout ? 'healthCheckTimeout' : options.healthyThreshold !== undefined ? 'healthyThreshold' : 'unhealthyThreshold';
+      throw new GkeLimitError(prop, 'set', "left unset with shape 'l4'", 'GKE makes the L4 health checks itself (kube-proxy health on every node, 3 s / 1 s / 1 / 2 with externalTrafficPolicy Local) and overwrites changes');
+    }
+    return controllerDefaultHealthCheck('l4', 'Local');
+  }
+  const interval = checkGkeRange('healthCheckInterval', wholeSeconds('healthCheckInterval', options.healthCheckInterval) ?? HITLESS_GKE_HEALTH_CHECK.intervalSeconds, GKE_LIMITS.healthCheckIntervalSeconds);
+  const timeout = checkGkeRange('healthCheckTimeout', wholeSeconds('healthCheckTimeout', options.healthCheckTimeout) ?? Math.min(HITLESS_GKE_HEALTH_CHECK.timeoutSeconds, interval), GKE_LIMITS.healthCheckTimeoutSeconds);
+  if (timeout > interval) throw new GkeLimitError('healthCheckTimeout', `${timeout}s`, `at most healthCheckInterval (${interval}s)`, 'Compute Engine refuses a health check whose timeout is longer than its interval');
+  return {
+    intervalSeconds: interval,
+    timeoutSeconds: timeout,
+    healthyThreshold: checkGkeRange('healthyThreshold', options.healthyThreshold ?? HITLESS_GKE_HEALTH_CHECK.healthyThreshold, GKE_LIMITS.healthyThreshold),
+    unhealthyThreshold: checkGkeRange('unhealthyThreshold', options.unhealthyThreshold ?? HITLESS_GKE_HEALTH_CHECK.unhealthyThreshold, GKE_LIMITS.unhealthyThreshold),
+  };
+}
+
+/** `Kind/namespace/name` → [namespace, name]. */
+function splitRef(object: string): { namespace: string; name: string } {
+  const [, namespace, ...rest] = object.split('/');
+  return { namespace: namespace || 'default', name: rest.join('/') || object };
+}
+
+/**
+ * A GKE load balancer in front of a hitless gateway, as both faces' `GkeLoadBalancer` build it:
+ * checks the options (Compute Engine's ranges, and that they fit the shape), attaches the load
+ * balancer to the gateway (which solves its timings: it keeps serving until the NEG detach or the
+ * health check has stopped new requests, plus margin), derives connection draining from the
+ * gateway's drain, and builds the objects of the shape.
+ * @throws GkeLimitError for a value GKE refuses; BudgetError for one that breaks the chain
+ */
+export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: LoadBalancedGateway): BuiltGkeLoadBalancer {
+  const shape = options.shape ?? 'ingress';
+  const healthCheck = resolveHealthCheck(options, shape);
+  const neg = shape !== 'l4';
+  if (!neg) {
+    for (const [prop, value] of [['negDetachLatency', options.negDetachLatency], ['connectionDrainingTimeout', options.connectionDrainingTimeout]] as const) {
+      if (value !== undefined) throw new GkeLimitError(prop, `${value.toSeconds()}s`, "left unset with shape 'l4'", 'an L4 passthrough load balancer has nodes as members: no pod is detached, and nothing drains on detach');
+    }
+  }
+  if (shape !== 'ingress' && options.ingressClass !== undefined) throw new GkeLimitError('ingressClass', options.ingressClass, "used with shape 'ingress' only", 'only an Ingress has a class');
+  if (shape !== 'gateway' && (options.gatewayClassName !== undefined || options.listenerPort !== undefined)) {
+    throw new GkeLimitError(options.gatewayClassName !== undefined ? 'gatewayClassName' : 'listenerPort', String(options.gatewayClassName ?? options.listenerPort), "used with shape 'gateway' only", 'only a Gateway has a class and listeners');
+  }
+  if (shape !== 'l4' && options.internal !== undefined) throw new GkeLimitError('internal', String(options.internal), "used with shape 'l4' only", "an internal Ingress or Gateway is chosen by its class ('gce-internal', 'gke-l7-rilb')");
+  const listenerPort = options.listenerPort ?? 80;
+  if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) throw new GkeLimitError('listenerPort', String(listenerPort), 'a port number within 1–65535', 'it is a TCP port');
+  const detach = neg ? checkGkeRange('negDetachLatency', wholeSeconds('negDetachLatency', options.negDetachLatency) ?? DEFAULT_NEG_DETACH_SECONDS, GKE_LIMITS.negDetachSeconds, 'it is a length of time, in whole seconds') : 0;
+  const drainingOverride = options.connectionDrainingTimeout !== undefined
+    ? checkGkeRange('connectionDrainingTimeout', options.connectionDrainingTimeout.toSeconds(), GKE_LIMITS.connectionDrainingSeconds)
+    : undefined;
+
+  const { namespace, name } = splitRef(gateway.serviceObject);
+  const target = { name, namespace };
+  const configuredBy = shape === 'ingress' ? [`BackendConfig/${namespace}/${name}`] : shape === 'gateway' ? [`HealthCheckPolicy/${namespace}/${name}`, `GCPBackendPolicy/${namespace}/${name}`] : [];
+  const modelWith = (drainingSeconds: number): LoadBalancerModel => gkeLoadBalancerModel({
+    object: gateway.serviceObject,
+    shape,
+    healthCheck,
+    ...(neg ? { healthCheckPath: gateway.healthCheckPath } : {}),
+    negDetachSeconds: detach,
+    connectionDrainingSeconds: drainingSeconds,
+    healthCheckSource: shape === 'ingress' ? 'backend-config' : shape === 'gateway' ? 'health-check-policy' : 'controller-default',
+    configuredBy,
+  });
+  const serviceAnnotations = shape === 'ingress' ? negServiceAnnotations(name) : shape === 'l4' ? l4ServiceAnnotations(options.internal ?? false) : {};
+  const serviceTypeLoadBalancer = shape === 'l4';
+  const solve = (model: LoadBalancerModel): GatewayBudget => {
+    gateway.attachLoadBalancer({ model, serviceAnnotations, serviceTypeLoadBalancer });
+    return reportsBudget(gateway) ? gateway.budget : solveGatewayBudget({ loadBalancer: model, drainTimeoutSeconds: options.gatewayDrainTimeout?.toSeconds() ?? 15 });
+  };
+  // Connection draining follows the gateway's drain, which the gateway solves once attached: attach, read, attach again.
+  let budget = solve(modelWith(drainingOverride ?? 0));
+  const draining = neg ? solveConnectionDrainingSeconds(budget.drainTimeoutSeconds, drainingOverride, 'connectionDrainingTimeout', budget.marginSeconds) : 0;
+  checkGkeRange('connectionDrainingTimeout', draining, GKE_LIMITS.connectionDrainingSeconds, "the gateway's drain is longer than GKE's longest connection draining; shorten the drain");
+  const model = modelWith(draining);
+  budget = solve(model);
+
+  const settings = { ...healthCheck, requestPath: gateway.healthCheckPath };
+  const objects: KubeObject[] = [];
+  if (shape === 'ingress') {
+    objects.push(backendConfig(target, settings, draining), gkeIngress(target, name, gateway.trafficPort, options.ingressClass ?? 'gce'));
+  } else if (shape === 'gateway') {
+    objects.push(
+      gkeGateway(target, options.gatewayClassName ?? 'gke-l7-global-external-managed', listenerPort),
+      gkeHttpRoute(target, name, name, gateway.trafficPort),
+      healthCheckPolicy(target, name, settings),
+      gcpBackendPolicy(target, name, draining),
+    );
+  }
+  return {
+    shape,
+    model,
+    budget,
+    serviceAnnotations,
+    connectionDrainingSeconds: draining,
+    objects,
+    explain: () => explainGatewayBudget({ gateway: gateway.workloadObject, loadBalancer: model, budget }),
+  };
+}
