@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { checkManifestFiles } from '../check/check';
 import { formatJson, formatText } from '../check/format';
-import { CliIo } from './io';
+import { CliIo, EXIT_STATUS_HELP, reportReadProblems } from './io';
 
 const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] PATH...
 
@@ -14,8 +14,7 @@ options:
   --margin SECONDS     margin added to every window (default 5)
   -h, --help           this help
 
-exit status: 0 no error finding, 1 at least one error finding, 2 input that cannot be read.
-verdict: hitless (no error, nothing unknown), drops-requests (an error),
+${EXIT_STATUS_HELP}verdict: hitless (no error, nothing unknown), drops-requests (an error),
          unknown (no error, but nothing to judge or something hitless cannot read).
 `;
 
@@ -59,17 +58,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const resolved = paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each)));
   const report = await checkManifestFiles(resolved, io.readStdin, { marginSeconds });
-  if (report.problems.length > 0) {
-    const shown = (source: string) => {
-      if (source === '-' || source.startsWith('- ')) return source;
-      // Relative to where the user stands, unless that means climbing out of it.
-      const relative = path.relative(io.cwd, source);
-      return relative === '' || relative.startsWith('..') ? source : relative;
-    };
-    for (const problem of report.problems) io.stderr(`hitless check: ${shown(problem.source)}: ${problem.message}\n`);
-    io.stderr('hitless check: the input cannot be read; nothing was checked.\n');
-    return 2;
-  }
+  if (report.problems.length > 0) return reportReadProblems('check', report.problems, io, 'checked');
   io.stdout(format === 'json' ? formatJson(report) : formatText(report, { color: io.isTty }));
   return report.summary.errors > 0 ? 1 : 0;
 }
