@@ -109,6 +109,15 @@ project.testTask.spawn(project.compileTask);
 project.testTask.spawn(docgenCheck);
 project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
 
+// The packed-tarball test (test/package/tarball.test.ts) takes about a minute: CI runs it on its own.
+project.addTask('test:package', {
+  description: 'Pack the package and use it from fresh projects outside the repository (cdk8s app, Pulumi program, plain Node)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'jest --ci test/package/tarball.test.ts', env: { HITLESS_PACK_TEST: '1' } },
+  ],
+});
+
 project.addTask('demo', {
   description: 'Synthesize the example, check it and simulate its gateway rollout (the README quick start)',
   steps: [
