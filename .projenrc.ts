@@ -81,7 +81,8 @@ project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', '!dist/**/*
 // A git install or `npm pack` from a clean clone compiles first; `prepare` runs for both, and
 // `prepack` for `npm publish`/`npm pack` on a checkout whose dist/ is stale.
 project.package.setScript('prepare', 'tsc --build');
-project.package.setScript('prepack', 'tsc --build');
+// prepack starts from an empty dist/, so a file whose source is gone never reaches the tarball.
+project.package.setScript('prepack', 'rm -rf dist && tsc --build --force');
 project.tsconfigDev.file.addOverride('compilerOptions.baseUrl', '..');
 project.tsconfigDev.file.addOverride('compilerOptions.paths', {
   'hitless': ['lib/index.ts'],

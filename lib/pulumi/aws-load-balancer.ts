@@ -39,12 +39,14 @@ export interface AwsLoadBalancerResources {
   readonly listener: aws.lb.Listener;
 }
 
-/** ELBv2's target type for a core target type: a host port is reached on the instance. */
+/** ELBv2's target type for a core target type: a host port is reached on the instance.
+ * @internal */
 export function elbTargetType(model: LoadBalancerModel): 'instance' | 'ip' {
   return model.targetType === 'ip' ? 'ip' : 'instance';
 }
 
-/** The target group's arguments, exactly as the model says (exported for tests and policies). */
+/** The target group's arguments, exactly as the model says (exported for tests and policies).
+ * @internal */
 export function targetGroupArgs(args: AwsLoadBalancerArgs): aws.lb.TargetGroupArgs {
   const model = args.model;
   const httpCheck = model.healthCheckProtocol !== 'TCP';
@@ -81,6 +83,7 @@ export function targetGroupArgs(args: AwsLoadBalancerArgs): aws.lb.TargetGroupAr
 /**
  * `@pulumi/aws`, loaded on first use: it is an optional peer, and a program that makes no AWS
  * resource (the controller makes the NLB from annotations) must load without it.
+ * @internal
  */
 export function loadPulumiAws(): typeof aws {
   try {
@@ -94,7 +97,8 @@ export function loadPulumiAws(): typeof aws {
   }
 }
 
-/** Creates the load balancer, its target group and its listener as children of `parent`. */
+/** Creates the load balancer, its target group and its listener as children of `parent`.
+ * @internal */
 export function createAwsLoadBalancer(name: string, args: AwsLoadBalancerArgs, opts: pulumi.CustomResourceOptions): AwsLoadBalancerResources {
   const aws = loadPulumiAws();
   const loadBalancer = new aws.lb.LoadBalancer(

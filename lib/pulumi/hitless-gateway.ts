@@ -170,6 +170,7 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
    * Claims the gateway's one load balancer slot for `owner` (a `HealthCheckedNlb`'s name): one
    * Service has one load balancer, and a second would silently override the first's annotations.
    * @throws when another load balancer is already in front, naming both
+   * @internal
    */
   public claimLoadBalancer(owner: string): void {
     if (this.loadBalancerOwner !== undefined) {

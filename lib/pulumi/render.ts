@@ -9,7 +9,8 @@ import { KubeObject } from '../core/kube-object';
  * BackendConfig) becomes an `apiextensions.CustomResource`. Nothing here decides a value.
  */
 
-/** `Kind/namespace/name`, the key core uses for objects. */
+/** `Kind/namespace/name`, the key core uses for objects.
+ * @internal */
 export function objectKey(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   return `${object.apiVersion} ${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
@@ -19,6 +20,7 @@ export function objectKey(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'meta
  * `@pulumi/kubernetes` names what it reads from YAML. The prefix keeps two components that render
  * the same Kubernetes object (one per cluster, through different providers) apart in one stack,
  * as pulumi-eks prefixes its children with the cluster's name.
+ * @internal
  */
 export function logicalName(prefix: string, object: Pick<KubeObject, 'metadata'>): string {
   const inCluster = object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
@@ -31,6 +33,7 @@ type KubeResourceClass = new (name: string, args: Record<string, unknown>, opts?
  * The typed `@pulumi/kubernetes` class for a built-in apiVersion/kind, found by its place in the
  * SDK (`apps/v1` → `k8s.apps.v1`, `v1` → `k8s.core.v1`, `policy/v1` → `k8s.policy.v1`,
  * `networking.k8s.io/v1` → `k8s.networking.v1`); undefined for custom resources.
+ * @internal
  */
 export function builtInClass(apiVersion: string, kind: string): KubeResourceClass | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
@@ -45,6 +48,7 @@ export function builtInClass(apiVersion: string, kind: string): KubeResourceClas
 /**
  * Creates the resource for one object, named {@link logicalName} under `prefix` (the component's
  * name). A field may be given as a `pulumi.Output` (a TargetGroupBinding's spec waits for its ARN).
+ * @internal
  */
 export function renderKubeObject(prefix: string, object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   const { apiVersion, kind, ...fields } = object;
@@ -53,7 +57,8 @@ export function renderKubeObject(prefix: string, object: KubeObject, opts: pulum
   return new k8s.apiextensions.CustomResource(logicalName(prefix, object), { apiVersion, kind, ...fields }, opts);
 }
 
-/** Creates the resources for a list of objects, keyed by {@link objectKey}. */
+/** Creates the resources for a list of objects, keyed by {@link objectKey}.
+ * @internal */
 export function renderKubeObjects(prefix: string, objects: readonly KubeObject[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.CustomResource> {
   const resources = new Map<string, pulumi.CustomResource>();
   for (const object of objects) {
