@@ -15,7 +15,8 @@ const project = new typescript.TypeScriptProject({
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.9.3',
   peerDependencyOptions: { pinnedDevDependency: false },
-  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0', 'constructs@^10.3.0'],
+  // Every framework is optional: a Pulumi-only project gets no cdk8s, a cdk8s project no Pulumi.
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0'],
   deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1', 'ajv@^8.17.0'],
   devDeps: [
     '@types/node@^20',
@@ -27,6 +28,8 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@^2.200.0',
     'cdk8s@^2.70.0',
     'cdk8s-plus-27@^2.9.0',
+    // `makeDraining` takes any cdk8s-plus major's Deployment; the tests use the oldest and the newest.
+    'cdk8s-plus-33@^2.5.0',
     '@pulumi/pulumi@^3.200.0',
     '@pulumi/kubernetes@^4.20.0',
     '@pulumi/aws@^7.2.0',
@@ -41,7 +44,11 @@ const project = new typescript.TypeScriptProject({
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       collectCoverage: false,
       // Tests and examples import the package by name, as users do, but from source.
-      moduleNameMapper: { '^hitless$': '<rootDir>/lib/index.ts', '^hitless/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
+      moduleNameMapper: {
+        '^hitless$': '<rootDir>/lib/index.ts',
+        '^hitless/cdk8s$': '<rootDir>/lib/cdk8s/index.ts',
+        '^hitless/pulumi$': '<rootDir>/lib/pulumi/index.ts',
+      },
       reporters: [new javascript.JestReporter('<rootDir>/scripts/summary-reporter.js')],
     },
   },
@@ -58,22 +65,32 @@ const project = new typescript.TypeScriptProject({
   entrypointTypes: 'dist/index.d.ts',
 });
 
-// `hitless` is the cdk8s face and core; `hitless/pulumi` the Pulumi face, so neither pulls in the other.
+// One entry point per audience, so that none loads a framework its user doesn't have:
+// `hitless` is framework-free (check, read, simulate, explain, models, errors).
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './cdk8s': { types: './dist/cdk8s/index.d.ts', default: './dist/cdk8s/index.js' },
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
   './package.json': './package.json',
 });
-// The Pulumi face is optional: cdk8s users install none of it.
 project.addPeerDeps('@pulumi/pulumi@^3.200.0', '@pulumi/kubernetes@^4.20.0', '@pulumi/aws@^7.2.0');
-project.package.addField('peerDependenciesMeta', {
-  '@pulumi/pulumi': { optional: true },
-  '@pulumi/kubernetes': { optional: true },
-  '@pulumi/aws': { optional: true },
-});
+const optionalPeers = ['cdk8s', 'constructs', '@pulumi/pulumi', '@pulumi/kubernetes', '@pulumi/aws'];
+project.package.addField('peerDependenciesMeta', Object.fromEntries(optionalPeers.map((name) => [name, { optional: true }])));
+// What the tarball holds, stated rather than left to .npmignore: compiled code and types only.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', '!dist/**/*.tsbuildinfo', 'README.md', 'LICENSE', 'API.md']);
+// A git install or `npm pack` from a clean clone compiles first; `prepare` runs for both, and
+// `prepack` for `npm publish`/`npm pack` on a checkout whose dist/ is stale.
+project.package.setScript('prepare', 'tsc --build');
+// prepack starts from an empty dist/, so a file whose source is gone never reaches the tarball.
+project.package.setScript('prepack', 'rm -rf dist && tsc --build --force');
 project.tsconfigDev.file.addOverride('compilerOptions.baseUrl', '..');
-project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'hitless': ['lib/index.ts'], 'hitless/pulumi': ['lib/pulumi/index.ts'] });
-project.package.addField('typesVersions', { '*': { pulumi: ['dist/pulumi/index.d.ts'] } });
+project.tsconfigDev.file.addOverride('compilerOptions.paths', {
+  'hitless': ['lib/index.ts'],
+  'hitless/cdk8s': ['lib/cdk8s/index.ts'],
+  'hitless/pulumi': ['lib/pulumi/index.ts'],
+});
+// For TypeScript projects still on `moduleResolution: node`, which ignores `exports`.
+project.package.addField('typesVersions', { '*': { cdk8s: ['dist/cdk8s/index.d.ts'], pulumi: ['dist/pulumi/index.d.ts'] } });
 
 const docgen = project.addTask('docgen', {
   description: 'Regenerate API.md from the TSDoc',
@@ -92,6 +109,15 @@ project.testTask.reset();
 project.testTask.spawn(project.compileTask);
 project.testTask.spawn(docgenCheck);
 project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
+
+// The packed-tarball test (test/package/tarball.test.ts) takes about a minute: CI runs it on its own.
+project.addTask('test:package', {
+  description: 'Pack the package and use it from fresh projects outside the repository (cdk8s app, Pulumi program, plain Node)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'jest --ci test/package/tarball.test.ts', env: { HITLESS_PACK_TEST: '1' } },
+  ],
+});
 
 project.addTask('demo', {
   description: 'Synthesize the example, check it and simulate its gateway rollout (the README quick start)',

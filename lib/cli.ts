@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { CliCommand, CliIo, processIo } from './cli/io';
+import { CliCommand, CliIo, EXIT_OK, EXIT_STATUS_HELP, EXIT_USAGE, packageVersion, processIo } from './cli/io';
 
 const USAGE = `usage: hitless <command> [options]
 
@@ -9,8 +9,14 @@ commands:
   explain DIR            print the timeline of one gateway pod's termination
   envoy-validate FILE    validate an Envoy bootstrap (YAML, JSON, or a ConfigMap) against Envoy's protos
 
+options:
+  --version              print the version
+  -h, --help             this help
+
+Every command takes --format text|json and --help.
 Run 'hitless <command> --help' for a command's options.
-`;
+
+${EXIT_STATUS_HELP}`;
 
 /** Commands load lazily so that one command's dependencies (protobuf, say) don't slow the others. */
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {};
@@ -28,19 +34,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     (command === undefined ? io.stderr : io.stdout)(USAGE);
-    return command === undefined ? 2 : 0;
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT_OK;
   }
   const load = COMMANDS[command];
   if (!load) {
     io.stderr(`hitless: unknown command '${command}'\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   try {
     return await (await load())(rest, io);
   } catch (error) {
     // A command should report its own errors; this is the last line so users never see a stack trace.
     io.stderr(`hitless ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
 }
 

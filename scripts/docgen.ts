@@ -21,6 +21,7 @@ import * as path from 'path';
 /** Public entry points, in the order of API.md, with the title of their section. */
 export const ENTRY_POINTS: ReadonlyArray<{ readonly file: string; readonly title: string }> = [
   { file: 'lib/index.ts', title: 'hitless' },
+  { file: 'lib/cdk8s/index.ts', title: 'hitless/cdk8s' },
   { file: 'lib/pulumi/index.ts', title: 'hitless/pulumi' },
 ];
 

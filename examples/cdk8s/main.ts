@@ -5,7 +5,7 @@
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DrainingService, HealthCheckedNlb, HitlessGateway } from 'hitless';
+import { DrainingService, HealthCheckedNlb, HitlessGateway } from 'hitless/cdk8s';
 
 export class Shop extends Chart {
   public readonly orders: DrainingService;

@@ -12,7 +12,7 @@
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DrainingService, GlooEdgeGateway, HealthCheckedNlb } from 'hitless';
+import { DrainingService, GlooEdgeGateway, HealthCheckedNlb } from 'hitless/cdk8s';
 
 export class Shop extends Chart {
   public readonly gateway: GlooEdgeGateway;

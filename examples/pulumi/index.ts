@@ -5,7 +5,7 @@
  *
  * The same shop as examples/cdk8s, with the gateway and the NLB in front.
  */
-import { Duration, DrainingService, HealthCheckedNlb, HitlessGateway } from '../../lib/pulumi';
+import { DrainingService, HitlessGateway, seconds } from 'hitless/pulumi';
 
 // Every timing is derived: each service's preStop covers the gateway's discovery delay, the
 // gateway keeps serving for the NLB's detection window, every grace period covers its drain.
@@ -16,7 +16,7 @@ const orders = new DrainingService('orders', {
   readinessPath: '/ready',
   replicas: 3,
   // orders finishes payment calls after SIGTERM: give it more than the 5 s default.
-  appDrainTime: Duration.seconds(15),
+  appDrainTime: seconds(15),
   spreadAcrossZones: true,
 });
 
@@ -28,24 +28,23 @@ const catalog = new DrainingService('catalog', {
   resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '256Mi' } },
 });
 
-// Routes are given here, so each service learns of the gateway before its Deployment is rendered.
+// Everything the gateway depends on is given here, so it solves and renders once, in its
+// constructor: the routes (each service checks that its preStop covers this gateway's discovery)
+// and the NLB, whose faster health checks than the controller's defaults shorten the drain.
 const gateway = new HitlessGateway('edge', {
   namespace: 'edge',
   routes: [
     { prefix: '/orders', service: orders },
     { prefix: '/', service: catalog, idempotent: true },
   ],
-});
-
-// Faster health checks than the controller's defaults shorten every drain behind them.
-const nlb = new HealthCheckedNlb('edge', {
-  gateway,
-  scheme: 'internet-facing',
-  healthCheckInterval: Duration.seconds(5),
-  healthCheckTimeout: Duration.seconds(3),
+  nlb: {
+    scheme: 'internet-facing',
+    healthCheckInterval: seconds(5),
+    healthCheckTimeout: seconds(3),
+  },
 });
 
 export const gatewayService = gateway.service.id;
 export const gatewayKeepServingSeconds = gateway.keepServing.toSeconds();
-export const ordersPreStopSeconds = orders.budget.apply((budget) => budget.keepServingSeconds);
-export const loadBalancerAnnotations = nlb.serviceAnnotations;
+export const ordersPreStopSeconds = orders.budget.keepServingSeconds;
+export const loadBalancerAnnotations = gateway.nlb!.serviceAnnotations;

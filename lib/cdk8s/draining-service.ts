@@ -1,6 +1,5 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy, Names } from 'cdk8s';
-import type { Deployment } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { drainingPatch, drainingServiceUpstreamModel, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
 import type { DrainingServiceOptions, DrainingTimingOptions } from '../core/draining-service';
 import { DrainingServicePlan } from '../core/draining-service-plan';
@@ -74,6 +73,18 @@ export interface DrainingServiceProps
   readonly name?: string;
 }
 
+/**
+ * A cdk8s-plus `Deployment` of any major (cdk8s-plus-27 to the newest), seen structurally: a
+ * construct with containers and replicas whose API object is an `apps/v1` Deployment. Typed this
+ * way so that hitless needs no cdk8s-plus of its own and a project on any major compiles.
+ */
+export interface PlusDeployment extends IConstruct {
+  /** The Deployment's containers (cdk8s-plus `Workload.containers`). */
+  readonly containers: readonly unknown[];
+  /** Desired replicas (cdk8s-plus `Deployment.replicas`). */
+  readonly replicas?: number;
+}
+
 /** Props of {@link DrainingService.makeDraining}. */
 export interface MakeDrainingProps extends DrainingTimingProps {
   /**
@@ -103,14 +114,17 @@ export interface MadeDraining {
  */
 export class DrainingService extends Construct implements RoutableUpstream {
   /**
-   * Makes an existing cdk8s-plus-27 `Deployment` draining in place: a preStop sleep on every
+   * Makes an existing cdk8s-plus `Deployment` (any major from 27) draining in place: a preStop sleep on every
    * container, terminationGracePeriodSeconds, a surge-only RollingUpdate and minReadySeconds,
    * solved as for a DrainingService and applied as JSON patches to the rendered manifest. Call it after the Deployment's
    * containers are added. Gateways registered later are not seen: pass them in `props.gateways`.
    * @throws when the Deployment has no readiness probe, fewer than 2 replicas, a preStop hook already, or a timing override can't hold
    */
-  public static makeDraining(deployment: Deployment, props: MakeDrainingProps = {}): MadeDraining {
+  public static makeDraining(deployment: PlusDeployment, props: MakeDrainingProps = {}): MadeDraining {
     const resource = ApiObject.of(deployment);
+    if (resource.apiVersion !== 'apps/v1' || resource.kind !== 'Deployment') {
+      throw new Error(`makeDraining takes a cdk8s-plus Deployment; '${deployment.node.path}' is a ${resource.apiVersion} ${resource.kind}`);
+    }
     const patch = drainingPatch(resource.toJson(), {
       preStopDelay: toCoreDuration(props.preStopDelay),
       appDrainTime: toCoreDuration(props.appDrainTime),

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { checkManifestFiles } from '../check/check';
 import { formatJson, formatText, toJson } from '../check/format';
 import { formatWitnessText, witnessJson, witnessManifestFiles } from '../check/witness';
-import { CliIo } from './io';
+import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_STATUS_HELP, EXIT_UNKNOWN, reportReadProblems } from './io';
 
 const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] [--witness [--witness-dir DIR]] [--allow-unknown] PATH...
 
@@ -19,9 +19,7 @@ options:
   --allow-unknown      exit 0 on the verdict unknown (default: exit 3)
   -h, --help           this help
 
-exit status: 0 hitless (no error finding, nothing unknown), 1 at least one error finding
-             (security included), 2 input that cannot be read, 3 verdict unknown (0 with --allow-unknown).
-verdict: hitless (no error, nothing unknown), drops-requests (an error),
+${EXIT_STATUS_HELP}verdict: hitless (no error, nothing unknown), drops-requests (an error),
          unknown (no error, but nothing to judge or something hitless cannot read).
 security: ok, or exposed (e.g. Envoy admin beyond loopback): reported apart, never
          turns the verdict into drops-requests.
@@ -82,17 +80,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const resolved = paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each)));
   const witnessed = witness ? await witnessManifestFiles(resolved, io.readStdin, { marginSeconds, witnessDir: witnessDir && path.resolve(io.cwd, witnessDir) }) : undefined;
   const report = witnessed?.report ?? await checkManifestFiles(resolved, io.readStdin, { marginSeconds });
-  if (report.problems.length > 0) {
-    const shown = (source: string) => {
-      if (source === '-' || source.startsWith('- ')) return source;
-      // Relative to where the user stands, unless that means climbing out of it.
-      const relative = path.relative(io.cwd, source);
-      return relative === '' || relative.startsWith('..') ? source : relative;
-    };
-    for (const problem of report.problems) io.stderr(`hitless check: ${shown(problem.source)}: ${problem.message}\n`);
-    io.stderr('hitless check: the input cannot be read; nothing was checked.\n');
-    return 2;
-  }
+  if (report.problems.length > 0) return reportReadProblems('check', report.problems, io, 'checked');
   if (witnessed) {
     const json = toJson(report);
     const witnesses = witnessJson(witnessed, io.cwd);
@@ -105,10 +93,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return exitCodeOf(report.summary.errors + report.summary.securityErrors, report.verdict, allowUnknown);
 }
 
-/** Exit 3 for `unknown`, distinct from errors (1) and unreadable input (2), so that a CI gate does not pass what hitless could not judge. */
-export const EXIT_UNKNOWN = 3;
-
+/** The exit status of a check: an error beats unknown; unknown is 3 unless the user accepts it. */
 export function exitCodeOf(errors: number, verdict: string, allowUnknown: boolean): number {
-  if (errors > 0) return 1;
-  return verdict === 'unknown' && !allowUnknown ? EXIT_UNKNOWN : 0;
+  if (errors > 0) return EXIT_FAILED;
+  return verdict === 'unknown' && !allowUnknown ? EXIT_UNKNOWN : EXIT_OK;
 }

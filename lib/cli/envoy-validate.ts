@@ -1,9 +1,9 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { EnvoyConfigParseError, findEnvoyConfigs, formatEnvoyProblem, validateBootstrap } from '../core/envoy/validate';
-import { CliIo } from './io';
+import { CliIo, EXIT_STATUS_HELP, EXIT_USAGE } from './io';
 
-const USAGE = `usage: hitless envoy-validate FILE...
+const USAGE = `usage: hitless envoy-validate [--format text|json] FILE...
 
 Validates Envoy v3 bootstraps strictly against Envoy's own API protos: unknown fields, wrong
 types, unknown enum names, unresolvable @type, bad durations, oneof conflicts and the API's
@@ -12,8 +12,11 @@ validation rules (required fields, bounds) are errors; deprecated fields are war
 FILE is a YAML or JSON bootstrap, or Kubernetes YAML holding ConfigMaps with one
 (data keys ending in .yaml/.yml/.json, or whose value looks like a bootstrap). '-' reads stdin.
 
-exit status: 0 valid, 1 problems found, 2 a file could not be read or parsed
-`;
+options:
+  --format text|json   output format (default text; json: {"bootstraps": [{"source", "valid", "problems"}]})
+  -h, --help           this help
+
+${EXIT_STATUS_HELP}`;
 
 /** Reads one FILE argument; `-` is standard input. */
 async function readInput(file: string, io: CliIo): Promise<string> {
@@ -35,14 +38,33 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  const unknownOption = argv.find((arg) => arg.startsWith('-') && arg !== '-');
-  if (unknownOption !== undefined || argv.length === 0) {
-    io.stderr(`${unknownOption !== undefined ? `hitless envoy-validate: unknown option '${unknownOption}'\n\n` : ''}${USAGE}`);
-    return 2;
+  let format: 'text' | 'json' = 'text';
+  const files: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === '--format' || arg === '-o' || arg.startsWith('--format=')) {
+      const value = arg.startsWith('--format=') ? arg.slice('--format='.length) : argv[++index];
+      if (value !== 'text' && value !== 'json') {
+        io.stderr(`hitless envoy-validate: --format must be text or json, not ${value === undefined ? 'nothing' : `'${value}'`}\n`);
+        return EXIT_USAGE;
+      }
+      format = value;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      io.stderr(`hitless envoy-validate: unknown option '${arg}'\n\n${USAGE}`);
+      return EXIT_USAGE;
+    } else {
+      files.push(arg);
+    }
   }
+  if (files.length === 0) {
+    io.stderr(`hitless envoy-validate: no FILE given\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const out = format === 'text' ? io.stdout : () => undefined;
+  const bootstraps: { source: string; valid: boolean; problems: ReturnType<typeof validateBootstrap> }[] = [];
 
   let status = 0;
-  for (const file of argv) {
+  for (const file of files) {
     const label = file === '-' ? '<stdin>' : file;
     let text: string;
     try {
@@ -65,14 +87,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const source = where === '' ? label : `${label} (${where})`;
       const problems = validateBootstrap(config);
       const errors = problems.filter((problem) => problem.severity === 'error');
-      for (const problem of problems) io.stdout(`${source}: ${formatEnvoyProblem(problem)}\n`);
+      bootstraps.push({ source, valid: errors.length === 0, problems });
+      for (const problem of problems) out(`${source}: ${formatEnvoyProblem(problem)}\n`);
       if (errors.length > 0) {
         status = Math.max(status, 1);
       } else {
         const warnings = problems.length - errors.length;
-        io.stdout(`${source}: OK, a valid Envoy v3 bootstrap${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`);
+        out(`${source}: OK, a valid Envoy v3 bootstrap${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`);
       }
     }
   }
+  if (format === 'json') io.stdout(`${JSON.stringify({ bootstraps }, null, 2)}\n`);
   return status;
 }

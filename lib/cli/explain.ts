@@ -1,6 +1,7 @@
+import * as path from 'path';
 import { explainGatewayTermination, renderTimeline } from '../core/explain';
 import { readManifestFiles } from '../read';
-import { CliIo } from './io';
+import { CliIo, EXIT_OK, EXIT_STATUS_HELP, EXIT_USAGE, reportReadProblems } from './io';
 
 const USAGE = `usage: hitless explain [options] PATH...
 
@@ -13,12 +14,11 @@ PATH is a synthesized directory (cdk8s dist/), a manifest file, or - for standar
 
 options:
   --gateway NAME   only the gateways whose Kind/namespace/name contains NAME
-  --json           the timelines as JSON
+  --format text|json  output format (default text; json: the timelines; --json is a deprecated alias)
   --width N        width of the timeline bar (default 60)
   -h, --help       this text
 
-exit status: 0 explained; 1 no gateway found; 2 unreadable input or bad usage
-`;
+${EXIT_STATUS_HELP}`;
 
 interface Options {
   readonly paths: string[];
@@ -35,7 +35,11 @@ function parse(argv: string[]): Options | string {
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (arg === '--json') json = true;
-    else if (arg === '--gateway' || arg === '--width') {
+    else if (arg === '--format' || arg === '-o' || arg.startsWith('--format=')) {
+      const value = arg.startsWith('--format=') ? arg.slice('--format='.length) : argv[++index];
+      if (value !== 'text' && value !== 'json') return `--format must be text or json, not ${value === undefined ? 'nothing' : `'${value}'`}`;
+      json = value === 'json';
+    } else if (arg === '--gateway' || arg === '--width') {
       const value = argv[++index];
       if (value === undefined) return `${arg} needs a value`;
       if (arg === '--gateway') gateway = value;
@@ -60,21 +64,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const options = parse(argv);
   if (typeof options === 'string') {
     io.stderr(`hitless explain: ${options}\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
-  const result = await readManifestFiles(options.paths, io.readStdin);
-  if (result.problems.length > 0) {
-    for (const problem of result.problems) io.stderr(`hitless explain: ${problem.source}: ${problem.message}\n`);
-    return 2;
-  }
+  const result = await readManifestFiles(options.paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each))), io.readStdin);
+  if (result.problems.length > 0) return reportReadProblems('explain', result.problems, io, 'explained');
   if (result.objectCount === 0) {
     io.stderr(`hitless explain: no Kubernetes objects in ${options.paths.join(', ')}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const gateways = result.topology.gateways.filter((gateway) => options.gateway === undefined || gateway.workload.object.includes(options.gateway));
   if (gateways.length === 0) {
     io.stderr(`hitless explain: no gateway${options.gateway !== undefined ? ` matching '${options.gateway}'` : ''} found (a gateway is a workload behind a LoadBalancer or NodePort Service, or one that runs Envoy)\n`);
-    return 1;
+    return EXIT_USAGE;
   }
   const timelines = gateways.map((gateway) => explainGatewayTermination(gateway));
   if (options.json) {
@@ -82,5 +83,5 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } else {
     io.stdout(timelines.map((timeline) => renderTimeline(timeline, { width: options.width })).join('\n'));
   }
-  return 0;
+  return EXIT_OK;
 }

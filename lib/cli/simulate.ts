@@ -8,7 +8,7 @@ import { formatResultText, formatRunsText, resultJson, runsJson, simulateRuns } 
 import { isScenario, Scenario, SCENARIOS } from '../simulate/scenarios';
 import { SimulationOptions, SimulationResult } from '../simulate/simulation';
 import { renderTimelineSvg } from '../simulate/timeline-svg';
-import { CliIo } from './io';
+import { CliIo, EXIT_UNKNOWN, EXIT_STATUS_HELP, reportReadProblems } from './io';
 
 const USAGE = `usage: hitless simulate PATH... --scenario SCENARIO [options]
 
@@ -37,12 +37,10 @@ options:
   --gateway NAME           the gateway to play, by name or Kind/namespace/name (default the first)
   --upstream NAME          the upstream behind it (default the first it routes to)
   --format text|json       output format (default text)
-  --timeline FILE.svg      write the run's timeline picture (with --runs, the run with most failures)
+  --timeline FILE.svg      write the run's timeline picture, an SVG (with --runs, the run with most failures)
   -h, --help               this help
 
-exit status: 0 no request failed, 1 some request failed, 2 bad arguments or unreadable input,
-             3 the rollout did not finish within the run (no request failed in the part that ran).
-`;
+${EXIT_STATUS_HELP}`;
 
 /** Parsed command line of `hitless simulate`. */
 export interface SimulateArguments {
@@ -136,7 +134,12 @@ export function parseSimulateArguments(argv: string[]): SimulateArguments | 'hel
       case '--runs': runs = whole(1); break;
       case '--gateway': gateway = value(); break;
       case '--upstream': upstream = value(); break;
-      case '--timeline': timeline = value(); break;
+      case '--timeline': {
+        timeline = value();
+        // The picture is SVG: a .png (or any other name) would hold SVG under the wrong name.
+        if (!/\.svg$/i.test(timeline)) throw new Error(`--timeline writes an SVG picture: name the file *.svg, not '${timeline}'`);
+        break;
+      }
       case '--format': case '-o': {
         const text = value();
         if (text !== 'text' && text !== 'json') throw new Error(`--format must be text or json, not '${text}'`);
@@ -172,6 +175,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const resolved = parsed.paths.map((each) => (each === '-' ? each : path.resolve(io.cwd, each)));
   const read = await readManifestFiles(resolved, io.readStdin);
+  if (read.problems.length > 0) return reportReadProblems('simulate', read.problems, io, 'simulated');
   if (read.objectCount === 0) {
     io.stderr(`hitless simulate: no Kubernetes object found in ${parsed.paths.join(' ')}\n`);
     return 2;
@@ -201,7 +205,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (worst.failed > 0) return 1;
   if (unfinished > 0) {
     io.stderr(`hitless simulate: the rollout did not finish within the run${parsed.runs > 1 ? ` in ${unfinished} of ${parsed.runs} runs` : ''}; run longer (or leave --duration out to run until it has settled)\n`);
-    return 3;
+    return EXIT_UNKNOWN;
   }
   return 0;
 }

@@ -1,4 +1,4 @@
-import { Duration } from './duration';
+import { asDuration, Duration, DurationLike } from './duration';
 import { objectRef } from './finding';
 import { KubeObject } from './kube-object';
 import { DEFAULT_KUBERNETES_VERSION } from './kubernetes-version';
@@ -47,19 +47,19 @@ export interface DrainingTimingOptions {
    * @default - derived: the slowest gateway's discovery delay plus margin (41s with the default DNS discovery)
    * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
    */
-  readonly preStopDelay?: Duration;
+  readonly preStopDelay?: DurationLike;
   /**
    * The time the application itself needs after SIGTERM to finish its in-flight requests.
    * @default Duration.seconds(5)
    */
-  readonly appDrainTime?: Duration;
+  readonly appDrainTime?: DurationLike;
   /**
    * `terminationGracePeriodSeconds`: when the kubelet kills the pod, counted from the start of
    * preStop. Rounded up to whole seconds.
    * @default - derived: preStopDelay + appDrainTime + margin
    * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
    */
-  readonly terminationGracePeriod?: Duration;
+  readonly terminationGracePeriod?: DurationLike;
   /**
    * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one.
    * Not needed for correctness: the old pods' preStop outlasts the gateways' discovery delay, so
@@ -68,7 +68,7 @@ export interface DrainingTimingOptions {
    * @default 0
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
    */
-  readonly minReady?: Duration;
+  readonly minReady?: DurationLike;
   /**
    * Pods the rollout may add above `replicas` (`maxSurge`; `maxUnavailable` is always 0, so
    * capacity never drops during a rollout).
@@ -239,7 +239,7 @@ export function resolveDrainingServiceOptions(options: DrainingServiceOptions): 
     'with one replica a node drain, an eviction or a crash leaves no pod to serve, and the disruption budget would block node drains');
   const maxSurge = checkWholeNumberAtLeast('maxSurge', options.maxSurge ?? 1, 1,
     'maxUnavailable is 0 so that capacity never drops during a rollout, and Kubernetes needs at least one of the two above 0 to make progress');
-  const appDrainSeconds = (options.appDrainTime ?? Duration.seconds(5)).toSeconds();
+  const appDrainSeconds = asDuration(options.appDrainTime ?? Duration.seconds(5)).toSeconds();
   const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const preStopAction = resolvePreStopAction(kubernetesVersion, options.preStopAction);
   return {
@@ -253,9 +253,9 @@ export function resolveDrainingServiceOptions(options: DrainingServiceOptions): 
     appDrainSeconds,
     // Kubernetes takes whole seconds; rounding up never shortens a window, and the solver then
     // checks exactly what the manifest will say.
-    preStopDelaySeconds: options.preStopDelay?.toWholeSeconds(),
-    terminationGracePeriodSeconds: options.terminationGracePeriod?.toWholeSeconds(),
-    minReadySeconds: options.minReady?.toWholeSeconds(),
+    preStopDelaySeconds: asDuration(options.preStopDelay)?.toWholeSeconds(),
+    terminationGracePeriodSeconds: asDuration(options.terminationGracePeriod)?.toWholeSeconds(),
+    minReadySeconds: asDuration(options.minReady)?.toWholeSeconds(),
     spreadAcrossZones: options.spreadAcrossZones ?? false,
     kubernetesVersion,
     preStopAction,
@@ -606,10 +606,10 @@ export function drainingPatch(deployment: Json, options: DrainingPatchOptions = 
     'maxUnavailable is 0 so that capacity never drops during a rollout, and Kubernetes needs at least one of the two above 0 to make progress');
   const preStopAction = resolvePreStopAction(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, options.preStopAction);
   const budget = solveDrainingBudget({
-    appDrainSeconds: (options.appDrainTime ?? Duration.seconds(5)).toSeconds(),
-    preStopDelaySeconds: options.preStopDelay?.toWholeSeconds(),
-    terminationGracePeriodSeconds: options.terminationGracePeriod?.toWholeSeconds(),
-    minReadySeconds: options.minReady?.toWholeSeconds(),
+    appDrainSeconds: asDuration(options.appDrainTime ?? Duration.seconds(5)).toSeconds(),
+    preStopDelaySeconds: asDuration(options.preStopDelay)?.toWholeSeconds(),
+    terminationGracePeriodSeconds: asDuration(options.terminationGracePeriod)?.toWholeSeconds(),
+    minReadySeconds: asDuration(options.minReady)?.toWholeSeconds(),
   }, gatewaysInFront);
   const handler = preStopSleepHandler(budget.keepServingSeconds, preStopAction);
   const minReadySeconds = Math.ceil(budget.minReadySeconds);

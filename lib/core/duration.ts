@@ -1,8 +1,10 @@
 const UNIT_MILLIS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * A length of time. Core keeps its own type so that it imports neither cdk8s nor Pulumi;
- * the cdk8s face converts cdk8s `Duration`s into it.
+ * A length of time. Core keeps its own type so that it imports neither cdk8s nor Pulumi; props
+ * take any {@link DurationLike} and convert with {@link Duration.of}. Not exported by name from
+ * the package (a second class named `Duration` beside cdk8s' would clash): users make one with
+ * {@link seconds}, {@link millis}, {@link minutes} or {@link parseDuration}.
  */
 export class Duration {
   /** A duration of `amount` milliseconds. */
@@ -50,9 +52,9 @@ export class Duration {
     return durations.reduce((longest, each) => (each.milliseconds > longest.milliseconds ? each : longest), Duration.ZERO);
   }
 
-  /** Accepts anything that reports its length in milliseconds, such as a cdk8s `Duration`. */
-  public static of(value: { toMilliseconds(): number } | Duration): Duration {
-    return value instanceof Duration ? value : new Duration(value.toMilliseconds());
+  /** Accepts anything that reports its length in milliseconds, such as a cdk8s `Duration` (fractions kept). */
+  public static of(value: DurationLike): Duration {
+    return value instanceof Duration ? value : new Duration(value.toMilliseconds({ integral: false }));
   }
 
   private constructor(public readonly milliseconds: number) {
@@ -114,4 +116,44 @@ export class Duration {
     const seconds = this.milliseconds / 1000;
     return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(3)}s`;
   }
+}
+
+/**
+ * Any length of time that reports itself in milliseconds: a cdk8s `Duration`, or one made with
+ * {@link seconds}, {@link millis} or {@link minutes}. Props take this, so a cdk8s app passes its own
+ * `Duration`s and no second duration class is needed.
+ */
+export interface DurationLike {
+  /** Length in milliseconds; cdk8s' `Duration` takes `{ integral: false }` to allow fractions. */
+  toMilliseconds(options?: { readonly integral?: boolean }): number;
+}
+
+/** A duration of `amount` seconds, for props outside cdk8s (Pulumi, plain Node). */
+export function seconds(amount: number): Duration {
+  return Duration.seconds(amount);
+}
+
+/** A duration of `amount` milliseconds. */
+export function millis(amount: number): Duration {
+  return Duration.millis(amount);
+}
+
+/** A duration of `amount` minutes. */
+export function minutes(amount: number): Duration {
+  return Duration.minutes(amount);
+}
+
+/**
+ * Parses `500ms`, `5s`, `1m30s` (Go and Envoy style) or a bare number of seconds.
+ * @throws when the text is not a duration
+ */
+export function parseDuration(text: string | number): Duration {
+  return Duration.parse(text);
+}
+
+/** A prop given as any {@link DurationLike}, as core's own `Duration`; `undefined` stays `undefined`. */
+export function asDuration(value: DurationLike): Duration;
+export function asDuration(value: DurationLike | undefined): Duration | undefined;
+export function asDuration(value: DurationLike | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.of(value);
 }

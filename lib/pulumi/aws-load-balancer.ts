@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import type * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { LoadBalancerModel } from '../core/model';
 
@@ -39,12 +39,14 @@ export interface AwsLoadBalancerResources {
   readonly listener: aws.lb.Listener;
 }
 
-/** ELBv2's target type for a core target type: a host port is reached on the instance. */
+/** ELBv2's target type for a core target type: a host port is reached on the instance.
+ * @internal */
 export function elbTargetType(model: LoadBalancerModel): 'instance' | 'ip' {
   return model.targetType === 'ip' ? 'ip' : 'instance';
 }
 
-/** The target group's arguments, exactly as the model says (exported for tests and policies). */
+/** The target group's arguments, exactly as the model says (exported for tests and policies).
+ * @internal */
 export function targetGroupArgs(args: AwsLoadBalancerArgs): aws.lb.TargetGroupArgs {
   const model = args.model;
   const httpCheck = model.healthCheckProtocol !== 'TCP';
@@ -78,8 +80,27 @@ export function targetGroupArgs(args: AwsLoadBalancerArgs): aws.lb.TargetGroupAr
   };
 }
 
-/** Creates the load balancer, its target group and its listener as children of `parent`. */
+/**
+ * `@pulumi/aws`, loaded on first use: it is an optional peer, and a program that makes no AWS
+ * resource (the controller makes the NLB from annotations) must load without it.
+ * @internal
+ */
+export function loadPulumiAws(): typeof aws {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('@pulumi/aws');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      throw new Error("HealthCheckedNlb's `aws` makes the NLB with @pulumi/aws, which is not installed: `npm install @pulumi/aws`, or leave out `aws` and let the AWS Load Balancer Controller make it");
+    }
+    throw error;
+  }
+}
+
+/** Creates the load balancer, its target group and its listener as children of `parent`.
+ * @internal */
 export function createAwsLoadBalancer(name: string, args: AwsLoadBalancerArgs, opts: pulumi.CustomResourceOptions): AwsLoadBalancerResources {
+  const aws = loadPulumiAws();
   const loadBalancer = new aws.lb.LoadBalancer(
     name,
     {

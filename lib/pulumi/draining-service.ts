@@ -1,13 +1,12 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DrainingServiceOptions } from '../core/draining-service';
+import { DrainingServiceOptions, solveDrainingBudget } from '../core/draining-service';
 import { DrainingServicePlan } from '../core/draining-service-plan';
 import { Duration } from '../core/duration';
 import { PreStopAction } from '../core/pre-stop';
 import { UpstreamBudget } from '../core/timing/solver';
 import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
 import { renderKubeObject } from './render';
-import { whenProgramSettles } from './settle';
 
 /**
  * Props of {@link DrainingService}: those of the cdk8s `DrainingService`, with core `Duration`s.
@@ -27,14 +26,13 @@ export interface DrainingServiceArgs extends Omit<DrainingServiceOptions, 'name'
  * Service, a headless Service (for gateways that resolve pods by DNS) and a PodDisruptionBudget:
  * the Pulumi face of core's DrainingService, with the same objects as the cdk8s face.
  *
- * **Gateways and ordering.** The preStop, grace period and minReadySeconds are solved from the
- * gateways in front, but a gateway is created after the services it routes to (it takes them in
- * its `routes`). So the Deployment's `spec` is an Output that resolves once the program has
- * finished its current synchronous run (the next turn of Node's event loop): every
- * `HitlessGateway` constructed by then, in either order, has called {@link registerGateway}, just
- * as every `addRoute` in a cdk8s app has run before synth. Create a service and the gateways that
- * route to it without an `await` in between; a gateway that registers later throws, naming both.
- * Until a gateway registers, a DNS gateway with Kubernetes' defaults is assumed.
+ * **Gateways and ordering.** Everything is solved and rendered in the constructor, from the props
+ * alone: the preStop, grace period and minReadySeconds assume a gateway resolving the headless
+ * Service by DNS with Kubernetes' defaults (30 s CoreDNS TTL, 5 s refresh), the slowest common
+ * case, which a `HitlessGateway` with its defaults matches exactly. A gateway created later (it
+ * takes the service in its `routes`) calls {@link registerGateway}: one these timings already
+ * cover is recorded; one they don't cover throws at once, naming both and the prop to set. Nothing
+ * depends on when the program's promises settle, so an `await` anywhere changes nothing.
  */
 export class DrainingService extends pulumi.ComponentResource implements RoutableUpstream {
   public readonly name: string;
@@ -57,11 +55,10 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
   /** The headless Service `<name>-headless`. */
   public readonly headlessService: k8s.core.v1.Service;
   public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
-  /** The timings, solved over every gateway registered before the program settled. */
-  public readonly budget: pulumi.Output<UpstreamBudget>;
+  /** The timings the Deployment was rendered with (solved in the constructor). */
+  public readonly budget: UpstreamBudget;
 
   private readonly plan: DrainingServicePlan;
-  private settled = false;
 
   constructor(name: string, args: DrainingServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:DrainingService', name, {}, opts);
@@ -80,21 +77,13 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
     this.headlessServiceObject = this.plan.headlessServiceObject;
     this.headlessDnsName = this.plan.headlessDnsName;
 
-    const final = whenProgramSettles(() => {
-      this.settled = true;
-      return this.plan.objects();
-    });
-    this.budget = pulumi.output(final.then((objects) => objects.budget));
-    // Only the Deployment's spec depends on the gateways; everything else is known now.
-    const initial = this.plan.objects();
+    const objects = this.plan.objects();
+    this.budget = objects.budget;
     const children = { parent: this };
-    this.deployment = renderKubeObject(
-      { ...initial.deployment, spec: pulumi.output(final.then((objects) => objects.deployment.spec)) },
-      children,
-    ) as k8s.apps.v1.Deployment;
-    this.service = renderKubeObject(initial.service, children) as k8s.core.v1.Service;
-    this.headlessService = renderKubeObject(initial.headlessService, children) as k8s.core.v1.Service;
-    this.podDisruptionBudget = renderKubeObject(initial.podDisruptionBudget, children) as k8s.policy.v1.PodDisruptionBudget;
+    this.deployment = renderKubeObject(name, objects.deployment, children) as k8s.apps.v1.Deployment;
+    this.service = renderKubeObject(name, objects.service, children) as k8s.core.v1.Service;
+    this.headlessService = renderKubeObject(name, objects.headlessService, children) as k8s.core.v1.Service;
+    this.podDisruptionBudget = renderKubeObject(name, objects.podDisruptionBudget, children) as k8s.policy.v1.PodDisruptionBudget;
 
     this.registerOutputs({
       deployment: this.deployment,
@@ -111,16 +100,24 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
   }
 
   /**
-   * Tells the service a gateway discovers its pods this way; the timings are solved again over
-   * every registered gateway. `HitlessGateway` calls it for each of its routes.
-   * @throws BudgetError when a value set in the props can no longer hold; the gateway is then not registered
-   * @throws when the program has already settled and the Deployment's spec is fixed
+   * Tells the service a gateway discovers its pods this way. The Deployment was rendered in the
+   * constructor: a gateway its timings cover is recorded, one they don't is refused.
+   * @throws BudgetError when a value set in the props can't hold behind this gateway
+   * @throws when this gateway needs a longer preStop, grace period or minReadySeconds than the
+   * Deployment was rendered with
    */
   public registerGateway(gateway: GatewayInFront): void {
-    if (this.settled) {
+    const needed = solveDrainingBudget(this.plan.spec, [...this.plan.gatewaysInFront, gateway]);
+    const short = ([
+      ['preStopDelay', 'keepServingSeconds'],
+      ['terminationGracePeriod', 'terminationGracePeriodSeconds'],
+      ['minReady', 'minReadySeconds'],
+    ] as const).filter(([, field]) => needed[field] > this.budget[field]);
+    if (short.length > 0) {
+      const wants = short.map(([prop, field]) => `'${prop}' ≥ ${Math.ceil(needed[field])}s (rendered ${this.budget[field]}s)`).join(', ');
       throw new Error(
-        `gateway ${gateway.gateway} routes to DrainingService '${this.name}' after its Deployment was rendered: ` +
-        'create the gateway in the same synchronous part of the program as the service (no await between them), so its discovery delay reaches the preStop',
+        `gateway ${gateway.gateway} discovers DrainingService '${this.name}' more slowly than the Deployment it rendered allows: ` +
+        `it needs ${wants}. Set those props on the DrainingService; it renders in its constructor, before any gateway exists`,
       );
     }
     this.plan.registerGateway(gateway);

@@ -62,19 +62,48 @@ export function registerDrainingTransform(options: DrainingTransformOptions = {}
 }
 
 /**
- * The Deployment inputs `props` with core's draining patch applied (a new object; `props` is left alone).
+ * The Deployment inputs `props` with core's draining patch applied (a new object; `props` is left
+ * alone). Plain objects and arrays are copied; anything else (a `pulumi.Output`, a Resource) is
+ * kept as it is, never serialized. The patch is computed on a view where such values count as
+ * unset, then applied to the copy, so an Output the patch doesn't replace reaches the resource intact.
  * @throws DrainingTransformError
  */
 export function drainDeployment<T extends Record<string, any>>(name: string, props: T, options: DrainingTransformOptions = {}): T {
-  const deployment = JSON.parse(JSON.stringify(props)) as T;
+  const deployment = copyPlain(props) as T;
   let operations: JsonPatchOperation[];
   try {
-    operations = drainingPatch(deployment, options, options.gateways ?? []).operations;
+    operations = drainingPatch(knownView(props) as Record<string, unknown>, options, options.gateways ?? []).operations;
   } catch (error) {
     throw new DrainingTransformError(name, (error as Error).message);
   }
   for (const operation of operations) applyOperation(deployment, operation);
   return deployment;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A copy of the plain objects and arrays; every other value shared, not copied. */
+function copyPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyPlain);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, each]) => [key, copyPlain(each)]));
+  return value;
+}
+
+/** The plain JSON the patch can read: an Output or other non-plain object counts as unset. */
+function knownView(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(knownView);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).flatMap(([key, each]) => {
+      const known = knownView(each);
+      return known === undefined ? [] : [[key, known]];
+    }));
+  }
+  if (typeof value === 'object' && value !== null) return undefined;
+  return value;
 }
 
 /** RFC 6902 `add`/`replace` on plain JSON. */

@@ -7,6 +7,10 @@ import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
 import { renderKubeObject } from './render';
 
+function isPulumiGateway(gateway: LoadBalancedGateway): gateway is LoadBalancedGateway & { claimLoadBalancer(owner: string): void } {
+  return typeof (gateway as { claimLoadBalancer?: unknown }).claimLoadBalancer === 'function';
+}
+
 /** Arguments of {@link GkeLoadBalancer}: the options of {@link GkeLoadBalancerOptions} and the gateway. */
 export interface GkeLoadBalancerArgs extends GkeLoadBalancerOptions {
   /** The gateway the load balancer fronts; its timings are solved again against it. */
@@ -18,6 +22,9 @@ export interface GkeLoadBalancerArgs extends GkeLoadBalancerOptions {
  * Gateway with HealthCheckPolicy and GCPBackendPolicy, or L4 passthrough), as Kubernetes objects
  * made with `@pulumi/kubernetes`: GKE's controllers make the Google Cloud resources from them, so
  * no `@pulumi/gcp` resource is needed. Timings as the cdk8s face's `GkeLoadBalancer`: one solver.
+ *
+ * The gateway renders its objects in its constructor, so make this from the gateway's `gke` arg
+ * (a child named `<gateway>-gke`); made afterwards, it is refused.
  */
 export class GkeLoadBalancer extends pulumi.ComponentResource {
   public readonly shape: GkeShape;
@@ -36,13 +43,14 @@ export class GkeLoadBalancer extends pulumi.ComponentResource {
   constructor(name: string, args: GkeLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:GkeLoadBalancer', name, {}, opts);
     const { gateway, ...options } = args;
+    if (isPulumiGateway(gateway)) gateway.claimLoadBalancer(`GkeLoadBalancer '${name}'`);
     this.built = buildGkeLoadBalancer(options, gateway);
     this.shape = this.built.shape;
     this.model = this.built.model;
     this.budget = this.built.budget;
     this.serviceAnnotations = this.built.serviceAnnotations;
     this.connectionDrainingSeconds = this.built.connectionDrainingSeconds;
-    this.resources = this.built.objects.map((object) => renderKubeObject(object, { parent: this }));
+    this.resources = this.built.objects.map((object) => renderKubeObject(name, object, { parent: this }));
     this.registerOutputs({ resources: this.resources });
   }
 

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import type * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { BuiltHealthCheckedNlb, HealthCheckedNlbOptions, buildHealthCheckedNlb } from '../core/aws/health-checked-nlb';
 import { NlbSettings } from '../core/aws/nlb';
@@ -7,7 +7,7 @@ import { ExplainedTimeline, renderTimeline } from '../core/explain';
 import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
-import { createAwsLoadBalancer } from './aws-load-balancer';
+import { createAwsLoadBalancer, loadPulumiAws } from './aws-load-balancer';
 import { renderKubeObject } from './render';
 
 /**
@@ -72,8 +72,9 @@ export interface HealthCheckedNlbArgs extends Omit<HealthCheckedNlbOptions, 'bin
  * and listener are `@pulumi/aws` resources, every attribute stated, and the targets are bound by a
  * TargetGroupBinding or, for a host-port DaemonSet, by attaching the nodes' Auto Scaling groups.
  *
- * Create it in the same synchronous part of the program as the gateway: the gateway renders its
- * objects once the program settles (see `HitlessGateway`).
+ * A Pulumi `HitlessGateway` renders in its constructor, so give it this NLB's props as its `nlb`
+ * arg (it makes this component as its child); made separately afterwards, this throws at once. A
+ * second NLB on one gateway is refused, naming both.
  */
 export class HealthCheckedNlb extends pulumi.ComponentResource {
   /** The load balancer as the gateway, `hitless check` and `hitless simulate` see it. */
@@ -104,6 +105,8 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
     super('hitless:index:HealthCheckedNlb', name, {}, opts);
     const { gateway, aws: awsArgs, ...options } = args;
     const hostPortTargets = awsArgs?.autoScalingGroupNames !== undefined;
+    // A HitlessGateway holds one load balancer: refuse a second before anything is solved against it.
+    (gateway as { claimLoadBalancer?(owner: string): void }).claimLoadBalancer?.(`HealthCheckedNlb '${name}'`);
     const binding = awsArgs === undefined ? 'annotations' : hostPortTargets ? 'host-port' : 'target-group-binding';
     this.built = buildHealthCheckedNlb({
       ...options,
@@ -140,20 +143,22 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
       this.listener = created.listener;
       this.dnsName = created.loadBalancer.dnsName;
       if (hostPortTargets) {
+        const awsSdk = loadPulumiAws();
         this.autoScalingAttachments = awsArgs.autoScalingGroupNames!.map(
-          (group, index) => new aws.autoscaling.Attachment(`${name}-${index}`, { autoscalingGroupName: group, lbTargetGroupArn: created.targetGroup.arn }, children),
+          (group, index) => new awsSdk.autoscaling.Attachment(`${name}-${index}`, { autoscalingGroupName: group, lbTargetGroupArn: created.targetGroup.arn }, children),
         );
       } else {
         const template = this.built.targetGroupBinding!;
         // The binding is named now; its spec waits for the target group's ARN.
         this.targetGroupBinding = renderKubeObject(
+          name,
           { ...template.identity, spec: created.targetGroup.arn.apply((arn) => template.forArn(arn).spec) },
           children,
         );
       }
     }
     if (this.built.namespace) {
-      this.namespace = renderKubeObject(this.built.namespace, children);
+      this.namespace = renderKubeObject(name, this.built.namespace, children);
     }
 
     this.registerOutputs({

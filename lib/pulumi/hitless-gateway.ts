@@ -2,14 +2,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { Duration } from '../core/duration';
 import { EnvoyBootstrap } from '../core/envoy/bootstrap';
 import { ResolvedRoute } from '../core/envoy/route';
-import { GatewayObjects, GatewayPlan, GatewayPlanOptions, GatewayRouteOptions } from '../core/gateway/gateway-plan';
-import { KubeObject } from '../core/kube-object';
+import { GatewayPlan, GatewayPlanOptions, GatewayRouteOptions } from '../core/gateway/gateway-plan';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
 import { GatewayModel, LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
 import { gatewayWorkloadSeconds } from '../core/timing/workload-seconds';
-import { objectKey, renderKubeObject } from './render';
-import { whenProgramSettles } from './settle';
+import { GkeLoadBalancer, GkeLoadBalancerArgs } from './gke-load-balancer';
+import { HealthCheckedNlb, HealthCheckedNlbArgs } from './health-checked-nlb';
+import { renderKubeObject } from './render';
 
 /** A route of {@link HitlessGatewayArgs.routes}: a match, a service, and its retry policy. */
 export type HitlessGatewayRoute = GatewayRouteOptions;
@@ -25,12 +25,25 @@ export interface HitlessGatewayArgs extends Omit<GatewayPlanOptions, 'name'> {
    */
   readonly name?: string;
   /**
-   * Routes, in match order. Each service learns of this gateway as it is added, and derives its
-   * preStop from the gateway's discovery delay. More can be added with {@link HitlessGateway.addRoute}
-   * in the same synchronous part of the program.
+   * Routes, in match order. Each service learns of this gateway as it is added (and refuses it at
+   * once if its rendered preStop doesn't cover this gateway's discovery delay).
    * @default - none
    */
   readonly routes?: HitlessGatewayRoute[];
+  /**
+   * An AWS NLB in front, made here (a `HealthCheckedNlb` child named `<name>-nlb`) so that the
+   * gateway's drain, grace period, minReadySeconds and Service annotations are solved against it
+   * before anything is rendered.
+   * @default - no load balancer: the timings assume the AWS Load Balancer Controller's NLB defaults
+   */
+  readonly nlb?: Omit<HealthCheckedNlbArgs, 'gateway'>;
+  /**
+   * A GKE load balancer in front (Ingress with NEGs, GKE Gateway or L4), made here (a
+   * `GkeLoadBalancer` child named `<name>-gke`) so that the gateway's timings are solved against it
+   * before anything is rendered. At most one of `nlb` and `gke`.
+   * @default - none
+   */
+  readonly gke?: Omit<GkeLoadBalancerArgs, 'gateway'>;
 }
 
 /**
@@ -38,11 +51,9 @@ export interface HitlessGatewayArgs extends Omit<GatewayPlanOptions, 'name'> {
  * `GatewayPlan`, with the same objects as the cdk8s face (ConfigMap with the Envoy bootstrap,
  * ServiceAccount, Deployment or DaemonSet, Service, PodDisruptionBudget).
  *
- * **Ordering.** The objects depend on what comes after the constructor: routes (the bootstrap) and
- * the load balancer a `HealthCheckedNlb` attaches (the drain timings, the Service's annotations).
- * So their fields are Outputs that resolve once the program has finished its current synchronous
- * run, like a cdk8s app's synth: give routes in `routes` or through {@link addRoute}, and create the
- * `HealthCheckedNlb`, without an `await` in between. A route or load balancer added later throws.
+ * **Ordering.** Everything is solved and rendered in the constructor from the args: the routes and
+ * the NLB (`nlb`) are given there. Nothing waits for the program to settle, so an `await` before or
+ * after changes nothing; a route or load balancer offered after construction throws at once.
  */
 export class HitlessGateway extends pulumi.ComponentResource implements LoadBalancedGateway {
   /** The core plan the objects come from. */
@@ -62,12 +73,17 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
   public readonly service: pulumi.CustomResource;
   /** With a Deployment only. */
   public readonly podDisruptionBudget?: pulumi.CustomResource;
+  /** The NLB made from `nlb`. */
+  public readonly nlb?: HealthCheckedNlb;
+  /** The GKE load balancer made from `gke`. */
+  public readonly gke?: GkeLoadBalancer;
 
-  private settled = false;
+  private rendered = false;
+  private loadBalancerOwner?: string;
 
   constructor(name: string, args: HitlessGatewayArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:HitlessGateway', name, {}, opts);
-    const { routes, ...options } = args;
+    const { routes, nlb, gke, ...options } = args;
     this.plan = new GatewayPlan({ ...options, name: args.name ?? name });
     this.name = this.plan.name;
     this.namespace = this.plan.namespace;
@@ -78,18 +94,21 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
     this.healthCheckPath = this.plan.healthCheckPath;
     this.mode = this.plan.mode;
     for (const route of routes ?? []) this.plan.addRoute(route);
+    if (nlb) {
+      this.nlb = new HealthCheckedNlb(`${name}-nlb`, { ...nlb, gateway: this }, { parent: this });
+    }
+    if (gke) {
+      this.gke = new GkeLoadBalancer(`${name}-gke`, { ...gke, gateway: this }, { parent: this });
+    }
 
-    const final = whenProgramSettles(() => {
-      this.settled = true;
-      return this.plan.objects();
-    });
-    const initial = this.plan.objects();
-    const render = (object: KubeObject) => renderKubeObject(object, { parent: this }, final.then((objects) => sameObject(objects, object)));
-    this.configMap = render(initial.configMap);
-    this.serviceAccount = render(initial.serviceAccount);
-    this.workload = render(initial.workload);
-    this.service = render(initial.service);
-    this.podDisruptionBudget = initial.podDisruptionBudget ? render(initial.podDisruptionBudget) : undefined;
+    const objects = this.plan.objects();
+    this.rendered = true;
+    const render = (object: Parameters<typeof renderKubeObject>[1]) => renderKubeObject(name, object, { parent: this });
+    this.configMap = render(objects.configMap);
+    this.serviceAccount = render(objects.serviceAccount);
+    this.workload = render(objects.workload);
+    this.service = render(objects.service);
+    this.podDisruptionBudget = objects.podDisruptionBudget ? render(objects.podDisruptionBudget) : undefined;
 
     this.registerOutputs({
       configMap: this.configMap,
@@ -100,7 +119,7 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
     });
   }
 
-  /** The drain timings, solved against the load balancer attached so far (final once the program settles). */
+  /** The drain timings the objects were rendered with. */
   public get budget(): GatewayBudget {
     return this.plan.budget;
   }
@@ -141,37 +160,42 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
   }
 
   /**
-   * Routes requests matching `prefix` or `path` to `service`, and tells the service this gateway
-   * is in front.
-   * @throws when the program has already settled
+   * Routes are given in `routes`: the bootstrap is rendered in the constructor.
+   * @throws always after construction, naming the gateway and the service
    */
   public addRoute(route: HitlessGatewayRoute): ResolvedRoute {
-    this.checkOpen(`a route to ${route.service.serviceObject}`);
+    this.checkOpen(`a route to ${route.service.serviceObject}`, 'give it in the `routes` arg');
     return this.plan.addRoute(route);
   }
 
   /**
-   * Puts a load balancer in front; `HealthCheckedNlb` calls it.
-   * @throws BudgetError when a timing set in the props no longer holds
-   * @throws when the program has already settled
+   * Records the one load balancer in front; `HealthCheckedNlb` calls {@link claimLoadBalancer} and
+   * then this, from inside the constructor when made from `nlb`.
+   * @throws BudgetError when a timing set in the args no longer holds
+   * @throws after construction: the objects are rendered
    */
   public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
-    this.checkOpen(`the load balancer ${attachment.model.object}`);
+    this.checkOpen(`the load balancer ${attachment.model.object}`, 'give its props in the `nlb` arg');
     this.plan.attachLoadBalancer(attachment);
   }
 
-  private checkOpen(what: string): void {
-    if (this.settled) {
-      throw new Error(
-        `${what} reached HitlessGateway '${this.name}' after its objects were rendered: ` +
-        'add routes and load balancers in the same synchronous part of the program as the gateway (no await in between)',
-      );
+  /**
+   * Claims the gateway's one load balancer slot for `owner` (a `HealthCheckedNlb`'s name): one
+   * Service has one load balancer, and a second would silently override the first's annotations.
+   * @throws when another load balancer is already in front, naming both
+   * @internal
+   */
+  public claimLoadBalancer(owner: string): void {
+    if (this.loadBalancerOwner !== undefined) {
+      throw new Error(`HitlessGateway '${this.name}' already has ${this.loadBalancerOwner} in front; a second, ${owner}, is refused: one gateway Service has one load balancer`);
+    }
+    this.checkOpen(owner, 'give its props in the `nlb` or `gke` arg');
+    this.loadBalancerOwner = owner;
+  }
+
+  private checkOpen(what: string, instead: string): void {
+    if (this.rendered) {
+      throw new Error(`${what} reached HitlessGateway '${this.name}' after it rendered its objects (in its constructor): ${instead}`);
     }
   }
-}
-
-function sameObject(objects: GatewayObjects, object: KubeObject): KubeObject {
-  const found = objects.all.find((each) => objectKey(each) === objectKey(object));
-  if (!found) throw new Error(`${objectKey(object)} is no longer among the gateway's objects once the program settled`);
-  return found;
 }

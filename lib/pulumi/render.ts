@@ -9,17 +9,22 @@ import { KubeObject } from '../core/kube-object';
  * BackendConfig) becomes an `apiextensions.CustomResource`. Nothing here decides a value.
  */
 
-/** `Kind/namespace/name`, the key core uses for objects. */
+/** `Kind/namespace/name`, the key core uses for objects.
+ * @internal */
 export function objectKey(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   return `${object.apiVersion} ${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
 /**
- * The logical Pulumi name of an object: `namespace/name`, as `@pulumi/kubernetes` names what it
- * reads from YAML. Unique wherever the Kubernetes object is, since the type token carries the kind.
+ * The logical Pulumi name of an object: the component's name, then `namespace/name` as
+ * `@pulumi/kubernetes` names what it reads from YAML. The prefix keeps two components that render
+ * the same Kubernetes object (one per cluster, through different providers) apart in one stack,
+ * as pulumi-eks prefixes its children with the cluster's name.
+ * @internal
  */
-export function logicalName(object: Pick<KubeObject, 'metadata'>): string {
-  return object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+export function logicalName(prefix: string, object: Pick<KubeObject, 'metadata'>): string {
+  const inCluster = object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+  return `${prefix}-${inCluster}`;
 }
 
 type KubeResourceClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -28,6 +33,7 @@ type KubeResourceClass = new (name: string, args: Record<string, unknown>, opts?
  * The typed `@pulumi/kubernetes` class for a built-in apiVersion/kind, found by its place in the
  * SDK (`apps/v1` → `k8s.apps.v1`, `v1` → `k8s.core.v1`, `policy/v1` → `k8s.policy.v1`,
  * `networking.k8s.io/v1` → `k8s.networking.v1`); undefined for custom resources.
+ * @internal
  */
 export function builtInClass(apiVersion: string, kind: string): KubeResourceClass | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
@@ -40,37 +46,25 @@ export function builtInClass(apiVersion: string, kind: string): KubeResourceClas
 }
 
 /**
- * Creates the resource for one object. When `settled` is given, the object is as core built it
- * now, and every field but apiVersion and kind is taken from `settled` once it resolves: a value
- * core derives later (once every gateway or load balancer registered) reaches the resource. The
- * settled object must keep the identity (kind, namespace, name). A field may also be given as a
- * `pulumi.Output` directly.
+ * Creates the resource for one object, named {@link logicalName} under `prefix` (the component's
+ * name). A field may be given as a `pulumi.Output` (a TargetGroupBinding's spec waits for its ARN).
+ * @internal
  */
-export function renderKubeObject(object: KubeObject, opts: pulumi.CustomResourceOptions, settled?: Promise<KubeObject>): pulumi.CustomResource {
+export function renderKubeObject(prefix: string, object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   const { apiVersion, kind, ...fields } = object;
-  const values = settled ? settledFields(object, settled) : fields;
   const typed = builtInClass(apiVersion, kind);
-  if (typed) return new typed(logicalName(object), values, opts);
-  return new k8s.apiextensions.CustomResource(logicalName(object), { apiVersion, kind, ...values }, opts);
+  if (typed) return new typed(logicalName(prefix, object), fields, opts);
+  return new k8s.apiextensions.CustomResource(logicalName(prefix, object), { apiVersion, kind, ...fields }, opts);
 }
 
-/** Creates the resources for a list of objects, keyed by {@link objectKey}. */
-export function renderKubeObjects(objects: readonly KubeObject[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.CustomResource> {
+/** Creates the resources for a list of objects, keyed by {@link objectKey}.
+ * @internal */
+export function renderKubeObjects(prefix: string, objects: readonly KubeObject[], opts: pulumi.CustomResourceOptions): Map<string, pulumi.CustomResource> {
   const resources = new Map<string, pulumi.CustomResource>();
   for (const object of objects) {
     const key = objectKey(object);
     if (resources.has(key)) throw new Error(`two objects are both ${key}: Kubernetes would keep only one`);
-    resources.set(key, renderKubeObject(object, opts));
+    resources.set(key, renderKubeObject(prefix, object, opts));
   }
   return resources;
-}
-
-function settledFields(object: KubeObject, settled: Promise<KubeObject>): Record<string, unknown> {
-  const key = objectKey(object);
-  const checked = settled.then((final) => {
-    if (objectKey(final) !== key) throw new Error(`${key} became ${objectKey(final)} after the program settled: an object must keep its kind, namespace and name`);
-    return final;
-  });
-  const names = new Set(Object.keys(object).filter((field) => field !== 'apiVersion' && field !== 'kind'));
-  return Object.fromEntries([...names].map((field) => [field, pulumi.output(checked.then((final) => final[field]))]));
 }

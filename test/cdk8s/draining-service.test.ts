@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
+import * as plus33 from 'cdk8s-plus-33';
 import { DrainingService } from '../../lib/cdk8s/draining-service';
 import { DiscoveryModel, GatewayModel } from '../../lib/core/model';
 import { BudgetError } from '../../lib/core/timing/budget-error';
@@ -219,6 +220,48 @@ describe('DrainingService.makeDraining', () => {
   test('cdk8s-plus default replicas (2) pass', () => {
     const manifests = synth((chart) => DrainingService.makeDraining(plusDeployment(chart, { replicas: undefined })));
     expect(manifests.find((m) => m.kind === 'Deployment').spec.replicas).toBe(2);
+  });
+});
+
+describe('DrainingService.makeDraining across cdk8s-plus majors', () => {
+  test('takes a cdk8s-plus-33 Deployment (the cdk8s-cli template\'s today) and patches it as a 27 one', () => {
+    const build = (make: (chart: Chart) => { deployment: unknown }) => synth((chart) => {
+      const { deployment } = make(chart);
+      DrainingService.makeDraining(deployment as plus.Deployment, { kubernetesVersion: '1.33' });
+    }).find((m) => m.kind === 'Deployment');
+    const container = { image: 'legacy:1', portNumber: 8080, securityContext: { user: 1000 } };
+    const with33 = build((chart) => {
+      const deployment = new plus33.Deployment(chart, 'legacy', { replicas: 3 });
+      deployment.addContainer({ ...container, readiness: plus33.Probe.fromHttpGet('/ready') });
+      return { deployment };
+    });
+    const with27 = build((chart) => {
+      const deployment = new plus.Deployment(chart, 'legacy', { replicas: 3 });
+      deployment.addContainer({ ...container, readiness: plus.Probe.fromHttpGet('/ready') });
+      return { deployment };
+    });
+    const drained = (deployment: any) => ({
+      strategy: deployment.spec.strategy,
+      minReadySeconds: deployment.spec.minReadySeconds,
+      grace: deployment.spec.template.spec.terminationGracePeriodSeconds,
+      lifecycle: deployment.spec.template.spec.containers[0].lifecycle,
+    });
+    expect(drained(with33)).toEqual(drained(with27));
+    expect(drained(with33).lifecycle).toEqual({ preStop: { sleep: { seconds: 41 } } });
+    expectValidKubernetesObjects([with33]);
+  });
+
+  test('the cdk8s-plus-33 Deployment type is accepted as it is (no cast), so a project on 33 compiles', () => {
+    const chart = Testing.chart();
+    const deployment = new plus33.Deployment(chart, 'legacy', { replicas: 2 });
+    deployment.addContainer({ image: 'legacy:1', portNumber: 8080, readiness: plus33.Probe.fromHttpGet('/ready'), securityContext: { user: 1000 } });
+    expect(DrainingService.makeDraining(deployment).preStopDelay.toSeconds()).toBe(41);
+  });
+
+  test('refuses a construct that is not a Deployment, naming it', () => {
+    const chart = Testing.chart();
+    const service = new plus33.Service(chart, 'svc', { ports: [{ port: 80 }] });
+    expect(() => DrainingService.makeDraining(service as never)).toThrow(/makeDraining takes a cdk8s-plus Deployment; '.*svc' is a v1 Service/);
   });
 });
 

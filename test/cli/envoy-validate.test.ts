@@ -133,9 +133,9 @@ describe('hitless envoy-validate', () => {
   test('exits 2 with usage when no file is given, 0 with usage for --help', async () => {
     const none = await run([]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^usage: hitless envoy-validate FILE/);
+    expect(none.stderr).toMatch(/usage: hitless envoy-validate \[--format text\|json\] FILE/);
     const help = await run(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout[0]).toMatch(/^usage: hitless envoy-validate FILE/);
+    expect(help.stdout[0]).toMatch(/^usage: hitless envoy-validate \[--format text\|json\] FILE/);
   });
 });

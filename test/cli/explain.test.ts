@@ -125,10 +125,10 @@ describe('hitless explain', () => {
     expect(result.stderr).toMatch(/no Kubernetes objects/);
   });
 
-  test('exits 1 when no gateway is found', async () => {
+  test('exits 2 when no gateway is found, as simulate does', async () => {
     const configMap = stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'edge' }, data: {} });
     const result = await run(['-'], configMap);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no gateway/);
   });
 

@@ -23,10 +23,10 @@ describe('DrainingService (Pulumi)', () => {
     expect(component.custom).toBe(false);
     const children = recorder.resources.filter((each) => each.parent === component.urn).map((each) => `${each.type}::${each.name}`).sort();
     expect(children).toEqual([
-      'kubernetes:apps/v1:Deployment::shop/orders',
-      'kubernetes:core/v1:Service::shop/orders',
-      'kubernetes:core/v1:Service::shop/orders-headless',
-      'kubernetes:policy/v1:PodDisruptionBudget::shop/orders',
+      'kubernetes:apps/v1:Deployment::orders-shop/orders',
+      'kubernetes:core/v1:Service::orders-shop/orders',
+      'kubernetes:core/v1:Service::orders-shop/orders-headless',
+      'kubernetes:policy/v1:PodDisruptionBudget::orders-shop/orders',
     ]);
     expect(service.headlessDnsName).toBe('orders-headless.shop.svc.cluster.local');
     expect(service.serviceObject).toBe('Service/shop/orders');
@@ -37,24 +37,40 @@ describe('DrainingService (Pulumi)', () => {
     const service = new DrainingService('orders', args);
     await recorder.settle();
     const built = core.buildDrainingService({ ...args, name: 'orders' });
-    expect(recorder.get('kubernetes:apps/v1:Deployment', 'shop/orders').inputs).toEqual(built.deployment);
-    expect(recorder.get('kubernetes:core/v1:Service', 'shop/orders-headless').inputs).toEqual(built.headlessService);
-    expect(await new Promise((resolve) => service.budget.apply(resolve))).toEqual(built.budget);
+    expect(recorder.get('kubernetes:apps/v1:Deployment', 'orders-shop/orders').inputs).toEqual(built.deployment);
+    expect(recorder.get('kubernetes:core/v1:Service', 'orders-shop/orders-headless').inputs).toEqual(built.headlessService);
+    expect(service.budget).toEqual(built.budget);
   });
 
-  test('a gateway registered after construction, in the same run, sets the preStop', async () => {
+  test('a gateway its rendered timings cover is recorded, and changes nothing', async () => {
     const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
-    service.registerGateway(slowGateway);
+    const eds = { gateway: 'Deployment/edge/fast', discovery: { kind: 'eds' as const, propagationSeconds: 1, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: 1 }, activeHealthCheckIntervalSeconds: 3 };
+    service.registerGateway(eds);
     await recorder.settle();
-    const expected = core.buildDrainingService({ name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready' }, [slowGateway]);
-    expect(recorder.get('kubernetes:apps/v1:Deployment', 'shop/orders').inputs.spec).toEqual(expected.deployment.spec);
-    expect(service.gatewaysInFront).toEqual([slowGateway]);
+    const expected = core.buildDrainingService({ name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
+    expect(recorder.get('kubernetes:apps/v1:Deployment', 'orders-shop/orders').inputs.spec).toEqual(expected.deployment.spec);
+    expect(service.gatewaysInFront).toEqual([eds]);
   });
 
-  test('a gateway registered after the program settled is refused, naming both', async () => {
+  test('a gateway slower than the rendered preStop is refused at once, naming both and the props to set', () => {
     const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
-    await recorder.settle();
-    expect(() => service.registerGateway(slowGateway)).toThrow(/gateway Deployment\/edge\/edge routes to DrainingService 'orders' after its Deployment was rendered/);
+    const needed = core.buildDrainingService({ name: 'orders', image: 'orders:1', readinessPath: '/ready' }, [slowGateway]).budget;
+    expect(() => service.registerGateway(slowGateway)).toThrow(
+      `gateway Deployment/edge/edge discovers DrainingService 'orders' more slowly than the Deployment it rendered allows: it needs 'preStopDelay' ≥ ${needed.keepServingSeconds}s (rendered 41s)`,
+    );
+    expect(service.gatewaysInFront).toEqual([]);
+  });
+
+  test('with the slow gateway\'s needs given as props, the gateway is accepted', async () => {
+    const needed = core.buildDrainingService({ name: 'orders', image: 'orders:1', readinessPath: '/ready' }, [slowGateway]).budget;
+    const service = new DrainingService('orders', {
+      namespace: 'shop', image: 'orders:1', readinessPath: '/ready',
+      preStopDelay: Duration.seconds(needed.keepServingSeconds),
+      terminationGracePeriod: Duration.seconds(needed.terminationGracePeriodSeconds),
+      minReady: Duration.seconds(Math.ceil(needed.minReadySeconds)),
+    });
+    expect(() => service.registerGateway(slowGateway)).not.toThrow();
+    expect(service.budget.keepServingSeconds).toBe(needed.keepServingSeconds);
   });
 
   test('a gateway that breaks a timing the user set is refused with the prop named', () => {
@@ -76,11 +92,12 @@ describe('DrainingService (Pulumi)', () => {
     for (const each of objects) expect(each.provider).toMatch(/^urn:pulumi:.*pulumi:providers:kubernetes::cluster::/);
   });
 
-  test('parity: the same objects as the cdk8s DrainingService, with and without a gateway in front', async () => {
+  test('parity: the same objects as the cdk8s DrainingService, alone and behind a default gateway', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const cdk8sFace: typeof import('../../lib/cdk8s/draining-service') = require('../../lib/cdk8s/draining-service');
     const props = { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready', replicas: 3, spreadAcrossZones: true, env: { MODE: 'prod' } };
-    for (const gateways of [[], [slowGateway]]) {
+    const defaultGateway = { gateway: 'Deployment/edge/edge', discovery: defaultDnsDiscovery(), activeHealthCheckIntervalSeconds: 5 };
+    for (const gateways of [[], [defaultGateway]]) {
       recorder.clear();
       const service = new DrainingService('orders', props);
       gateways.forEach((each) => service.registerGateway(each));

@@ -65,6 +65,29 @@ describe('drainDeployment', () => {
     expect(drained.spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds).toBe(core.solveDrainingBudget({ appDrainSeconds: 5 }, [slow]).keepServingSeconds);
   });
 
+  test('an Output among the inputs reaches the result as the same Output, never serialized', async () => {
+    const image = pulumi.output('orders:2');
+    const labels = pulumi.output({ app: 'orders', tier: 'web' });
+    const props = deployment();
+    props.spec.template.spec.containers[0].image = image;
+    props.metadata.labels = labels;
+    const drained = drainDeployment('orders', props);
+    expect(drained.spec.template.spec.containers[0].image).toBe(image);
+    expect(drained.metadata.labels).toBe(labels);
+    expect(await new Promise((resolve) => drained.spec.template.spec.containers[0].image.apply(resolve))).toBe('orders:2');
+    expect(JSON.stringify(drained.spec.template.spec.containers[0].lifecycle)).not.toMatch(/Calling \[toJSON\]/);
+    expect(drained.spec.template.spec.containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: expected.keepServingSeconds } });
+  });
+
+  test('an Output replica count counts as unset: the patch still applies and keeps the Output', () => {
+    const replicas = pulumi.output(3);
+    const props = deployment();
+    props.spec.replicas = replicas;
+    const drained = drainDeployment('orders', props);
+    expect(drained.spec.replicas).toBe(replicas);
+    expect(drained.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+
   test('the inputs given are left unchanged', () => {
     const original = deployment();
     const copy = JSON.parse(JSON.stringify(original));

@@ -38,7 +38,7 @@ describe('examples/pulumi', () => {
     expect(components).toEqual([
       'hitless:index:DrainingService::catalog',
       'hitless:index:DrainingService::orders',
-      'hitless:index:HealthCheckedNlb::edge',
+      'hitless:index:HealthCheckedNlb::edge-nlb',
       'hitless:index:HitlessGateway::edge',
     ]);
     for (const each of recorded.filter((resource) => resource.type.startsWith('kubernetes:'))) {

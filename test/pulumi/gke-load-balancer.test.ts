@@ -14,15 +14,15 @@ afterEach(() => recorder.settle());
 
 describe('GkeLoadBalancer (Pulumi)', () => {
   test('solves the gateway as core does and registers the objects of the shape as children', async () => {
-    const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
-    const lb = new face.GkeLoadBalancer('edge', { gateway, shape: 'gateway', negDetachLatency: Duration.seconds(30) });
+    const gateway = new face.HitlessGateway('edge', { namespace: 'edge', gke: { shape: 'gateway', negDetachLatency: Duration.seconds(30) } });
+    const lb = gateway.gke!;
     await recorder.settle();
     const plan = new GatewayPlan({ name: 'edge', namespace: 'edge' });
     const expected = buildGkeLoadBalancer({ shape: 'gateway', negDetachLatency: Duration.seconds(30) }, plan);
     expect(lb.budget).toEqual(expected.budget);
     expect(lb.model).toEqual(expected.model);
     expect(gateway.budget).toEqual(expected.budget);
-    expect(recorder.get('hitless:index:GkeLoadBalancer', 'edge').custom).toBe(false);
+    expect(recorder.get('hitless:index:GkeLoadBalancer', 'edge-gke').custom).toBe(false);
     const kinds = pulumiManifests(recorder.resources).map((each) => each.kind);
     expect(kinds).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'HealthCheckPolicy', 'GCPBackendPolicy']));
     expect(lb.resources).toHaveLength(4);
@@ -30,16 +30,21 @@ describe('GkeLoadBalancer (Pulumi)', () => {
   });
 
   test("puts the NEG and BackendConfig annotations on the gateway's Service", async () => {
-    const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
-    new face.GkeLoadBalancer('edge', { gateway });
+    new face.HitlessGateway('edge', { namespace: 'edge', gke: {} });
     await recorder.settle();
-    expect(recorder.get('kubernetes:core/v1:Service', 'edge/edge').inputs.metadata.annotations).toEqual({ 'cloud.google.com/neg': '{"ingress":true}', 'cloud.google.com/backend-config': '{"default":"edge"}' });
+    expect(recorder.get('kubernetes:core/v1:Service', 'edge-edge/edge').inputs.metadata.annotations).toEqual({ 'cloud.google.com/neg': '{"ingress":true}', 'cloud.google.com/backend-config': '{"default":"edge"}' });
   });
 
   test('refuses a bad override naming the prop, the value and the bound', () => {
-    const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
-    expect(() => new face.GkeLoadBalancer('edge', { gateway, healthyThreshold: 0 })).toThrow(face.GkeLimitError);
-    expect(() => new face.GkeLoadBalancer('edge', { gateway, healthyThreshold: 0 })).toThrow("'healthyThreshold' (0) must be within 1–10");
+    expect(() => new face.HitlessGateway('edge', { namespace: 'edge', gke: { healthyThreshold: 0 } })).toThrow(face.GkeLimitError);
+    expect(() => new face.HitlessGateway('edge2', { namespace: 'edge', gke: { healthyThreshold: 0 } })).toThrow("'healthyThreshold' (0) must be within 1–10");
+  });
+
+  test('refuses a GkeLoadBalancer made after the gateway rendered, and a second load balancer', () => {
+    const gateway = new face.HitlessGateway('edge', { namespace: 'edge', gke: {} });
+    expect(() => new face.GkeLoadBalancer('late', { gateway })).toThrow("HitlessGateway 'edge' already has GkeLoadBalancer 'edge-gke' in front; a second, GkeLoadBalancer 'late', is refused");
+    const bare = new face.HitlessGateway('bare', { namespace: 'edge' });
+    expect(() => new face.GkeLoadBalancer('late', { gateway: bare })).toThrow("GkeLoadBalancer 'late' reached HitlessGateway 'bare' after it rendered its objects");
   });
 });
 
@@ -51,8 +56,7 @@ describe('parity with the cdk8s face', () => {
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   test.each(['ingress', 'gateway', 'l4'] as const)('%s: the same objects', async (shape) => {
-    const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
-    new face.GkeLoadBalancer('edge', { gateway, shape, ...(shape === 'l4' ? {} : { healthCheckInterval: Duration.seconds(4), healthCheckTimeout: Duration.seconds(2) }) });
+    new face.HitlessGateway('edge', { namespace: 'edge', gke: { shape, ...(shape === 'l4' ? {} : { healthCheckInterval: Duration.seconds(4), healthCheckTimeout: Duration.seconds(2) }) } });
     await recorder.settle();
     const expected = cdk8sManifests((chart) => {
       const edge = new HitlessGateway(chart, 'edge', { name: 'edge', namespace: 'edge' });

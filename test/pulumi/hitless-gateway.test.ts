@@ -38,26 +38,53 @@ describe('HitlessGateway (Pulumi)', () => {
     expect(orders.gatewaysInFront.map((each) => each.gateway)).toEqual([gateway.workloadObject]);
     const plan = new GatewayPlan({ name: 'edge', namespace: 'edge' });
     plan.addRoute({ prefix: '/orders', service: new face.DrainingService('orders-twin', { ...serviceArgs, name: 'orders' }) });
-    expect(recorder.get('kubernetes:core/v1:ConfigMap', 'edge/edge-envoy').inputs.data).toEqual(plan.objects().configMap.data);
+    expect(recorder.get('kubernetes:core/v1:ConfigMap', 'edge-edge/edge-envoy').inputs.data).toEqual(plan.objects().configMap.data);
   });
 
-  test('a load balancer attached after construction, in the same run, sets the drain and the annotations', async () => {
-    const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
-    const model = { ...assumedLoadBalancer('Service/edge/edge'), healthCheck: { intervalSeconds: 5, timeoutSeconds: 3, healthyThreshold: 3, unhealthyThreshold: 3 } };
-    gateway.attachLoadBalancer({ model, serviceAnnotations: { example: 'yes' } });
-    await recorder.settle();
-    const plan = new GatewayPlan({ name: 'edge', namespace: 'edge' });
-    plan.attachLoadBalancer({ model, serviceAnnotations: { example: 'yes' } });
-    expect(recorder.get('kubernetes:apps/v1:Deployment', 'edge/edge').inputs.spec).toEqual(plan.objects().workload.spec);
-    expect(recorder.get('kubernetes:core/v1:Service', 'edge/edge').inputs.metadata.annotations).toEqual({ example: 'yes' });
-    expect(gateway.budget).toEqual(plan.budget);
-  });
-
-  test('a route added after the program settled is refused, naming the gateway', async () => {
+  test('a route offered after construction is refused at once, naming the gateway and the arg to use', () => {
     const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
     const orders = new face.DrainingService('orders', serviceArgs);
+    expect(() => gateway.addRoute({ prefix: '/orders', service: orders })).toThrow(
+      "a route to Service/shop/orders reached HitlessGateway 'edge' after it rendered its objects (in its constructor): give it in the `routes` arg",
+    );
+  });
+
+  test('a load balancer offered to attachLoadBalancer after construction is refused at once', () => {
+    const gateway = new face.HitlessGateway('edge', { namespace: 'edge' });
+    const model = { ...assumedLoadBalancer('Service/edge/edge'), healthCheck: { intervalSeconds: 5, timeoutSeconds: 3, healthyThreshold: 3, unhealthyThreshold: 3 } };
+    expect(() => gateway.attachLoadBalancer({ model, serviceAnnotations: {} })).toThrow(/reached HitlessGateway 'edge' after it rendered its objects/);
+  });
+
+  test('an await between creating the service, the gateway and its NLB changes nothing', async () => {
+    const build = async (pause: () => Promise<unknown>) => {
+      recorder.clear();
+      const orders = new face.DrainingService('orders', serviceArgs);
+      await pause();
+      const gateway = new face.HitlessGateway('edge', {
+        namespace: 'edge',
+        routes: [{ prefix: '/orders', service: orders }],
+        nlb: { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(3) },
+      });
+      await pause();
+      await recorder.settle();
+      return { manifests: byKey(pulumiManifests(recorder.resources)), budget: gateway.budget, upstream: orders.budget };
+    };
+    const straight = await build(async () => undefined);
+    // A real turn of the event loop (and timers), as an awaited API call would take.
+    const awaited = await build(() => new Promise((resolve) => setTimeout(resolve, 20)));
+    expect(awaited).toEqual(straight);
+    expect(straight.manifests['v1 Service/edge/edge'].metadata.annotations).toMatchObject({ 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval': '5' });
+  });
+
+  test('two gateways rendering the same objects into two clusters of one stack get distinct logical names', async () => {
+    const east = new k8s.Provider('east', { kubeconfig: 'mock' });
+    const west = new k8s.Provider('west', { kubeconfig: 'mock' });
+    new face.HitlessGateway('edge-east', { name: 'edge', namespace: 'edge' }, { provider: east });
+    new face.HitlessGateway('edge-west', { name: 'edge', namespace: 'edge' }, { provider: west });
     await recorder.settle();
-    expect(() => gateway.addRoute({ prefix: '/orders', service: orders })).toThrow(/reached HitlessGateway 'edge' after its objects were rendered/);
+    const deployments = recorder.ofType('kubernetes:apps/v1:Deployment');
+    expect(deployments.map((each) => each.name).sort()).toEqual(['edge-east-edge/edge', 'edge-west-edge/edge']);
+    expect(deployments.map((each) => each.inputs.metadata.name)).toEqual(['edge', 'edge']);
   });
 
   test('a DaemonSet gateway has a DaemonSet and no disruption budget', async () => {
@@ -87,14 +114,15 @@ describe('HitlessGateway (Pulumi)', () => {
     new face.HitlessGateway('edge', {
       namespace: 'edge',
       drainTimeout: Duration.seconds(20),
-      activeHealthCheck: { interval: Duration.seconds(3) },
+      // The default health-check interval: the services render before the gateway exists, assuming
+      // it; a faster one is recorded but leaves their (longer, still safe) minReadySeconds alone.
       routes: [{ prefix: '/orders', service: orders, idempotent: true }, { prefix: '/', service: catalog }],
     });
     await recorder.settle();
     const expected = cdk8sManifests((chart) => {
       const ordersTwin = new cdk8sFace.DrainingService(chart, 'orders', { ...serviceArgs, name: 'orders', replicas: 3 });
       const catalogTwin = new cdk8sFace.DrainingService(chart, 'catalog', { ...serviceArgs, name: 'catalog', image: 'catalog:1' });
-      const gateway = new gatewayFace.HitlessGateway(chart, 'edge', { name: 'edge', namespace: 'edge', drainTimeout: cdk8s.Duration.seconds(20), activeHealthCheck: { interval: cdk8s.Duration.seconds(3) } });
+      const gateway = new gatewayFace.HitlessGateway(chart, 'edge', { name: 'edge', namespace: 'edge', drainTimeout: cdk8s.Duration.seconds(20) });
       gateway.addRoute({ prefix: '/orders', service: ordersTwin, idempotent: true });
       gateway.addRoute({ prefix: '/', service: catalogTwin });
     });

@@ -41,7 +41,7 @@ describe('builtInClass', () => {
   ])('finds the typed class of %s %s', async (apiVersion, kind, token) => {
     const typed = render.builtInClass(apiVersion, kind);
     expect(typed).toBeDefined();
-    render.renderKubeObject({ apiVersion, kind, metadata: { name: 'x' }, spec: {} }, {});
+    render.renderKubeObject('c', { apiVersion, kind, metadata: { name: 'x' }, spec: {} }, {});
     await recorder.settle();
     expect(recorder.resources.map((each) => each.type)).toEqual([token]);
   });
@@ -57,50 +57,41 @@ describe('builtInClass', () => {
 });
 
 describe('renderKubeObjects', () => {
-  test('creates each object as a child with its own fields, named namespace/name', async () => {
+  test('creates each object as a child with its own fields, named after the component, then namespace/name', async () => {
     const parent = new Holder('holder');
-    render.renderKubeObjects([deployment, service, budget, binding], { parent });
+    render.renderKubeObjects('c', [deployment, service, budget, binding], { parent });
     await recorder.settle();
-    const recorded = recorder.get('kubernetes:apps/v1:Deployment', 'shop/orders');
+    const recorded = recorder.get('kubernetes:apps/v1:Deployment', 'c-shop/orders');
     expect(recorded.inputs).toEqual(deployment);
     expect(recorded.parent).toContain('test:index:Holder::holder');
-    expect(recorder.get('kubernetes:core/v1:Service', 'shop/orders').inputs).toEqual(service);
-    expect(recorder.get('kubernetes:policy/v1:PodDisruptionBudget', 'shop/orders').inputs).toEqual(budget);
+    expect(recorder.get('kubernetes:core/v1:Service', 'c-shop/orders').inputs).toEqual(service);
+    expect(recorder.get('kubernetes:policy/v1:PodDisruptionBudget', 'c-shop/orders').inputs).toEqual(budget);
   });
 
   test('custom resources become CustomResources of their own type token, fields intact', async () => {
-    render.renderKubeObjects([binding], {});
+    render.renderKubeObjects('c', [binding], {});
     await recorder.settle();
-    expect(recorder.get('kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding', 'edge/edge').inputs).toEqual(binding);
+    expect(recorder.get('kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding', 'c-edge/edge').inputs).toEqual(binding);
   });
 
   test('a provider given to the parent component reaches the objects', async () => {
     const provider = new k8s.Provider('cluster', { kubeconfig: 'mock' });
     const parent = new Holder('with-provider', { providers: [provider] });
-    render.renderKubeObjects([service], { parent });
+    render.renderKubeObjects('c', [service], { parent });
     await recorder.settle();
-    expect(recorder.get('kubernetes:core/v1:Service', 'shop/orders').provider).toMatch(/pulumi:providers:kubernetes::cluster::/);
+    expect(recorder.get('kubernetes:core/v1:Service', 'c-shop/orders').provider).toMatch(/pulumi:providers:kubernetes::cluster::/);
   });
 
   test('a field given as an Output reaches the resource once it resolves', async () => {
     let settle!: (spec: any) => void;
     const later = pulumi.output(new Promise<any>((resolve) => (settle = resolve)));
-    render.renderKubeObject({ ...deployment, spec: later }, {});
+    render.renderKubeObject('c', { ...deployment, spec: later }, {});
     settle({ ...deployment.spec, replicas: 5 });
     await recorder.settle();
-    expect(recorder.get('kubernetes:apps/v1:Deployment', 'shop/orders').inputs.spec.replicas).toBe(5);
-  });
-
-  test('a settled object supplies every field once it resolves', async () => {
-    let settle!: (object: any) => void;
-    const settled = new Promise<any>((resolve) => (settle = resolve));
-    render.renderKubeObject(service, {}, settled);
-    settle({ ...service, metadata: { ...service.metadata, annotations: { a: 'b' } }, spec: { ports: [{ port: 81 }] } });
-    await recorder.settle();
-    expect(recorder.get('kubernetes:core/v1:Service', 'shop/orders').inputs).toEqual({ ...service, metadata: { ...service.metadata, annotations: { a: 'b' } }, spec: { ports: [{ port: 81 }] } });
+    expect(recorder.get('kubernetes:apps/v1:Deployment', 'c-shop/orders').inputs.spec.replicas).toBe(5);
   });
 
   test('refuses two objects with the same identity', () => {
-    expect(() => render.renderKubeObjects([service, service], {})).toThrow(/two objects are both v1 Service\/shop\/orders/);
+    expect(() => render.renderKubeObjects('c', [service, service], {})).toThrow(/two objects are both v1 Service\/shop\/orders/);
   });
 });

@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 const root = path.resolve(__dirname, '../..');
 
 /**
- * Type-checks files the way a user's project would see the package: `hitless` and
+ * Type-checks files the way a user's project would see the package: `hitless`, `hitless/cdk8s` and
  * `hitless/pulumi` resolve to the sources, everything else to node_modules. Returns the
  * problems found in those files, one line each.
  */
@@ -20,7 +20,7 @@ export function typeCheck(files: string[]): string[] {
     types: ['node'],
     typeRoots: [path.join(root, 'node_modules/@types')],
     baseUrl: root,
-    paths: { 'hitless': ['lib/index.ts'], 'hitless/pulumi': ['lib/pulumi/index.ts'], '*': ['node_modules/*'] },
+    paths: { 'hitless': ['lib/index.ts'], 'hitless/cdk8s': ['lib/cdk8s/index.ts'], 'hitless/pulumi': ['lib/pulumi/index.ts'], '*': ['node_modules/*'] },
   });
   const wanted = new Set(files.map((file) => path.resolve(file)));
   return ts.getPreEmitDiagnostics(program)

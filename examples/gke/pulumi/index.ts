@@ -4,7 +4,7 @@
  * to the GKE cluster of the current kubeconfig context; GKE's Gateway controller makes the load
  * balancer and its NEGs.
  */
-import { Duration, DrainingService, GkeLoadBalancer, HitlessGateway } from '../../../lib/pulumi';
+import { DrainingService, HitlessGateway, seconds } from '../../../lib/pulumi';
 
 const orders = new DrainingService('orders', {
   namespace: 'shop',
@@ -12,13 +12,15 @@ const orders = new DrainingService('orders', {
   port: 8080,
   readinessPath: '/ready',
   replicas: 3,
-  appDrainTime: Duration.seconds(15),
+  appDrainTime: seconds(15),
 });
 
-const gateway = new HitlessGateway('gateway', { namespace: 'edge', routes: [{ prefix: '/', service: orders }] });
-
 // The NEG detach is undocumented: 40 s is Google's example; measure your cluster and set it here.
-const loadBalancer = new GkeLoadBalancer('gateway', { gateway, shape: 'gateway', negDetachLatency: Duration.seconds(40) });
+const gateway = new HitlessGateway('gateway', {
+  namespace: 'edge',
+  routes: [{ prefix: '/', service: orders }],
+  gke: { shape: 'gateway', negDetachLatency: seconds(40) },
+});
 
 export const gatewayKeepServingSeconds = gateway.keepServing.toSeconds();
-export const connectionDrainingSeconds = loadBalancer.connectionDrainingSeconds;
+export const connectionDrainingSeconds = gateway.gke!.connectionDrainingSeconds;

@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, DurationLike } from '../duration';
 import { ExplainedTimeline, explainGatewayBudget } from '../explain';
 import { KubeObject } from '../kube-object';
 import { LoadBalancedGateway } from '../load-balancer-link';
@@ -59,7 +59,7 @@ export interface HealthCheckedNlbOptions extends NlbOptions {
    * How long the gateway waits for open connections, for a gateway that does not report its own timings.
    * @default Duration.seconds(15)
    */
-  readonly gatewayDrainTimeout?: Duration;
+  readonly gatewayDrainTimeout?: DurationLike;
 }
 
 /** The TargetGroupBinding of a `target-group-binding` NLB, whose spec needs the target group's ARN. */
@@ -146,7 +146,7 @@ export function buildHealthCheckedNlb(options: HealthCheckedNlbOptions, gateway:
   const plan = attachNlb(nlbOptions, gateway, {
     targetGroupBinding: binding === 'target-group-binding' ? `TargetGroupBinding/${namespace}/${name}` : undefined,
     hostPortTargetGroup: binding === 'host-port' ? `TargetGroup/${namespace}/${name}` : undefined,
-    fallbackDrainTimeoutSeconds: gatewayDrainTimeout?.toSeconds(),
+    fallbackDrainTimeoutSeconds: asDuration(gatewayDrainTimeout)?.toSeconds(),
   });
 
   let bindingTemplate: TargetGroupBindingTemplate | undefined;

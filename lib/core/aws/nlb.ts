@@ -1,5 +1,5 @@
 import { BudgetError } from '../timing/budget-error';
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { formatSeconds as s } from '../finding';
 import { LoadBalancerModel } from '../model';
 import { GatewayBudget } from '../timing/solver';
@@ -88,12 +88,12 @@ export interface NlbOptions {
    * @default 10s (the controller's default for instance targets with externalTrafficPolicy Local)
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
    */
-  readonly healthCheckInterval?: Duration;
+  readonly healthCheckInterval?: DurationLike;
   /**
    * Time without an answer after which a health check fails (2–120 s, at most the interval).
    * @default 6s
    */
-  readonly healthCheckTimeout?: Duration;
+  readonly healthCheckTimeout?: DurationLike;
   /**
    * Consecutive passing checks before a target receives traffic (2–10).
    * @default 2
@@ -115,7 +115,7 @@ export interface NlbOptions {
    * open connections.
    * @default the gateway's terminationGracePeriodSeconds: connections live as long as the pod may
    */
-  readonly deregistrationDelay?: Duration;
+  readonly deregistrationDelay?: DurationLike;
   /**
    * `deregistration_delay.connection_termination.enabled`: reset connections still open when the
    * deregistration delay ends. By then the pod is gone, and a reset tells a client at once what a
@@ -137,7 +137,7 @@ export interface NlbOptions {
    * an unhealthy target live when unhealthy connection termination is off.
    * @default derived: the gateway's preStop less the earliest the NLB may mark it unhealthy ((unhealthyThreshold − 1) × interval), plus margin
    */
-  readonly unhealthyDrainingInterval?: Duration;
+  readonly unhealthyDrainingInterval?: DurationLike;
   /**
    * `preserve_client_ip.enabled`: the gateway sees the client's address.
    * @default true for instance targets, false for IP targets (the controller's defaults)
@@ -165,7 +165,7 @@ export interface NlbOptions {
    * @default 300s (the worst measured: 2–5 minutes)
    * @see https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2366
    */
-  readonly ipDeregistrationLag?: Duration;
+  readonly ipDeregistrationLag?: DurationLike;
 }
 
 /** Validated settings, defaults applied, in whole seconds. */
@@ -224,11 +224,11 @@ function oneOf<T extends string>(prop: string, value: T | undefined, allowed: re
 /** Applies the defaults and checks every value against ELBv2's limits, naming the prop, the value and the range. */
 export function resolveNlbOptions(options: NlbOptions = {}): NlbSettings {
   const targetType = oneOf('targetType', options.targetType, ['instance', 'ip'], NLB_DEFAULTS.targetType);
-  const interval = checkElbv2Range('healthCheckInterval', seconds('healthCheckInterval', options.healthCheckInterval) ?? NLB_DEFAULTS.healthCheckIntervalSeconds, ELBV2_LIMITS.healthCheckIntervalSeconds);
-  const timeout = checkElbv2Range('healthCheckTimeout', seconds('healthCheckTimeout', options.healthCheckTimeout) ?? NLB_DEFAULTS.healthCheckTimeoutSeconds, ELBV2_LIMITS.healthCheckTimeoutSeconds);
+  const interval = checkElbv2Range('healthCheckInterval', seconds('healthCheckInterval', asDuration(options.healthCheckInterval)) ?? NLB_DEFAULTS.healthCheckIntervalSeconds, ELBV2_LIMITS.healthCheckIntervalSeconds);
+  const timeout = checkElbv2Range('healthCheckTimeout', seconds('healthCheckTimeout', asDuration(options.healthCheckTimeout)) ?? NLB_DEFAULTS.healthCheckTimeoutSeconds, ELBV2_LIMITS.healthCheckTimeoutSeconds);
   checkTimeoutWithinInterval('healthCheckTimeout', timeout, interval);
-  const deregistrationDelay = seconds('deregistrationDelay', options.deregistrationDelay);
-  const drainingInterval = seconds('unhealthyDrainingInterval', options.unhealthyDrainingInterval);
+  const deregistrationDelay = seconds('deregistrationDelay', asDuration(options.deregistrationDelay));
+  const drainingInterval = seconds('unhealthyDrainingInterval', asDuration(options.unhealthyDrainingInterval));
   return {
     scheme: oneOf('scheme', options.scheme, ['internal', 'internet-facing'], NLB_DEFAULTS.scheme),
     targetType,
@@ -246,7 +246,7 @@ export function resolveNlbOptions(options: NlbOptions = {}): NlbSettings {
     proxyProtocolV2: options.proxyProtocolV2 ?? NLB_DEFAULTS.proxyProtocolV2,
     crossZone: options.crossZone ?? NLB_DEFAULTS.crossZone,
     backendProtocol: options.backendProtocol === undefined ? undefined : oneOf<'tcp' | 'ssl'>('backendProtocol', options.backendProtocol, ['tcp', 'ssl'], 'tcp'),
-    deregistrationLagSeconds: targetType === 'ip' ? (options.ipDeregistrationLag?.toSeconds() ?? DEFAULT_IP_DEREGISTRATION_LAG_SECONDS) : 0,
+    deregistrationLagSeconds: targetType === 'ip' ? (asDuration(options.ipDeregistrationLag)?.toSeconds() ?? DEFAULT_IP_DEREGISTRATION_LAG_SECONDS) : 0,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { HealthCheckTiming } from '../model';
 
 /**
@@ -9,9 +9,9 @@ import { HealthCheckTiming } from '../model';
  */
 export interface ActiveHealthCheckOptions {
   /** @default Duration.seconds(5) */
-  readonly interval?: Duration;
+  readonly interval?: DurationLike;
   /** @default Duration.seconds(1) */
-  readonly timeout?: Duration;
+  readonly timeout?: DurationLike;
   /** @default 2 */
   readonly unhealthyThreshold?: number;
   /** @default 1 */
@@ -35,7 +35,7 @@ export interface OutlierDetectionOptions {
    * default: an exiting pod has left DNS by the time it would come back.
    * @default Duration.seconds(30)
    */
-  readonly baseEjectionTime?: Duration;
+  readonly baseEjectionTime?: DurationLike;
   /**
    * At most this share of pods is ejected. 50 % rather than Envoy's 10 %: with a handful of pods
    * 10 % lets only one be ejected, while a rollout can have two exiting at once; beyond half,
@@ -57,13 +57,13 @@ export interface UpstreamClusterOptions {
    * `dns_refresh_rate`.
    * @default Duration.seconds(5)
    */
-  readonly dnsRefreshRate?: Duration;
+  readonly dnsRefreshRate?: DurationLike;
   /**
    * `connect_timeout`: a pod whose IP is gone never answers the SYN; a short timeout turns that
    * into a fast connect-failure that the route retries on another pod.
    * @default Duration.seconds(1)
    */
-  readonly connectTimeout?: Duration;
+  readonly connectTimeout?: DurationLike;
   readonly activeHealthCheck?: ActiveHealthCheckOptions;
   readonly outlierDetection?: OutlierDetectionOptions;
 }
@@ -107,8 +107,8 @@ export function resolveCluster(options: UpstreamClusterOptions): ResolvedCluster
   }
   positiveInteger('port', options.port, 65535);
   const hc = options.activeHealthCheck ?? {};
-  const interval = atLeastMillis('activeHealthCheck.interval', hc.interval ?? DEFAULT_ACTIVE_HEALTH_CHECK_INTERVAL, Duration.millis(100), 'Envoy rejects shorter intervals');
-  const timeout = atLeastMillis('activeHealthCheck.timeout', hc.timeout ?? DEFAULT_ACTIVE_HEALTH_CHECK_TIMEOUT, Duration.millis(1), 'Envoy requires a positive timeout');
+  const interval = atLeastMillis('activeHealthCheck.interval', asDuration(hc.interval ?? DEFAULT_ACTIVE_HEALTH_CHECK_INTERVAL), Duration.millis(100), 'Envoy rejects shorter intervals');
+  const timeout = atLeastMillis('activeHealthCheck.timeout', asDuration(hc.timeout ?? DEFAULT_ACTIVE_HEALTH_CHECK_TIMEOUT), Duration.millis(1), 'Envoy requires a positive timeout');
   if (timeout.isLongerThan(interval)) {
     throw new Error(`'activeHealthCheck.timeout' (${timeout}) must be at most 'activeHealthCheck.interval' (${interval}): checks would overlap`);
   }
@@ -122,8 +122,8 @@ export function resolveCluster(options: UpstreamClusterOptions): ResolvedCluster
     dnsName: options.dnsName,
     port: options.port,
     healthCheckPath: options.healthCheckPath,
-    dnsRefreshRate: atLeastMillis('dnsRefreshRate', options.dnsRefreshRate ?? DEFAULT_DNS_REFRESH_RATE, Duration.millis(1), 'Envoy requires a positive refresh rate'),
-    connectTimeout: atLeastMillis('connectTimeout', options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT, Duration.millis(1), 'Envoy requires a positive connect timeout'),
+    dnsRefreshRate: atLeastMillis('dnsRefreshRate', asDuration(options.dnsRefreshRate ?? DEFAULT_DNS_REFRESH_RATE), Duration.millis(1), 'Envoy requires a positive refresh rate'),
+    connectTimeout: atLeastMillis('connectTimeout', asDuration(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT), Duration.millis(1), 'Envoy requires a positive connect timeout'),
     healthCheck: {
       interval,
       timeout,
@@ -132,7 +132,7 @@ export function resolveCluster(options: UpstreamClusterOptions): ResolvedCluster
     },
     outlierDetection: {
       consecutive5xx: positiveInteger('outlierDetection.consecutive5xx', od.consecutive5xx ?? 5),
-      baseEjectionTime: atLeastMillis('outlierDetection.baseEjectionTime', od.baseEjectionTime ?? Duration.seconds(30), Duration.millis(1), 'Envoy requires a positive ejection time'),
+      baseEjectionTime: atLeastMillis('outlierDetection.baseEjectionTime', asDuration(od.baseEjectionTime ?? Duration.seconds(30)), Duration.millis(1), 'Envoy requires a positive ejection time'),
       maxEjectionPercent,
     },
   };

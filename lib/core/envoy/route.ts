@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { REQUIRED_RETRY_ON } from '../timing/invariants';
 import { BudgetError } from '../timing/budget-error';
 import { PREVIOUS_HOSTS_PREDICATE_NAME, PREVIOUS_HOSTS_PREDICATE_TYPE } from './type-urls';
@@ -47,13 +47,13 @@ export interface RouteRetryOptions {
    * `per_try_timeout`: the deadline of each try, so a hung pod costs one try and not the whole request.
    * @default Duration.seconds(5)
    */
-  readonly perTryTimeout?: Duration;
+  readonly perTryTimeout?: DurationLike;
   /**
    * The route's overall `timeout`. It must leave room for every try and the back-off between
    * them, else Envoy gives up while a retry would still succeed.
    * @default - (retries + 1) × perTryTimeout + the longest back-off
    */
-  readonly timeout?: Duration;
+  readonly timeout?: DurationLike;
   /**
    * Further status codes to retry (`retriable-status-codes`); only on idempotent routes.
    * @default - none
@@ -129,12 +129,12 @@ export function resolveRoute(options: EnvoyRouteOptions): ResolvedRoute {
   if (!Number.isInteger(numRetries) || numRetries < 1) {
     throw new Error(`'retries' (${numRetries}) must be a whole number, at least 1: a request that races a pod's exit (connection reset, refused stream) fails unless it is retried on another pod`);
   }
-  const perTryTimeout = options.perTryTimeout ?? DEFAULT_PER_TRY_TIMEOUT;
+  const perTryTimeout = asDuration(options.perTryTimeout ?? DEFAULT_PER_TRY_TIMEOUT);
   if (perTryTimeout.toMilliseconds() < 1) {
     throw new Error(`'perTryTimeout' (${perTryTimeout}) must be at least 1ms: Envoy reads 0 as no per-try deadline, and a hung pod would take the whole request`);
   }
   const required = minimumRouteTimeout(numRetries, perTryTimeout);
-  const timeout = options.timeout ?? required;
+  const timeout = asDuration(options.timeout) ?? required;
   if (timeout.isShorterThan(required)) {
     throw new BudgetError(
       'timeout',

@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { DrainModel } from '../model';
 import { restrictedSecurityContext } from '../pod-security';
 import { AdminClient, adminDrainScript, drainScriptShell } from './drain-script';
@@ -34,7 +34,7 @@ export interface AdminScriptDrainOptions {
    * How often the script polls the connection count once the listeners drain.
    * @default Duration.seconds(1)
    */
-  readonly pollInterval?: Duration;
+  readonly pollInterval?: DurationLike;
 }
 
 /** Options of {@link GatewayDrain.envoyGatewayShutdownManager}. */
@@ -171,7 +171,7 @@ export class GatewayDrain {
 }
 
 function pollSeconds(options: AdminScriptDrainOptions): number {
-  const seconds = (options.pollInterval ?? Duration.seconds(1)).toSeconds();
+  const seconds = asDuration(options.pollInterval ?? Duration.seconds(1)).toSeconds();
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`'pollInterval' (${options.pollInterval}) must be a whole number of seconds, at least 1s`);
   return seconds;
 }

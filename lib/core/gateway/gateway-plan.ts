@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { ActiveHealthCheckOptions, OutlierDetectionOptions, resolveCluster, ResolvedCluster } from '../envoy/cluster';
 import { DEFAULT_ADMIN_PORT, EnvoyBootstrap, gatewayBootstrap } from '../envoy/bootstrap';
 import { envoyModelFromBootstrap } from '../envoy/envoy-model';
@@ -112,7 +112,7 @@ export interface GatewayPlanOptions {
    * Whole seconds, at least 1.
    * @default Duration.seconds(30)
    */
-  readonly drainTimeout?: Duration;
+  readonly drainTimeout?: DurationLike;
   /**
    * Downstream `idle_timeout`. A keep-alive connection that carries no request is closed by Envoy
    * only when it has been idle this long (the drain closes connections only as requests pass),
@@ -121,32 +121,32 @@ export interface GatewayPlanOptions {
    * idle timeout.
    * @default - half the drain timeout (15s), leaving the other half for requests in flight
    */
-  readonly idleTimeout?: Duration;
+  readonly idleTimeout?: DurationLike;
   /**
    * How long the pod keeps serving after failing its health check.
    * @default - derived: the load balancer's detection window plus margin
    */
-  readonly keepServing?: Duration;
+  readonly keepServing?: DurationLike;
   /** @default - derived: keepServing + drainTimeout + margin */
-  readonly terminationGracePeriod?: Duration;
+  readonly terminationGracePeriod?: DurationLike;
   /** @default - derived: the load balancer's recovery window plus margin */
-  readonly minReady?: Duration;
+  readonly minReady?: DurationLike;
   /**
    * `dns_refresh_rate` of the upstream clusters.
    * @default Duration.seconds(5)
    */
-  readonly dnsRefreshRate?: Duration;
+  readonly dnsRefreshRate?: DurationLike;
   /**
    * Age a cluster DNS answer may have (CoreDNS `ttl` and `cache`): part of the time a deleted
    * upstream pod may still be chosen.
    * @default Duration.seconds(30)
    * @see https://github.com/kubernetes/kubernetes/issues/76238
    */
-  readonly dnsTtl?: Duration;
+  readonly dnsTtl?: DurationLike;
   readonly activeHealthCheck?: ActiveHealthCheckOptions;
   readonly outlierDetection?: OutlierDetectionOptions;
   /** @default Duration.seconds(1) */
-  readonly connectTimeout?: Duration;
+  readonly connectTimeout?: DurationLike;
   /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
   readonly resources?: GatewayResources;
   /**
@@ -264,10 +264,10 @@ export class GatewayPlan implements LoadBalancedGateway {
     }
     this.healthCheckPath = options.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
     if (!this.healthCheckPath.startsWith('/')) throw new Error(`'healthCheckPath' (${JSON.stringify(this.healthCheckPath)}) must start with '/'`);
-    this.drainTimeout = options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT;
+    this.drainTimeout = asDuration(options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
     const drainSeconds = wholeSeconds('drainTimeout', this.drainTimeout)!;
     if (drainSeconds < 1) throw new Error(`'drainTimeout' (${this.drainTimeout}) must be at least 1s: connections open when the listeners drain need time to close`);
-    this.idleTimeout = options.idleTimeout ?? Duration.seconds(Math.max(1, Math.ceil(drainSeconds / 2)));
+    this.idleTimeout = asDuration(options.idleTimeout) ?? Duration.seconds(Math.max(1, Math.ceil(drainSeconds / 2)));
     if (this.idleTimeout.toMilliseconds() < 1) throw new Error(`'idleTimeout' (${this.idleTimeout}) must be more than 0s: Envoy reads 0 as no idle timeout`);
     if (this.idleTimeout.isLongerThan(this.drainTimeout)) {
       throw new Error(`'idleTimeout' (${this.idleTimeout}) must be at most 'drainTimeout' (${this.drainTimeout}): a keep-alive connection that goes idle as the drain starts must be closed by Envoy before the pod exits, not cut`);
@@ -283,7 +283,7 @@ export class GatewayPlan implements LoadBalancedGateway {
     this.clusterTemplate = { dnsRefreshRate: probe.dnsRefreshRate, connectTimeout: probe.connectTimeout, healthCheck: probe.healthCheck, outlierDetection: probe.outlierDetection };
     this.discovery = defaultDnsDiscovery({
       dnsRefreshSeconds: probe.dnsRefreshRate.toSeconds(),
-      ...(options.dnsTtl ? { dnsTtlSeconds: options.dnsTtl.toSeconds() } : {}),
+      ...(options.dnsTtl ? { dnsTtlSeconds: asDuration(options.dnsTtl).toSeconds() } : {}),
     });
     this.selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/component': 'gateway' };
     this.labels = { ...(options.labels ?? {}), ...this.selector };
@@ -471,9 +471,9 @@ export class GatewayPlan implements LoadBalancedGateway {
     return solveGatewayBudget({
       loadBalancer,
       drainTimeoutSeconds: this.drainTimeout.toSeconds(),
-      keepServingSeconds: wholeSeconds('keepServing', o.keepServing),
-      terminationGracePeriodSeconds: wholeSeconds('terminationGracePeriod', o.terminationGracePeriod),
-      minReadySeconds: wholeSeconds('minReady', o.minReady),
+      keepServingSeconds: wholeSeconds('keepServing', asDuration(o.keepServing)),
+      terminationGracePeriodSeconds: wholeSeconds('terminationGracePeriod', asDuration(o.terminationGracePeriod)),
+      minReadySeconds: wholeSeconds('minReady', asDuration(o.minReady)),
       // The load balancer's own draining interval is checked only where it matters: when it lets
       // connections to an unhealthy target live instead of resetting them.
       ...(loadBalancer.unhealthyConnectionTermination === false ? { unhealthyDrainingIntervalSeconds: loadBalancer.unhealthyDrainingIntervalSeconds } : {}),

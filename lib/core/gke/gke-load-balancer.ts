@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, DurationLike } from '../duration';
 import { ExplainedTimeline, explainGatewayBudget } from '../explain';
 import { KubeObject } from '../kube-object';
 import { LoadBalancedGateway } from '../load-balancer-link';
@@ -29,17 +29,17 @@ export interface GkeLoadBalancerOptions {
    * @default Duration.seconds(40) - Google's support article's example (`sleep 40`)
    * @see https://github.com/kubernetes/ingress-gce/issues/1574
    */
-  readonly negDetachLatency?: Duration;
+  readonly negDetachLatency?: DurationLike;
   /**
    * Time between health checks (1–300 s, whole seconds; NEG shapes only: GKE sets the L4 ones).
    * @default Duration.seconds(5)
    */
-  readonly healthCheckInterval?: Duration;
+  readonly healthCheckInterval?: DurationLike;
   /**
    * Health check timeout (1–300 s, at most the interval).
    * @default Duration.seconds(5)
    */
-  readonly healthCheckTimeout?: Duration;
+  readonly healthCheckTimeout?: DurationLike;
   /**
    * Passing checks before an endpoint receives traffic (1–10).
    * @default 2
@@ -55,7 +55,7 @@ export interface GkeLoadBalancerOptions {
    * endpoint may go on (NEG shapes).
    * @default - the gateway's drain timeout plus margin
    */
-  readonly connectionDrainingTimeout?: Duration;
+  readonly connectionDrainingTimeout?: DurationLike;
   /**
    * Ingress class (`ingress` shape).
    * @default 'gce'
@@ -81,7 +81,7 @@ export interface GkeLoadBalancerOptions {
    * How long the gateway waits for open connections, for a gateway that does not report its own timings.
    * @default Duration.seconds(15)
    */
-  readonly gatewayDrainTimeout?: Duration;
+  readonly gatewayDrainTimeout?: DurationLike;
 }
 
 /** What both faces render for a GKE load balancer in front of a gateway. */
@@ -109,8 +109,8 @@ function reportsBudget(gateway: LoadBalancedGateway): gateway is LoadBalancedGat
   return typeof (gateway as Partial<BudgetReporting>).budget?.preStopSeconds === 'number';
 }
 
-function wholeSeconds(_prop: string, value: Duration | undefined): number | undefined {
-  return value === undefined ? undefined : value.toSeconds();
+function wholeSeconds(_prop: string, value: DurationLike | undefined): number | undefined {
+  return value === undefined ? undefined : asDuration(value).toSeconds();
 }
 
 function resolveHealthCheck(options: GkeLoadBalancerOptions, shape: GkeShape): HealthCheckTiming {
@@ -153,7 +153,7 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
   const neg = shape !== 'l4';
   if (!neg) {
     for (const [prop, value] of [['negDetachLatency', options.negDetachLatency], ['connectionDrainingTimeout', options.connectionDrainingTimeout]] as const) {
-      if (value !== undefined) throw new GkeLimitError(prop, `${value.toSeconds()}s`, "left unset with shape 'l4'", 'an L4 passthrough load balancer has nodes as members: no pod is detached, and nothing drains on detach');
+      if (value !== undefined) throw new GkeLimitError(prop, `${asDuration(value).toSeconds()}s`, "left unset with shape 'l4'", 'an L4 passthrough load balancer has nodes as members: no pod is detached, and nothing drains on detach');
     }
   }
   if (shape !== 'ingress' && options.ingressClass !== undefined) throw new GkeLimitError('ingressClass', options.ingressClass, "used with shape 'ingress' only", 'only an Ingress has a class');
@@ -165,7 +165,7 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
   if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) throw new GkeLimitError('listenerPort', String(listenerPort), 'a port number within 1–65535', 'it is a TCP port');
   const detach = neg ? checkGkeRange('negDetachLatency', wholeSeconds('negDetachLatency', options.negDetachLatency) ?? DEFAULT_NEG_DETACH_SECONDS, GKE_LIMITS.negDetachSeconds, 'it is a length of time, in whole seconds') : 0;
   const drainingOverride = options.connectionDrainingTimeout !== undefined
-    ? checkGkeRange('connectionDrainingTimeout', options.connectionDrainingTimeout.toSeconds(), GKE_LIMITS.connectionDrainingSeconds)
+    ? checkGkeRange('connectionDrainingTimeout', asDuration(options.connectionDrainingTimeout).toSeconds(), GKE_LIMITS.connectionDrainingSeconds)
     : undefined;
 
   const { namespace, name } = splitRef(gateway.serviceObject);
@@ -185,7 +185,7 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
   const serviceTypeLoadBalancer = shape === 'l4';
   const solve = (model: LoadBalancerModel): GatewayBudget => {
     gateway.attachLoadBalancer({ model, serviceAnnotations, serviceTypeLoadBalancer });
-    return reportsBudget(gateway) ? gateway.budget : solveGatewayBudget({ loadBalancer: model, drainTimeoutSeconds: options.gatewayDrainTimeout?.toSeconds() ?? 15 });
+    return reportsBudget(gateway) ? gateway.budget : solveGatewayBudget({ loadBalancer: model, drainTimeoutSeconds: asDuration(options.gatewayDrainTimeout)?.toSeconds() ?? 15 });
   };
   // Connection draining follows the gateway's drain, which the gateway solves once attached: attach, read, attach again.
   let budget = solve(modelWith(drainingOverride ?? 0));

@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { objectRef } from '../finding';
 import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
@@ -71,35 +71,35 @@ export interface GlooEdgeGatewayOptions {
    * serving those it has before it exits; added to the sleep.
    * @default Duration.seconds(15)
    */
-  readonly drainTimeout?: Duration;
+  readonly drainTimeout?: DurationLike;
   /**
    * `podTemplate.gracefulShutdown.sleepTimeSeconds`: how long preStop sleeps after failing the
    * health check. Envoy serves, and accepts new connections, the whole time.
    * @default - derived: the load balancer's detection window + margin + drainTimeout
    */
-  readonly gracefulShutdownSleep?: Duration;
+  readonly gracefulShutdownSleep?: DurationLike;
   /**
    * `podTemplate.terminationGracePeriodSeconds`.
    * @default - derived: gracefulShutdownSleep + margin
    */
-  readonly terminationGracePeriod?: Duration;
+  readonly terminationGracePeriod?: DurationLike;
   /**
    * `minReadySeconds` of the proxy's Deployment or DaemonSet (through `kubeResourceOverride`).
    * @default - derived: the load balancer's recovery window + margin
    */
-  readonly minReady?: Duration;
+  readonly minReady?: DurationLike;
   /**
    * Slack added to every derived window.
    * @default Duration.seconds(5)
    */
-  readonly margin?: Duration;
+  readonly margin?: DurationLike;
   /**
    * How long Gloo takes to push an Endpoints change to the proxies over EDS (watch event,
    * translation, xDS push); upstream pods keep serving this long plus margin after deletion.
    * Raise it on large installs where Gloo's translation loop is slow.
    * @default Duration.seconds(2)
    */
-  readonly discoveryPushDelay?: Duration;
+  readonly discoveryPushDelay?: DurationLike;
   /** Active health checks of every Upstream. */
   readonly upstreamHealthCheck?: GlooHealthCheckProps;
   /** Outlier detection of every Upstream. */
@@ -136,8 +136,8 @@ export interface GlooEdgeRouteOptions {
   readonly service: RoutableUpstream;
   readonly idempotent?: boolean;
   readonly numRetries?: number;
-  readonly perTryTimeout?: Duration;
-  readonly timeout?: Duration;
+  readonly perTryTimeout?: DurationLike;
+  readonly timeout?: DurationLike;
 }
 
 /**
@@ -183,12 +183,12 @@ export class GlooEdgeGatewayPlan implements LoadBalancedGateway {
     if (this.mode === 'daemonset' && (options.hostPort ?? true)) this.hostPort = GLOO_DEFAULT_PORTS.podHttp;
     this.healthCheckPath = options.healthCheckPath ?? '/envoy-hc';
     if (!this.healthCheckPath.startsWith('/')) throw new Error(`'healthCheckPath' (${this.healthCheckPath}) must start with '/'`);
-    this.drainTimeout = options.drainTimeout ?? Duration.seconds(15);
+    this.drainTimeout = asDuration(options.drainTimeout) ?? Duration.seconds(15);
     const id = glooProxyId(this.proxyName);
     this.workloadObject = objectRef(this.mode === 'deployment' ? 'Deployment' : 'DaemonSet', this.namespace, id);
     this.serviceObject = objectRef('Service', this.namespace, id);
     this.gatewayObject = objectRef('Gateway', this.namespace, id);
-    this.discovery = glooEdsDiscovery(options.discoveryPushDelay ?? Duration.seconds(DEFAULT_GLOO_PUSH_SECONDS));
+    this.discovery = glooEdsDiscovery(asDuration(options.discoveryPushDelay) ?? Duration.seconds(DEFAULT_GLOO_PUSH_SECONDS));
     this.attachedLoadBalancer = options.loadBalancer ?? assumedLoadBalancer(this.serviceObject);
     this.solved = this.solve(this.attachedLoadBalancer);
   }
@@ -301,8 +301,8 @@ export class GlooEdgeGatewayPlan implements LoadBalancedGateway {
    */
   private solve(loadBalancer: LoadBalancerModel): GatewayBudget {
     const options = this.options;
-    const marginSeconds = options.margin?.toSeconds() ?? DEFAULT_MARGIN_SECONDS;
-    let sleep = options.gracefulShutdownSleep?.toSeconds();
+    const marginSeconds = asDuration(options.margin)?.toSeconds() ?? DEFAULT_MARGIN_SECONDS;
+    let sleep = asDuration(options.gracefulShutdownSleep)?.toSeconds();
     if (sleep === undefined) {
       const derived = solveGatewayBudget({ loadBalancer, drainTimeoutSeconds: this.drainTimeout.toSeconds(), marginSeconds, propNames: GLOO_PROP_NAMES });
       sleep = Math.ceil(derived.preStopSeconds);
@@ -314,8 +314,8 @@ export class GlooEdgeGatewayPlan implements LoadBalancedGateway {
       drainTimeoutSeconds: 0,
       marginSeconds,
       keepServingSeconds: sleep,
-      terminationGracePeriodSeconds: options.terminationGracePeriod?.toWholeSeconds(),
-      minReadySeconds: options.minReady?.toWholeSeconds(),
+      terminationGracePeriodSeconds: asDuration(options.terminationGracePeriod)?.toWholeSeconds(),
+      minReadySeconds: asDuration(options.minReady)?.toWholeSeconds(),
       propNames: GLOO_PROP_NAMES,
     });
   }

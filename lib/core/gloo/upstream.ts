@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { KubeObject } from '../kube-object';
 import { DiscoveryModel, HealthCheckTiming } from '../model';
 import { DEFAULT_PROPAGATION_SECONDS } from '../timing/windows';
@@ -31,9 +31,9 @@ export interface GlooHealthCheckProps {
    * Time between checks; also used as `noTrafficInterval`, so that an idle cluster notices a new pod as quickly.
    * @default Duration.seconds(5)
    */
-  readonly interval?: Duration;
+  readonly interval?: DurationLike;
   /** @default Duration.seconds(1) */
-  readonly timeout?: Duration;
+  readonly timeout?: DurationLike;
   /** @default 1 */
   readonly healthyThreshold?: number;
   /** @default 2 */
@@ -45,9 +45,9 @@ export interface GlooOutlierDetectionProps {
   /** @default 5 */
   readonly consecutive5xx?: number;
   /** @default Duration.seconds(10) */
-  readonly interval?: Duration;
+  readonly interval?: DurationLike;
   /** @default Duration.seconds(30) */
-  readonly baseEjectionTime?: Duration;
+  readonly baseEjectionTime?: DurationLike;
   /**
    * Kept below 100 so that outlier detection can never eject every pod of a small service.
    * @default 50
@@ -105,8 +105,8 @@ export function planGlooUpstream(props: GlooUpstreamProps): GlooUpstreamPlan {
   const service = parseObjectRef(props.service.serviceObject);
   const hc = props.healthCheck ?? {};
   const od = props.outlierDetection ?? {};
-  const interval = hc.interval ?? Duration.seconds(5);
-  const timeout = hc.timeout ?? Duration.seconds(1);
+  const interval = asDuration(hc.interval ?? Duration.seconds(5));
+  const timeout = asDuration(hc.timeout ?? Duration.seconds(1));
   if (!timeout.isShorterThan(interval)) {
     throw new Error(`'healthCheck.timeout' (${timeout}) must be shorter than 'healthCheck.interval' (${interval}): a check still running when the next is due is counted as failed`);
   }
@@ -127,8 +127,8 @@ export function planGlooUpstream(props: GlooUpstreamProps): GlooUpstreamPlan {
     },
     outlierDetection: {
       consecutive5xx: positiveInteger('outlierDetection.consecutive5xx', od.consecutive5xx ?? 5),
-      intervalSeconds: (od.interval ?? Duration.seconds(10)).toSeconds(),
-      baseEjectionSeconds: (od.baseEjectionTime ?? Duration.seconds(30)).toSeconds(),
+      intervalSeconds: asDuration(od.interval ?? Duration.seconds(10)).toSeconds(),
+      baseEjectionSeconds: asDuration(od.baseEjectionTime ?? Duration.seconds(30)).toSeconds(),
       maxEjectionPercent,
     },
   };

@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { asDuration, Duration, DurationLike } from '../duration';
 import { KubeObject } from '../kube-object';
 import { BudgetError } from '../timing/budget-error';
 import { REQUIRED_RETRY_ON } from '../timing/invariants';
@@ -35,12 +35,12 @@ export interface GlooRouteProps {
    * Time each attempt may take.
    * @default Duration.seconds(15)
    */
-  readonly perTryTimeout?: Duration;
+  readonly perTryTimeout?: DurationLike;
   /**
    * Time the whole request may take, every attempt included.
    * @default perTryTimeout × (numRetries + 1) + the longest back-off between attempts
    */
-  readonly timeout?: Duration;
+  readonly timeout?: DurationLike;
 }
 
 /** A route with every default applied. */
@@ -65,10 +65,10 @@ export function planGlooRoute(props: GlooRouteProps): GlooRoutePlan {
   if (!Number.isInteger(numRetries) || numRetries < 1) {
     throw new BudgetError('numRetries', String(numRetries), 'a whole number of at least 1', 'a request that races a pod leaving must be retried on another pod');
   }
-  const perTryTimeout = props.perTryTimeout ?? Duration.seconds(15);
+  const perTryTimeout = asDuration(props.perTryTimeout ?? Duration.seconds(15));
   if (perTryTimeout.toMilliseconds() === 0) throw new Error(`'perTryTimeout' (${perTryTimeout}) must be longer than zero`);
   const covering = timeoutCoveringRetries(perTryTimeout, numRetries);
-  if (props.timeout !== undefined && props.timeout.isShorterThan(covering)) {
+  if (props.timeout !== undefined && asDuration(props.timeout).isShorterThan(covering)) {
     throw new BudgetError(
       'timeout',
       props.timeout.toString(),
@@ -82,7 +82,7 @@ export function planGlooRoute(props: GlooRouteProps): GlooRoutePlan {
     retryOn: [...REQUIRED_RETRY_ON, ...(props.idempotent ? ['5xx'] : [])],
     numRetries,
     perTryTimeout,
-    timeout: props.timeout ?? covering,
+    timeout: asDuration(props.timeout) ?? covering,
   };
 }
 
