@@ -94,7 +94,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
       category: 'lb-detection',
       objects,
       message: `${gateway.object} keeps serving for ${s(keepServing)} after it starts to stop, but ${why}; connections opened in between fail.`,
-      fix: `make the preStop of ${gateway.object} keep serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin) before it drains or exits`,
+      fix: `make the preStop of ${gateway.object} ${byKubeProxy ? '' : 'fail the health check and '}keep serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin) before it drains or exits`,
     }));
   } else if (keepServing < required) {
     findings.push({
