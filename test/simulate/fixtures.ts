@@ -110,7 +110,7 @@ export function safeTopology(options: SafeOptions = {}): Topology {
     outlierDetection: { consecutive5xx: 5, baseEjectionSeconds: 30, maxEjectionPercent: 50 },
     ignoreHealthOnHostRemoval: true,
   });
-  const upstreamBudget = solveUpstreamBudget({ discoveries: [cluster.discovery], activeHealthCheckIntervalSeconds: 5, appDrainSeconds: SAFE_APP_DRAIN_SECONDS });
+  const upstreamBudget = solveUpstreamBudget({ discoveries: [cluster.discovery], appDrainSeconds: SAFE_APP_DRAIN_SECONDS });
   const gateway: GatewayModel = {
     workload: workload({
       name: 'gateway',
