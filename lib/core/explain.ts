@@ -95,7 +95,10 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
   const { model: lb, assumed } = loadBalancerOf(gateway);
   const hc = lb.healthCheck;
   const detection = detectionWindowSeconds(hc);
-  const window = newConnectionWindowSeconds(lb);
+  // The same window the checker uses: with eTP Cluster, kube-proxy's propagation rather than D_lb.
+  const policy = gateway.services.find((service) => service.loadBalancer !== undefined)?.externalTrafficPolicy ?? 'Local';
+  const window = newConnectionWindowSeconds(lb, policy);
+  const byKubeProxy = lb.targetType === 'instance' && policy === 'Cluster';
   const ipLag = lb.deregistrationLagSeconds > detection;
   const events: TimelineEvent[] = [];
   const margins: TimelineMargin[] = [];
@@ -136,7 +139,7 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
     kind: 'lb-stops-new-connections',
     atSeconds: window,
     what: 'the load balancer sends no more new connections',
-    why: ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured at least, about, 2 minutes)` : `once the target is unhealthy, at ${s(detection)}`,
+    why: byKubeProxy ? `externalTrafficPolicy Cluster: every node's kube-proxy stops choosing the terminating pod within about ${s(window)} (KEP-1669)` : ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured at least, about, 2 minutes)` : `once the target is unhealthy, at ${s(detection)}`,
   });
   if (drain.mechanism !== 'none' && knownDrain && idle) {
     // A shutdown manager: Envoy keeps its listeners until the drain ends, which waits for open connections.
@@ -193,7 +196,7 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
   });
 
   if (knownDrain && drain.mechanism !== 'none') {
-    const requiredKeep = requiredKeepServingSeconds(lb, marginSeconds);
+    const requiredKeep = requiredKeepServingSeconds(lb, marginSeconds, policy);
     margins.push({
       name: `keeps serving after the load balancer stops sending (${s(keepServing)} − ${s(window)})`,
       seconds: keepServing - window,

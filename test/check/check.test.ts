@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkManifestFiles, checkManifestText, CheckReport, formatText, verdictOf } from '../../lib/check';
+import { checkManifestFiles, checkManifestText, CheckReport, formatText, toJson, verdictOf } from '../../lib/check';
 import { Finding } from '../../lib/core/finding';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'check');
@@ -75,8 +75,14 @@ describe('the Gloo Edge zero-downtime guide install', () => {
     ]);
   });
 
-  test('names a mechanism on every error finding', () => {
+  test('names a mechanism on every error finding, in the JSON too, after the issue-6 fields', () => {
     for (const finding of report.findings.filter((each) => each.severity === 'error')) expect(finding.mechanism).toMatch(/^[a-z]+(-[a-z]+)+$/);
+    const json = toJson(report);
+    expect(Object.keys(json)).toEqual(['verdict', 'findings', 'summary', 'security']);
+    expect(json.security).toBe('ok');
+    const reset = json.findings.find((each) => each.rule === 'unhealthy-target-connections-reset')!;
+    expect(Object.keys(reset)).toEqual(['rule', 'category', 'severity', 'objects', 'message', 'fix', 'mechanism']);
+    expect(json.findings.filter((each) => each.severity === 'warning').every((each) => !('mechanism' in each))).toBe(true);
   });
 
   test('does not report what the guide got right: admin on loopback, non-root proxy, ignoreHealthOnHostRemoval', () => {

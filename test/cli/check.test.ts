@@ -27,7 +27,7 @@ describe('hitless check', () => {
     const text = cli.out();
     expect(text).toContain('Deployment/gloo-system/gateway-proxy\n  error   Deployment/gloo-system/gateway-proxy keeps serving for 5s');
     expect(text).toContain('fix: make the preStop of Deployment/gloo-system/gateway-proxy fail the health check and keep serving for at least 31s');
-    expect(text).toMatch(/verdict: drops requests — 8 errors, \d+ warnings in 8 objects \(1 gateway, 1 upstream\)\n$/);
+    expect(text).toMatch(/verdict: drops requests — 7 errors, \d+ warnings in 8 objects \(1 gateway, 1 upstream\)\n$/);
     expect(text).not.toContain('\u001b[');
   });
 
@@ -41,7 +41,8 @@ describe('hitless check', () => {
     const cli = io();
     expect(await main(['--format', 'json', 'careful-envoy.yaml'], cli)).toBe(0);
     const json = JSON.parse(cli.out());
-    expect(Object.keys(json)).toEqual(['verdict', 'findings', 'summary']);
+    // Issue 11 appended `security` after the issue-6 fields.
+    expect(Object.keys(json)).toEqual(['verdict', 'findings', 'summary', 'security']);
     expect(json.verdict).toBe('hitless');
     expect(json.findings).toEqual([]);
   });
@@ -52,7 +53,8 @@ describe('hitless check', () => {
     const json = JSON.parse(cli.out());
     expect(json.verdict).toBe('drops-requests');
     for (const finding of json.findings) {
-      expect(Object.keys(finding)).toEqual(['rule', 'category', 'severity', 'objects', 'message', 'fix']);
+      // `mechanism` (issue 11) is appended on error findings that drop requests (not on security ones).
+      expect(Object.keys(finding)).toEqual(['rule', 'category', 'severity', 'objects', 'message', 'fix', ...(finding.severity === 'error' && finding.category !== 'security' ? ['mechanism'] : [])]);
       expect(['error', 'warning']).toContain(finding.severity);
       for (const object of finding.objects) expect(object).toMatch(/^[A-Za-z]+\/[^/]+\/[^/]+$/);
     }

@@ -55,6 +55,12 @@ describe('explainGatewayTermination', () => {
     expect(timeline.margins[0]).toMatchObject({ ok: false, seconds: 31 - 120 });
   });
 
+  test('eTP Cluster: new connections stop within kube-proxy propagation, as the checker counts', () => {
+    const timeline = explainGatewayTermination(gateway({ services: [lbService({ externalTrafficPolicy: 'Cluster' })] }));
+    expect(at(timeline, 'lb-stops-new-connections')).toBe(1);
+    expect(timeline.margins[0]).toMatchObject({ ok: true, seconds: 31 - 1, requiredSeconds: 5 });
+  });
+
   test('a connection reset before the drain ends shows as a failed margin', () => {
     const lb = loadBalancer({ unhealthyConnectionTermination: false, unhealthyDrainingIntervalSeconds: 5 });
     const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: lb })] }));

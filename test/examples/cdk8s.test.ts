@@ -108,8 +108,8 @@ describe('the gateway behind the NLB', () => {
       [TARGET_GROUP_ATTRIBUTES.preserveClientIp]: 'true',
       [TARGET_GROUP_ATTRIBUTES.proxyProtocolV2]: 'false',
       [TARGET_GROUP_ATTRIBUTES.unhealthyConnectionTermination]: 'false',
-      // Connections still open when the target turns unhealthy (26 s) live until the drain ends (61 s), plus margin.
-      [TARGET_GROUP_ATTRIBUTES.unhealthyDrainingInterval]: String(keepServing + drainTimeout - detection + DEFAULT_MARGIN_SECONDS),
+      // Connections still open when the target may first turn unhealthy ((2 − 1) × 10 s) live until the drain ends (61 s), plus margin.
+      [TARGET_GROUP_ATTRIBUTES.unhealthyDrainingInterval]: String(keepServing + drainTimeout - 10 + DEFAULT_MARGIN_SECONDS),
     });
   });
 
@@ -162,7 +162,7 @@ describe.each([
     expect(pod.terminationGracePeriodSeconds).toBe(preStop + expected.appDrainSeconds + DEFAULT_MARGIN_SECONDS);
   });
 
-  test('it rolls surge-only and waits for gateways to find each new pod', () => {
+  test('it rolls surge-only, without a minReadySeconds wait', () => {
     const spec = find('Deployment', name).spec;
     expect(spec.replicas).toBe(expected.replicas);
     expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });

@@ -44,3 +44,21 @@ describe('--config-yaml', () => {
     expect(pipe.adminPort).toBeUndefined();
   });
 });
+
+describe('clusters: what decides their retry needs', () => {
+  const withCluster = (cluster: Record<string, unknown>) => ({ static_resources: { clusters: [{ name: 'c', type: 'STRICT_DNS', ...cluster }] } });
+  const endpoints = (...hosts: string[]) => ({ load_assignment: { cluster_name: 'c', endpoints: [{ lb_endpoints: hosts.map((address) => ({ endpoint: { address: { socket_address: { address, port_value: 80 } } } })) }] } });
+
+  test('reads HTTP/2 upstreams from the v3 protocol options and the v2 field, and HTTP/1 otherwise', () => {
+    const v3 = { typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', explicit_http_config: { http2_protocol_options: {} } } } };
+    expect(readEnvoyBootstrap(withCluster(v3), 'ConfigMap/edge/envoy', resolve).clusters[0].http2).toBe(true);
+    expect(readEnvoyBootstrap(withCluster({ http2_protocol_options: {} }), 'ConfigMap/edge/envoy', resolve).clusters[0].http2).toBe(true);
+    expect(readEnvoyBootstrap(withCluster({}), 'ConfigMap/edge/envoy', resolve).clusters[0].http2).toBeUndefined();
+  });
+
+  test('marks a cluster whose every host is loopback (the pod\'s own admin), and no other', () => {
+    expect(readEnvoyBootstrap(withCluster({ type: 'STATIC', ...endpoints('127.0.0.1') }), 'ConfigMap/edge/envoy', resolve).clusters[0].loopback).toBe(true);
+    expect(readEnvoyBootstrap(withCluster({ type: 'STATIC', ...endpoints('127.0.0.1', '10.0.0.7') }), 'ConfigMap/edge/envoy', resolve).clusters[0].loopback).toBeUndefined();
+    expect(readEnvoyBootstrap(withCluster(endpoints('orders.shop.svc.cluster.local')), 'ConfigMap/edge/envoy', resolve).clusters[0].loopback).toBeUndefined();
+  });
+});

@@ -342,7 +342,9 @@ export function planNlb(options: NlbOptions, gateway: NlbGatewayTarget, solve: G
   drainingInterval = checkElbv2Range('unhealthyDrainingInterval', drainingInterval, ELBV2_LIMITS.unhealthyDrainingIntervalSeconds);
 
   const deregistrationDelay = settings.deregistrationDelaySeconds ?? budget.terminationGracePeriodSeconds;
-  if (settings.deregistrationConnectionTermination && deregistrationDelay < budget.preStopSeconds) {
+  // Only an IP target is deregistered when its pod starts terminating (the checker's
+  // deregistration-cuts-drain); an instance target (the node) stays registered through a rollout.
+  if (settings.deregistrationConnectionTermination && provisional.targetType === 'ip' && deregistrationDelay < budget.preStopSeconds) {
     throw new BudgetError(
       'deregistrationDelay',
       s(deregistrationDelay),

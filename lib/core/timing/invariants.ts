@@ -95,7 +95,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
       category: 'lb-detection',
       objects,
       message: `${gateway.object} keeps serving for ${s(keepServing)} after it starts to stop, but ${why}; connections opened in between fail.`,
-      fix: `make the preStop of ${gateway.object} keep serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin) before it drains or exits`,
+      fix: `make the preStop of ${gateway.object} ${byKubeProxy ? '' : 'fail the health check and '}keep serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin) before it drains or exits`,
     }));
   } else if (keepServing < required) {
     findings.push({
@@ -375,7 +375,7 @@ export function checkCapacity(workload: WorkloadModel, loadBalancer?: LoadBalanc
     if (workload.minReadySeconds < recovery) {
       findings.push(error('rollout-outruns-lb', { rule: 'rollout-outruns-discovery', category: 'capacity', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}, but ${reason}: the rollout removes old pods before new ones take traffic.`, fix }));
     } else if (workload.minReadySeconds < required) {
-      findings.push({ rule: 'min-ready-within-margin', category: 'capacity', severity: 'warning', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}: enough for the ${s(recovery)} ${reason.replace('the load balancer sends', 'in which the load balancer starts sending')}, but not for the ${s(marginSeconds)} margin kept for ${MARGIN_SOURCE}.`, fix });
+      findings.push({ rule: 'min-ready-within-margin', category: 'capacity', severity: 'warning', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}: enough for the load balancer's recovery window of ${s(recovery)} (${loadBalancer.healthCheck.healthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)}), but not for the ${s(marginSeconds)} margin kept for ${MARGIN_SOURCE}.`, fix });
     }
   }
   return findings;

@@ -227,8 +227,10 @@ describe('planNlb: overrides that break the chain', () => {
   });
 
   test('fails when connections are reset at the end of a deregistration delay shorter than the preStop', () => {
-    expect(() => plan({ deregistrationDelay: Duration.seconds(30) })).toThrow(/'deregistrationDelay' \(30s\) must be at least the gateway's whole preStop \(46s\)/);
-    expect(() => plan({ deregistrationDelay: Duration.seconds(30), deregistrationConnectionTermination: false })).not.toThrow();
+    expect(() => plan({ targetType: 'ip', deregistrationDelay: Duration.seconds(30) })).toThrow(/'deregistrationDelay' \(30s\) must be at least the gateway's whole preStop \(140s\)/);
+    expect(() => plan({ targetType: 'ip', deregistrationDelay: Duration.seconds(30), deregistrationConnectionTermination: false })).not.toThrow();
+    // An instance target (the node) is not deregistered when a gateway pod stops.
+    expect(() => plan({ deregistrationDelay: Duration.seconds(30) })).not.toThrow();
   });
 
   test("passes the gateway solver's own errors through", () => {

@@ -137,8 +137,8 @@ describe('GatewayPlan defaults', () => {
     expect(checkGateway(attached.model())).toEqual([]);
   });
 
-  it('finds only that the assumed NLB resets idle keep-alive connections when none is attached', () => {
-    expect(checkGateway(gateway.model()).map((finding) => `${finding.severity} ${finding.rule}`)).toEqual(['warning unhealthy-target-connections-reset']);
+  it('finds only that the assumed NLB resets connections to an unhealthy target when none is attached (attach HealthCheckedNlb to turn it off)', () => {
+    expect(checkGateway(gateway.model()).map((finding) => `${finding.severity} ${finding.rule}`)).toEqual(['error unhealthy-target-connections-reset']);
   });
 });
 
@@ -175,7 +175,7 @@ describe('GatewayPlan and its load balancer', () => {
     expect(() => gateway.attachLoadBalancer({
       model: drainingNlb(gateway, { healthCheck: { intervalSeconds: 30, timeoutSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 3 } }),
       serviceAnnotations: {},
-    })).toThrow(/^'keepServing' \(31s\) must be at least the load balancer's detection window plus margin \(105s\)/);
+    })).toThrow(/^'keepServing' \(31s\) must be at least the load balancer's detection window \(100s\)/);
     // The failed attachment left the gateway as it was.
     expect(gateway.budget.keepServingSeconds).toBe(31);
   });
@@ -183,7 +183,7 @@ describe('GatewayPlan and its load balancer', () => {
   it('throws when the attached NLB cuts connections to an unhealthy target before the drain ends', () => {
     const gateway = plan();
     expect(() => gateway.attachLoadBalancer({ model: drainingNlb(gateway, { unhealthyDrainingIntervalSeconds: 10 }), serviceAnnotations: {} }))
-      .toThrow(/^'unhealthyDrainingInterval' \(10s\) must be at least the part of the drain after the target turns unhealthy \(40s\)/);
+      .toThrow(/^'unhealthyDrainingInterval' \(10s\) must be at least the part of the drain after the target may turn unhealthy \(51s\)/);
   });
 });
 
@@ -296,9 +296,9 @@ describe('GatewayPlan props', () => {
     expect(() => plan({ drainTimeout: Duration.seconds(400), idleTimeout: Duration.seconds(360) })).toThrow("'idleTimeout' (6m) must be under 5m50s");
     expect(() => plan({ drainTimeout: Duration.ZERO })).toThrow("'drainTimeout' (0s) must be at least 1s");
     expect(() => plan({ drainTimeout: Duration.millis(1500) })).toThrow("'drainTimeout' (1.5s) must be whole seconds");
-    expect(() => plan({ keepServing: Duration.seconds(10) })).toThrow(/^'keepServing' \(10s\) must be at least the load balancer's detection window plus margin \(31s\)/);
-    expect(() => plan({ terminationGracePeriod: Duration.seconds(60) })).toThrow(/^'terminationGracePeriod' \(60s\) must be at least the whole preStop plus margin \(66s\)/);
-    expect(() => plan({ minReady: Duration.seconds(5) })).toThrow(/^'minReady' \(5s\) must be at least the load balancer's recovery window plus margin \(25s\)/);
+    expect(() => plan({ keepServing: Duration.seconds(10) })).toThrow(/^'keepServing' \(10s\) must be at least the load balancer's detection window \(26s\)/);
+    expect(() => plan({ terminationGracePeriod: Duration.seconds(60) })).toThrow(/^'terminationGracePeriod' \(60s\) must be at least the whole preStop \(61s\)/);
+    expect(() => plan({ minReady: Duration.seconds(5) })).toThrow(/^'minReady' \(5s\) must be at least the load balancer's recovery window \(20s\)/);
     expect(() => plan({ workload: GatewayWorkload.deployment({ replicas: 1 }) })).toThrow("'replicas' (1) must be a whole number, at least 2");
     expect(() => plan({ httpPort: 9901 })).toThrow("'httpPort' (9901), 'tls.port' (none) and 'adminPort' (9901) must all differ");
     expect(() => plan({ name: 'Edge' })).toThrow(`'name' ("Edge") must be a DNS label`);

@@ -264,7 +264,9 @@ describe('capacity', () => {
 
   test('passes minReady at the bound, warns within the margin', () => {
     expect(checkCapacity(workload({ minReadySeconds: 25 }), loadBalancer())).toEqual([]);
-    expect(checkCapacity(workload({ minReadySeconds: 20 }), loadBalancer())).toMatchObject([{ rule: 'min-ready-within-margin', severity: 'warning' }]);
+    const within = checkCapacity(workload({ minReadySeconds: 20 }), loadBalancer());
+    expect(within).toMatchObject([{ rule: 'min-ready-within-margin', severity: 'warning' }]);
+    expect(within[0].message).toContain("recovery window of 20s (2 × 10s), but not for the 5s margin");
   });
 
   test('asks no minReady of a gateway behind eTP Cluster: every node forwards to a ready pod', () => {
