@@ -245,6 +245,7 @@ export class GatewayPlan implements LoadBalancedGateway {
     this.workloadSpec = options.workload ?? GatewayWorkload.deployment();
     this.drain = options.drain ?? GatewayDrain.bashAdminScript();
     this.image = options.image ?? DEFAULT_ENVOY_IMAGE;
+    this.drain.assertRunsIn(this.image);
     this.mode = this.workloadSpec.mode;
     this.httpPort = checkPort('httpPort', options.httpPort ?? 8080);
     this.servicePort = checkPort('servicePort', options.servicePort ?? 80);

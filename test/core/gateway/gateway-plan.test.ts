@@ -268,8 +268,16 @@ describe('GatewayPlan modes and mechanisms', () => {
   });
 
   it('uses wget or curl under /bin/sh when the image has them', () => {
-    expect(container(plan({ drain: GatewayDrain.wgetAdminScript() })).lifecycle.preStop.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
-    expect(container(plan({ drain: GatewayDrain.curlAdminScript() })).lifecycle.preStop.exec.command[2]).toContain('curl -fsS');
+    expect(container(plan({ drain: GatewayDrain.wgetAdminScript(), image: 'quay.io/solo-io/gloo-envoy-wrapper:1.17.0' })).lifecycle.preStop.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(container(plan({ drain: GatewayDrain.curlAdminScript(), image: 'registry.example.com/envoy-with-curl:1' })).lifecycle.preStop.exec.command[2]).toContain('curl -fsS');
+  });
+
+  it('refuses a drain the image cannot run, naming both', () => {
+    expect(() => plan({ drain: GatewayDrain.wgetAdminScript() })).toThrow("'drain' (GatewayDrain.wgetAdminScript()) cannot run in 'image' (docker.io/envoyproxy/envoy:v1.35.0): it needs wget, which the official Envoy image (Ubuntu: bash, no curl, no wget) lacks; use GatewayDrain.bashAdminScript()");
+    expect(() => plan({ drain: GatewayDrain.curlAdminScript() })).toThrow("'drain' (GatewayDrain.curlAdminScript()) cannot run in 'image' (docker.io/envoyproxy/envoy:v1.35.0): it needs curl");
+    expect(() => plan({ image: 'envoyproxy/envoy:distroless-v1.35.0' })).toThrow("'drain' (GatewayDrain.bashAdminScript()) cannot run in 'image' (envoyproxy/envoy:distroless-v1.35.0): it needs bash and sleep, which a distroless image (no shell, no tools) lacks; use GatewayDrain.envoyGatewayShutdownManager()");
+    expect(() => plan({ image: 'quay.io/solo-io/gloo-envoy-wrapper:1.17.0' })).toThrow('use GatewayDrain.wgetAdminScript()');
+    expect(() => plan({ drain: GatewayDrain.envoyGatewayShutdownManager(), image: 'envoyproxy/envoy:distroless-v1.35.0' })).not.toThrow();
   });
 });
 
