@@ -2,6 +2,7 @@ import { Finding, objectRef } from '../core/finding';
 import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
 import { DEFAULT_DNS_REFRESH_SECONDS, DEFAULT_PROPAGATION_SECONDS, defaultDnsDiscovery } from '../core/timing/windows';
 import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+import { validateBootstrap } from '../core/envoy/validate';
 import { parseYamlDocument } from './load';
 
 /**
@@ -52,9 +53,30 @@ export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Jso
       });
       continue;
     }
-    if (isEnvoyBootstrap(value)) found.push(value);
+    if (!isEnvoyBootstrap(value)) continue;
+    found.push(value);
+    const rejected = bootstrapRejection(value, `${key} in ${ref}`, ref);
+    if (rejected) findings.push(rejected);
   }
   return found;
+}
+
+/**
+ * What Envoy would refuse to start with, as `hitless envoy-validate` says it (the same validator,
+ * against Envoy's own protos): an error, since Envoy exits at start and the pods never serve.
+ */
+export function bootstrapRejection(bootstrap: unknown, what: string, object: string): Finding | undefined {
+  const errors = validateBootstrap(bootstrap).filter((problem) => problem.severity === 'error');
+  if (errors.length === 0) return undefined;
+  const shown = errors.slice(0, 3).map((problem) => `${problem.path || '(top)'}: ${problem.message}`).join('; ');
+  return {
+    rule: 'envoy-bootstrap-rejected',
+    category: 'schema',
+    severity: 'error',
+    objects: [object],
+    message: `Envoy rejects ${what}: ${shown}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}. Envoy exits at start and the pods never serve.`,
+    fix: `fix ${what} (hitless envoy-validate lists every problem)`,
+  };
 }
 
 /** JSON first (an order of magnitude faster), YAML otherwise. */

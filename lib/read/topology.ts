@@ -247,8 +247,21 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       });
       model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
     }
+    // No admin in the bootstrap Envoy loads: the drain's POSTs reach nothing, whatever port they name.
+    const noAdmin = !wrongPort && envoy !== undefined && !isGloo && envoy.adminPort === undefined && failPort !== undefined && model.drain.failsHealthCheck && reading.drainIfHealthCheckNotFailed !== undefined;
+    if (noAdmin && envoy && reading.drainIfHealthCheckNotFailed) {
+      findings.push({
+        rule: 'envoy-admin-missing',
+        category: 'no-drain',
+        severity: 'error',
+        objects: [reading.model.object, envoy.object],
+        message: `the preStop of ${reading.model.object} POSTs /healthcheck/fail to port ${failPort}, but the Envoy bootstrap (${envoy.object}) has no admin listening on a TCP port: the health check never fails and the load balancer keeps sending connections until Envoy exits.`,
+        fix: `add admin: {address: {socket_address: {address: 127.0.0.1, port_value: ${failPort}}}} to the bootstrap in ${envoy.object}`,
+      });
+      model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
+    }
     // A health check that never fails does not fail the readiness probe either.
-    if (!wrongPort && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
+    if (!wrongPort && !noAdmin && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
       model = { ...model, readiness: { ...model.readiness, failsWhileDraining: true } };
     }
     gateways.push({ workload: model, services: servicesOf.get(reading.model.object) ?? [], ...(envoy ? { envoy } : {}) });
