@@ -93,6 +93,27 @@ function parseBootstrapText(text: string): unknown {
   return value ?? parseYamlDocument(text);
 }
 
+const PROXY_PROTOCOL_FILTER = /proxy_protocol(\.v3\.ProxyProtocol)?$/;
+
+/**
+ * Which static listeners read a PROXY protocol header first (the `proxy_protocol` listener
+ * filter), and which do not; undefined when the bootstrap has no static listener to judge.
+ */
+export function proxyProtocolListeners(bootstrap: Json): { readonly reading: string[]; readonly notReading: string[]; readonly requiring: string[] } | undefined {
+  const listeners = asArray(at(bootstrap, 'static_resources', 'listeners')).filter(isObject);
+  if (listeners.length === 0) return undefined;
+  const reading: string[] = [];
+  const notReading: string[] = [];
+  const requiring: string[] = [];
+  listeners.forEach((listener, index) => {
+    const name = asString(listener.name) ?? `listener ${index + 1}`;
+    const filter = asArray(listener.listener_filters).find((each) => PROXY_PROTOCOL_FILTER.test(asString(at(each, 'name')) ?? '') || PROXY_PROTOCOL_FILTER.test(asString(at(each, 'typed_config', '@type')) ?? ''));
+    (filter !== undefined ? reading : notReading).push(name);
+    if (filter !== undefined && at(filter, 'typed_config', 'allow_requests_without_proxy_protocol') !== true) requiring.push(name);
+  });
+  return { reading, notReading, requiring };
+}
+
 /** Reads one bootstrap into an EnvoyModel named after the object holding it. */
 export function readEnvoyBootstrap(bootstrap: Json, object: string, resolve: ServiceResolver): EnvoyModel {
   const adminAddress = readAdminAddress(bootstrap);

@@ -2,7 +2,8 @@ import { Finding, objectRef } from '../core/finding';
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
-import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
+import { bootstrapsInConfigMap, isEnvoyBootstrap, proxyProtocolListeners, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
+import { proxyProtocolFindings } from './proxy-protocol';
 import { expandGlooHelmValues } from './gloo-values';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 import { ReadProblem, SourcedObject } from './load';
@@ -260,6 +261,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       });
       model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
     }
+    findings.push(...proxyProtocolFindings(reading.model.object, servicesOf.get(reading.model.object) ?? [], bootstraps[0] ? { object: bootstraps[0].ref, listeners: proxyProtocolListeners(bootstraps[0].bootstrap) } : undefined));
     // A health check that never fails does not fail the readiness probe either.
     if (!wrongPort && !noAdmin && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
       model = { ...model, readiness: { ...model.readiness, failsWhileDraining: true } };

@@ -25,6 +25,11 @@ export interface GatewayBootstrapOptions {
   readonly clusters: readonly ResolvedCluster[];
   /** In match order. */
   readonly routes: readonly ResolvedRoute[];
+  /**
+   * Every listener reads a PROXY protocol header first (the load balancer sends one).
+   * @default false
+   */
+  readonly proxyProtocol?: boolean;
 }
 
 /** The gateway's static bootstrap: admin on loopback, one or two listeners sharing the routes, one cluster per upstream. */
@@ -35,7 +40,7 @@ export function gatewayBootstrap(options: GatewayBootstrapOptions): EnvoyBootstr
     if (!known.has(route.cluster)) throw new Error(`route '${route.name}' sends to cluster '${route.cluster}', which the bootstrap does not define`);
   }
   const routes = () => options.routes.map(envoyRoute);
-  const common = { healthCheckPath: options.healthCheckPath, idleTimeout: options.idleTimeout };
+  const common = { healthCheckPath: options.healthCheckPath, idleTimeout: options.idleTimeout, proxyProtocol: options.proxyProtocol ?? false };
   const listeners = [httpListener({ name: 'http', port: options.httpPort, routes: routes(), ...common })];
   if (options.https) {
     listeners.push(httpListener({ name: 'https', port: options.https.port, routes: routes(), tls: options.https.files, ...common }));

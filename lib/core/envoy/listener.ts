@@ -5,6 +5,8 @@ import {
   HEALTH_CHECK_FILTER_TYPE,
   HTTP_CONNECTION_MANAGER_NAME,
   HTTP_CONNECTION_MANAGER_TYPE,
+  PROXY_PROTOCOL_FILTER_NAME,
+  PROXY_PROTOCOL_FILTER_TYPE,
   ROUTER_FILTER_NAME,
   ROUTER_FILTER_TYPE,
   TLS_TRANSPORT_SOCKET_NAME,
@@ -60,6 +62,20 @@ export interface HttpListenerOptions {
   readonly routes: Record<string, unknown>[];
   /** Serve TLS with these files. */
   readonly tls?: TlsFiles;
+  /**
+   * Read a PROXY protocol header (v1 or v2) before anything else on every connection, as a load
+   * balancer that sends one (an NLB target group with `proxy_protocol_v2.enabled`) needs: without
+   * the listener filter Envoy reads the binary header as HTTP and fails every connection, health
+   * checks included (the NLB sends the header on those too).
+   * @default false
+   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/listeners/listener_filters/proxy_protocol
+   */
+  readonly proxyProtocol?: boolean;
+}
+
+/** The PROXY protocol listener filter. */
+export function proxyProtocolFilter(): Record<string, unknown> {
+  return { name: PROXY_PROTOCOL_FILTER_NAME, typed_config: { '@type': PROXY_PROTOCOL_FILTER_TYPE } };
 }
 
 /** The name of the route configuration every listener shares. */
@@ -113,6 +129,7 @@ export function httpListener(options: HttpListenerOptions): Record<string, unkno
     name: options.name,
     address: { socket_address: { address: options.address ?? '0.0.0.0', port_value: options.port } },
     drain_type: 'DEFAULT',
+    ...(options.proxyProtocol ? { listener_filters: [proxyProtocolFilter()] } : {}),
     filter_chains: [filterChain],
   };
 }

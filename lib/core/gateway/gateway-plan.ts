@@ -322,7 +322,12 @@ export class GatewayPlan implements LoadBalancedGateway {
 
   /** Puts a load balancer in front; re-solves the budget, throwing a `BudgetError` when an override no longer holds. */
   public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
-    this.solved = this.solve(attachment.model);
+    const model = attachment.model;
+    if (model.proxyProtocolV2 === true && !/^(traffic-port|\d+)$/.test(model.healthCheckPort)) {
+      // The NLB sends the PROXY header on health checks too; kube-proxy's healthCheckNodePort reads plain HTTP.
+      throw new Error(`'proxyProtocolV2' (true) needs the load balancer's health check on the gateway's own listener, not '${model.healthCheckPort}': the NLB sends the PROXY header on health checks too, and only Envoy's listener reads it`);
+    }
+    this.solved = this.solve(model);
     this.attachment = attachment;
   }
 
@@ -365,6 +370,8 @@ export class GatewayPlan implements LoadBalancedGateway {
       ...(this.tls ? { https: { port: this.tls.port, files: { certificateChain: `${TLS_DIR}/tls.crt`, privateKey: `${TLS_DIR}/tls.key` } } } : {}),
       clusters: [...this.clusters.values()],
       routes: this.routeList,
+      // End to end: the load balancer sends the header, so every listener reads it.
+      proxyProtocol: this.loadBalancer.proxyProtocolV2 === true,
     });
   }
 

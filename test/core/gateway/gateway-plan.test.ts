@@ -319,3 +319,24 @@ describe('GatewayPlan props', () => {
     expect(plan({ drainTimeout: Duration.seconds(1) }).idleTimeout.toSeconds()).toBe(1);
   });
 });
+
+describe('GatewayPlan and PROXY protocol', () => {
+  it('reads the PROXY header on every listener when the attached NLB sends it, validated against Envoy\'s protos', () => {
+    const gateway = plan({ tls: { secretName: 'edge-tls' } });
+    gateway.addRoute({ prefix: '/', service: new FakeUpstream('web') });
+    expect(JSON.stringify(gateway.bootstrap())).not.toContain('proxy_protocol');
+    gateway.attachLoadBalancer({ model: drainingNlb(gateway, { proxyProtocolV2: true, healthCheckPort: 'traffic-port', healthCheckPath: gateway.healthCheckPath }), serviceAnnotations: {} });
+    const listeners = (gateway.bootstrap() as any).static_resources.listeners;
+    expect(listeners).toHaveLength(2);
+    for (const listener of listeners) {
+      expect(listener.listener_filters).toEqual([{ name: 'envoy.filters.listener.proxy_protocol', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol' } }]);
+    }
+    expectValidBootstrap(gateway.bootstrap());
+  });
+
+  it('refuses PROXY protocol with a health check on kube-proxy\'s healthCheckNodePort, which cannot read the header', () => {
+    const gateway = plan();
+    expect(() => gateway.attachLoadBalancer({ model: drainingNlb(gateway, { proxyProtocolV2: true, healthCheckPort: 'healthCheckNodePort' }), serviceAnnotations: {} }))
+      .toThrow("'proxyProtocolV2' (true) needs the load balancer's health check on the gateway's own listener, not 'healthCheckNodePort'");
+  });
+});
