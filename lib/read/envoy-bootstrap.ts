@@ -31,6 +31,61 @@ export function isEnvoyBootstrap(value: unknown): value is Json {
   return isObject(value) && (isObject(value.static_resources) || isObject(value.dynamic_resources) || isObject(value.admin) && isObject(value.node));
 }
 
+/** The ConfigMap data key each bootstrap {@link bootstrapsInConfigMap} found was read from. */
+const BOOTSTRAP_KEYS = new WeakMap<Json, string>();
+
+/** The ConfigMap data key a bootstrap was read from (the file name it is mounted as). */
+export function bootstrapKey(bootstrap: Json): string | undefined {
+  return BOOTSTRAP_KEYS.get(bootstrap);
+}
+
+/**
+ * Admin reached another way than its bind address: a route to a cluster whose endpoint is the
+ * admin's own loopback address and port hands the unauthenticated, mutating admin API to every
+ * client of the listener, however carefully the admin is bound to 127.0.0.1.
+ */
+export function adminRouteFindings(bootstrap: Json, what: string, object: string): Finding[] {
+  const adminPort = readAdminPort(bootstrap);
+  if (adminPort === undefined) return [];
+  const loopback = (host: string) => /^(127\.\d+\.\d+\.\d+|localhost|::1|0\.0\.0\.0|::)$/i.test(host.trim());
+  const adminClusters = new Set(asArray(at(bootstrap, 'static_resources', 'clusters')).filter(isObject)
+    .filter((cluster) => asArray(at(cluster, 'load_assignment', 'endpoints'))
+      .flatMap((locality) => asArray(at(locality, 'lb_endpoints')))
+      .some((endpoint) => {
+        const address = at(endpoint, 'endpoint', 'address', 'socket_address');
+        const port = at(address, 'port_value');
+        return loopback(asString(at(address, 'address')) ?? '') && (port === adminPort || port === String(adminPort));
+      }))
+    .map((cluster) => asString(cluster.name))
+    .filter((name): name is string => name !== undefined));
+  if (adminClusters.size === 0) return [];
+  const routed = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(value)) value.forEach((each) => visit(each, depth + 1));
+    else if (isObject(value)) {
+      const action = asObject(value.route);
+      if (action) {
+        if (typeof action.cluster === 'string' && adminClusters.has(action.cluster)) routed.add(action.cluster);
+        for (const weighted of asArray(at(action, 'weighted_clusters', 'clusters'))) {
+          const name = asString(at(weighted, 'name'));
+          if (name !== undefined && adminClusters.has(name)) routed.add(name);
+        }
+      }
+      Object.values(value).forEach((each) => visit(each, depth + 1));
+    }
+  };
+  visit(asArray(at(bootstrap, 'static_resources', 'listeners')), 0);
+  return [...routed].map((cluster) => ({
+    rule: 'admin-routed',
+    category: 'security',
+    severity: 'error',
+    objects: [object],
+    message: `a route in ${what} sends requests to cluster ${cluster}, whose endpoint is Envoy's own admin (loopback port ${adminPort}): every client of the listener can fail the health checks, drain or shut down the gateway.`,
+    fix: `remove the route to cluster ${cluster} in ${what}; never route to the admin port`,
+  }));
+}
+
 /** The bootstraps in a ConfigMap's data, parsed; values that are not bootstraps are ignored. */
 export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Json[] {
   const data = asObject(configMap.data) ?? {};
@@ -55,8 +110,10 @@ export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Jso
     }
     if (!isEnvoyBootstrap(value)) continue;
     found.push(value);
+    BOOTSTRAP_KEYS.set(value, key);
     const rejected = bootstrapRejection(value, `${key} in ${ref}`, ref);
     if (rejected) findings.push(rejected);
+    findings.push(...adminRouteFindings(value, `${key} in ${ref}`, ref));
   }
   return found;
 }
