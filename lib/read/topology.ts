@@ -2,7 +2,8 @@ import { Finding, objectRef } from '../core/finding';
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
-import { bootstrapsInConfigMap, isEnvoyBootstrap, proxyProtocolListeners, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
+import { configPathArgument, loadedConfig } from './config-path';
+import { bootstrapKey, bootstrapsInConfigMap, isEnvoyBootstrap, proxyProtocolListeners, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
 import { proxyProtocolFindings } from './proxy-protocol';
 import { expandGlooHelmValues } from './gloo-values';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
@@ -207,8 +208,20 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
     const isGloo = reading.runsGlooEnvoy || (hasGloo && bootstraps.some((each) => isObject(each.bootstrap.dynamic_resources)));
     if (fronting.length === 0 && !reading.runsEnvoy && bootstraps.length === 0) continue;
 
+    // The bootstrap judged is the file Envoy's -c loads, not whichever mounted file looks like one.
+    const loaded = loadedConfig(reading.containers.find((container) => configPathArgument(container) !== undefined), reading.volumes);
+    let judged: { ref: string; bootstrap: Json } | undefined = bootstraps[0];
+    let notLoaded: string | undefined;
+    if (loaded.kind === 'config-map') {
+      const ref = objectRef('ConfigMap', reading.model.namespace, loaded.configMap);
+      judged = bootstraps.find((each) => each.ref === ref && bootstrapKey(each.bootstrap) === loaded.key);
+      if (!judged && configMaps.has(`${reading.model.namespace}/${loaded.configMap}`)) notLoaded = `the file its -c loads (${loaded.path}, key ${loaded.key} of ${ref}) is not an Envoy bootstrap hitless can read`;
+    } else if (loaded.kind === 'elsewhere') {
+      judged = undefined;
+      notLoaded = `the file its -c loads (${loaded.path}) is not in a ConfigMap in the input`;
+    }
     let envoy: EnvoyModel | undefined;
-    if (bootstraps.length > 0) envoy = readEnvoyBootstrap(bootstraps[0].bootstrap, bootstraps[0].ref, resolverFor(reading.model.namespace));
+    if (judged) envoy = readEnvoyBootstrap(judged.bootstrap, judged.ref, resolverFor(reading.model.namespace));
     if (isGloo) {
       const adminAddress = envoy?.adminAddress ?? glooAdminAddresses.get(reading.model.object);
       envoy = {
@@ -230,7 +243,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       }
     }
     if (!envoy && reading.runsEnvoy) {
-      const where = missing.length > 0 ? `its ConfigMap${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the input` : 'no Envoy bootstrap is mounted into its pods';
+      const where = notLoaded !== undefined ? notLoaded : missing.length > 0 ? `its ConfigMap${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the input` : 'no Envoy bootstrap is mounted into its pods';
       findings.push({ rule: 'envoy-config-not-found', category: 'unknown', severity: 'warning', objects: [reading.model.object, ...missing], message: `${reading.model.object} runs Envoy but ${where}; its admin address, clusters and routes are not checked.`, fix: `check ${reading.model.object} together with its Envoy configuration` });
     }
 
@@ -261,7 +274,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       });
       model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
     }
-    findings.push(...proxyProtocolFindings(reading.model.object, servicesOf.get(reading.model.object) ?? [], bootstraps[0] ? { object: bootstraps[0].ref, listeners: proxyProtocolListeners(bootstraps[0].bootstrap) } : undefined));
+    findings.push(...proxyProtocolFindings(reading.model.object, servicesOf.get(reading.model.object) ?? [], judged ? { object: judged.ref, listeners: proxyProtocolListeners(judged.bootstrap) } : undefined));
     // A health check that never fails does not fail the readiness probe either.
     if (!wrongPort && !noAdmin && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
       model = { ...model, readiness: { ...model.readiness, failsWhileDraining: true } };
