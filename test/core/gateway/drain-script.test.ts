@@ -70,6 +70,9 @@ function startFakeAdmin(behaviour: FakeAdminBehaviour): Promise<FakeAdmin> {
   });
 }
 
+// The scripts run in real time: on a shared machine a test may wait far longer than it sleeps.
+jest.setTimeout(60_000);
+
 let scratch: string;
 beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-drain-'));
