@@ -1,4 +1,5 @@
 import { Duration } from '../duration';
+import { hardenedConnectionManagerFields, ResolvedEdgeHardening } from './edge-hardening';
 import {
   DOWNSTREAM_TLS_CONTEXT_TYPE,
   HEALTH_CHECK_FILTER_NAME,
@@ -71,6 +72,11 @@ export interface HttpListenerOptions {
    * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/listeners/listener_filters/proxy_protocol
    */
   readonly proxyProtocol?: boolean;
+  /**
+   * Edge limits (buffers, HTTP/2, header deadline, internal addresses).
+   * @default - Envoy's own defaults
+   */
+  readonly hardening?: ResolvedEdgeHardening;
 }
 
 /** The PROXY protocol listener filter. */
@@ -107,6 +113,7 @@ export function httpListener(options: HttpListenerOptions): Record<string, unkno
         idle_timeout: options.idleTimeout.toProtoJson(),
         headers_with_underscores_action: 'REJECT_REQUEST',
       },
+      ...(options.hardening ? hardenedConnectionManagerFields(options.hardening) : {}),
       route_config: routeConfiguration(options.routes),
       // The health check filter first, so it answers before any route can match its path.
       http_filters: [healthCheckFilter(options.healthCheckPath), routerFilter()],
@@ -129,6 +136,7 @@ export function httpListener(options: HttpListenerOptions): Record<string, unkno
     name: options.name,
     address: { socket_address: { address: options.address ?? '0.0.0.0', port_value: options.port } },
     drain_type: 'DEFAULT',
+    ...(options.hardening ? { per_connection_buffer_limit_bytes: options.hardening.perConnectionBufferLimitBytes } : {}),
     ...(options.proxyProtocol ? { listener_filters: [proxyProtocolFilter()] } : {}),
     filter_chains: [filterChain],
   };

@@ -188,7 +188,10 @@ export function adminDrainScript(options: AdminDrainScriptOptions): string {
     // leave) when the drain could not start, so the kubelet records a FailedPreStopHook event.
     'failed=0',
     'admin POST /healthcheck/fail >/dev/null || admin POST /healthcheck/fail >/dev/null || { failed=1; log "POST /healthcheck/fail did not succeed: the drain could not start; waiting anyway"; }',
-    'left=$(( started + keep_serving - $(now) ))',
+    // `date +%s` counts wall-clock seconds, so the start may lie up to a second before `started`
+    // says: one second more keeps the serving window whole. Bash's $SECONDS counts from the
+    // shell's own start and needs none.
+    `left=$(( started + keep_serving${options.client === 'bash' ? '' : ' + 1'} - $(now) ))`,
     '[ "$left" -gt 0 ] && sleep "$left"',
     'log "draining listeners; waiting up to ${drain_timeout}s for connections to close"',
     `admin POST '/drain_listeners?graceful' >/dev/null || { failed=1; log "POST /drain_listeners?graceful did not succeed"; }`,

@@ -340,3 +340,27 @@ describe('GatewayPlan and PROXY protocol', () => {
       .toThrow("'proxyProtocolV2' (true) needs the load balancer's health check on the gateway's own listener, not 'healthCheckNodePort'");
   });
 });
+
+describe('GatewayPlan edge hardening', () => {
+  it('hardens the edge by default, as Envoy\'s edge guidance asks, in a bootstrap valid against the protos', () => {
+    const gateway = plan({ tls: { secretName: 'edge-tls' } });
+    gateway.addRoute({ prefix: '/', service: new FakeUpstream('web') });
+    const bootstrap = gateway.bootstrap() as any;
+    expect(bootstrap.overload_manager.resource_monitors[0]).toMatchObject({ name: 'envoy.resource_monitors.global_downstream_max_connections', typed_config: { max_active_downstream_connections: '50000' } });
+    for (const listener of bootstrap.static_resources.listeners) {
+      expect(listener.per_connection_buffer_limit_bytes).toBe(32768);
+      const manager = listener.filter_chains[0].filters[0].typed_config;
+      expect(manager).toMatchObject({ request_headers_timeout: '10s', http2_protocol_options: { max_concurrent_streams: 100, initial_stream_window_size: 65536, initial_connection_window_size: 1048576 } });
+      expect(manager.internal_address_config.cidr_ranges.map((range: any) => range.address_prefix)).toEqual(['127.0.0.1', '::1']);
+    }
+    expect(bootstrap.static_resources.clusters[0].per_connection_buffer_limit_bytes).toBe(32768);
+    expectValidBootstrap(bootstrap);
+  });
+
+  it('takes overrides, and refuses out-of-bounds ones naming the prop', () => {
+    const gateway = plan({ edgeHardening: { maxDownstreamConnections: 2000, requestHeadersTimeoutSeconds: 5 } });
+    gateway.addRoute({ prefix: '/', service: new FakeUpstream('web') });
+    expect(JSON.stringify(gateway.bootstrap())).toContain('"max_active_downstream_connections":"2000"');
+    expect(() => plan({ edgeHardening: { http2MaxConcurrentStreams: 0 } })).toThrow("'edgeHardening.http2MaxConcurrentStreams' (0)");
+  });
+});
