@@ -172,3 +172,34 @@ describe('loadManifestText stays linear on long runs', () => {
     expect(objectsOf(make(n))).toEqual([{ kind: 'A', v: value(n) }]);
   });
 });
+
+describe('loadManifestFiles on hostile file systems', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-load-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('follows a symlinked directory once, even in a cycle, and reports a dangling link', async () => {
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.writeFileSync(path.join(dir, 'real', 'a.yaml'), 'kind: A\n');
+    fs.mkdirSync(path.join(dir, 'tree'));
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'tree', 'linked'));
+    fs.symlinkSync(path.join(dir, 'tree'), path.join(dir, 'real', 'loop'));
+    fs.symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'tree', 'dangling.yaml'));
+    const loaded = await loadManifestFiles([path.join(dir, 'tree')]);
+    expect(loaded.objects.map((each) => each.object.kind)).toEqual(['A']);
+    expect(loaded.problems).toEqual([{ source: path.join(dir, 'tree', 'dangling.yaml'), message: 'no such file or directory (a symbolic link to nothing readable)' }]);
+  });
+
+  test('UTF-16 and bytes that are not UTF-8 are problems, not zero objects', async () => {
+    fs.writeFileSync(path.join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kind: A\n', 'utf16le')]));
+    fs.writeFileSync(path.join(dir, 'latin1.yaml'), Buffer.from('kind: caf\xe9\n', 'latin1'));
+    fs.writeFileSync(path.join(dir, 'bom.yaml'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('kind: B\n')]));
+    const loaded = await loadManifestFiles([dir]);
+    expect(loaded.objects.map((each) => each.object.kind)).toEqual(['B']);
+    expect(loaded.problems.map((problem) => problem.message)).toEqual(['the file is not valid UTF-8; save it as UTF-8', 'the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8']);
+  });
+});
