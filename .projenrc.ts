@@ -16,8 +16,10 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '~5.9.3',
   peerDependencyOptions: { pinnedDevDependency: false },
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0', 'constructs@^10.3.0'],
-  deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1', 'ajv@^8.17.0'],
+  deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1'],
   devDeps: [
+    // The tests' CRD schema validation only (test/support/crd-schema.ts): nothing in lib uses it.
+    'ajv@^8.17.0',
     '@types/node@^20',
     '@types/js-yaml@^4.0.9',
     'kubernetes-models@^4.4.0',
