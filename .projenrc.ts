@@ -17,8 +17,10 @@ const project = new typescript.TypeScriptProject({
   peerDependencyOptions: { pinnedDevDependency: false },
   // Every framework is optional: a Pulumi-only project gets no cdk8s, a cdk8s project no Pulumi.
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0'],
-  deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1', 'ajv@^8.17.0'],
+  deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1'],
   devDeps: [
+    // The tests' CRD schema validation only (test/support/crd-schema.ts): nothing in lib uses it.
+    'ajv@^8.17.0',
     '@types/node@^20',
     '@types/js-yaml@^4.0.9',
     'kubernetes-models@^4.4.0',

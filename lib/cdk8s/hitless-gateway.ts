@@ -184,6 +184,7 @@ export class HitlessGateway extends Construct implements LoadBalancedGateway {
       workload: props.workload,
       drain: props.drain,
       image: props.image,
+      edgeHardening: props.edgeHardening,
       httpPort: props.httpPort,
       servicePort: props.servicePort,
       tls: props.tls,

@@ -14,8 +14,17 @@ const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', bol
  * Findings grouped under the first object each names, errors first; each with its rule, message
  * and fix; a verdict line last.
  */
+/**
+ * Control characters from the input (an object named with an escape sequence, say) shown as
+ * `\u001b` and the like, never sent to the terminal, where they could rewrite what is shown.
+ */
+export function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatText(report: CheckReport, options: TextOptions = {}): string {
-  const paint = (code: keyof typeof ANSI, text: string) => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+  const paint = (code: keyof typeof ANSI, text: string) => (options.color ? `${ANSI[code]}${escapeControl(text)}${ANSI.reset}` : escapeControl(text));
   const groups = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     const object = finding.objects[0] ?? '(no object)';
@@ -28,8 +37,8 @@ export function formatText(report: CheckReport, options: TextOptions = {}): stri
     lines.push(paint('bold', object));
     for (const finding of findings) {
       const label = finding.severity === 'error' ? paint('red', 'error  ') : paint('yellow', 'warning');
-      lines.push(`  ${label} ${finding.message} ${paint('dim', `[${finding.rule}]`)}`);
-      lines.push(`          fix: ${finding.fix}`);
+      lines.push(`  ${label} ${escapeControl(finding.message)} ${paint('dim', `[${finding.rule}]`)}`);
+      lines.push(`          fix: ${escapeControl(finding.fix)}`);
       const others = finding.objects.slice(1);
       if (others.length > 0) lines.push(`          ${paint('dim', `also: ${others.join(', ')}`)}`);
     }

@@ -2,6 +2,7 @@ import { Finding, objectRef } from '../core/finding';
 import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
 import { DEFAULT_DNS_REFRESH_SECONDS, DEFAULT_PROPAGATION_SECONDS, defaultDnsDiscovery } from '../core/timing/windows';
 import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+import { validateBootstrap } from '../core/envoy/validate';
 import { parseYamlDocument } from './load';
 
 /**
@@ -30,6 +31,61 @@ export function isEnvoyBootstrap(value: unknown): value is Json {
   return isObject(value) && (isObject(value.static_resources) || isObject(value.dynamic_resources) || isObject(value.admin) && isObject(value.node));
 }
 
+/** The ConfigMap data key each bootstrap {@link bootstrapsInConfigMap} found was read from. */
+const BOOTSTRAP_KEYS = new WeakMap<Json, string>();
+
+/** The ConfigMap data key a bootstrap was read from (the file name it is mounted as). */
+export function bootstrapKey(bootstrap: Json): string | undefined {
+  return BOOTSTRAP_KEYS.get(bootstrap);
+}
+
+/**
+ * Admin reached another way than its bind address: a route to a cluster whose endpoint is the
+ * admin's own loopback address and port hands the unauthenticated, mutating admin API to every
+ * client of the listener, however carefully the admin is bound to 127.0.0.1.
+ */
+export function adminRouteFindings(bootstrap: Json, what: string, object: string): Finding[] {
+  const adminPort = readAdminPort(bootstrap);
+  if (adminPort === undefined) return [];
+  const loopback = (host: string) => /^(127\.\d+\.\d+\.\d+|localhost|::1|0\.0\.0\.0|::)$/i.test(host.trim());
+  const adminClusters = new Set(asArray(at(bootstrap, 'static_resources', 'clusters')).filter(isObject)
+    .filter((cluster) => asArray(at(cluster, 'load_assignment', 'endpoints'))
+      .flatMap((locality) => asArray(at(locality, 'lb_endpoints')))
+      .some((endpoint) => {
+        const address = at(endpoint, 'endpoint', 'address', 'socket_address');
+        const port = at(address, 'port_value');
+        return loopback(asString(at(address, 'address')) ?? '') && (port === adminPort || port === String(adminPort));
+      }))
+    .map((cluster) => asString(cluster.name))
+    .filter((name): name is string => name !== undefined));
+  if (adminClusters.size === 0) return [];
+  const routed = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(value)) value.forEach((each) => visit(each, depth + 1));
+    else if (isObject(value)) {
+      const action = asObject(value.route);
+      if (action) {
+        if (typeof action.cluster === 'string' && adminClusters.has(action.cluster)) routed.add(action.cluster);
+        for (const weighted of asArray(at(action, 'weighted_clusters', 'clusters'))) {
+          const name = asString(at(weighted, 'name'));
+          if (name !== undefined && adminClusters.has(name)) routed.add(name);
+        }
+      }
+      Object.values(value).forEach((each) => visit(each, depth + 1));
+    }
+  };
+  visit(asArray(at(bootstrap, 'static_resources', 'listeners')), 0);
+  return [...routed].map((cluster) => ({
+    rule: 'admin-routed',
+    category: 'security',
+    severity: 'error',
+    objects: [object],
+    message: `a route in ${what} sends requests to cluster ${cluster}, whose endpoint is Envoy's own admin (loopback port ${adminPort}): every client of the listener can fail the health checks, drain or shut down the gateway.`,
+    fix: `remove the route to cluster ${cluster} in ${what}; never route to the admin port`,
+  }));
+}
+
 /** The bootstraps in a ConfigMap's data, parsed; values that are not bootstraps are ignored. */
 export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Json[] {
   const data = asObject(configMap.data) ?? {};
@@ -52,9 +108,32 @@ export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Jso
       });
       continue;
     }
-    if (isEnvoyBootstrap(value)) found.push(value);
+    if (!isEnvoyBootstrap(value)) continue;
+    found.push(value);
+    BOOTSTRAP_KEYS.set(value, key);
+    const rejected = bootstrapRejection(value, `${key} in ${ref}`, ref);
+    if (rejected) findings.push(rejected);
+    findings.push(...adminRouteFindings(value, `${key} in ${ref}`, ref));
   }
   return found;
+}
+
+/**
+ * What Envoy would refuse to start with, as `hitless envoy-validate` says it (the same validator,
+ * against Envoy's own protos): an error, since Envoy exits at start and the pods never serve.
+ */
+export function bootstrapRejection(bootstrap: unknown, what: string, object: string): Finding | undefined {
+  const errors = validateBootstrap(bootstrap).filter((problem) => problem.severity === 'error');
+  if (errors.length === 0) return undefined;
+  const shown = errors.slice(0, 3).map((problem) => `${problem.path || '(top)'}: ${problem.message}`).join('; ');
+  return {
+    rule: 'envoy-bootstrap-rejected',
+    category: 'schema',
+    severity: 'error',
+    objects: [object],
+    message: `Envoy rejects ${what}: ${shown}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}. Envoy exits at start and the pods never serve.`,
+    fix: `fix ${what} (hitless envoy-validate lists every problem)`,
+  };
 }
 
 /** JSON first (an order of magnitude faster), YAML otherwise. */
@@ -69,6 +148,27 @@ function parseBootstrapText(text: string): unknown {
     }
   }
   return value ?? parseYamlDocument(text);
+}
+
+const PROXY_PROTOCOL_FILTER = /proxy_protocol(\.v3\.ProxyProtocol)?$/;
+
+/**
+ * Which static listeners read a PROXY protocol header first (the `proxy_protocol` listener
+ * filter), and which do not; undefined when the bootstrap has no static listener to judge.
+ */
+export function proxyProtocolListeners(bootstrap: Json): { readonly reading: string[]; readonly notReading: string[]; readonly requiring: string[] } | undefined {
+  const listeners = asArray(at(bootstrap, 'static_resources', 'listeners')).filter(isObject);
+  if (listeners.length === 0) return undefined;
+  const reading: string[] = [];
+  const notReading: string[] = [];
+  const requiring: string[] = [];
+  listeners.forEach((listener, index) => {
+    const name = asString(listener.name) ?? `listener ${index + 1}`;
+    const filter = asArray(listener.listener_filters).find((each) => PROXY_PROTOCOL_FILTER.test(asString(at(each, 'name')) ?? '') || PROXY_PROTOCOL_FILTER.test(asString(at(each, 'typed_config', '@type')) ?? ''));
+    (filter !== undefined ? reading : notReading).push(name);
+    if (filter !== undefined && at(filter, 'typed_config', 'allow_requests_without_proxy_protocol') !== true) requiring.push(name);
+  });
+  return { reading, notReading, requiring };
 }
 
 /** Reads one bootstrap into an EnvoyModel named after the object holding it. */

@@ -1,8 +1,9 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, ScalarTag, Tags } from 'yaml';
 import { isObject, Json } from './fields';
+import { resolvePlainScalar } from './yaml-scalars';
 
 /** One Kubernetes (or other) object, with where it came from for messages. */
 export interface SourcedObject {
@@ -61,7 +62,7 @@ export function loadManifestText(text: string, source: string): LoadedObjects {
 function loadYamlDocuments(text: string, source: string, objects: SourcedObject[], problems: ReadProblem[]): LoadedObjects {
   let documents;
   try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, merge: true });
+    documents = parseAllDocuments(text, CAREFUL_OPTIONS);
   } catch (error) {
     return { objects, problems: [{ source, message: errorMessage(error) }] };
   }
@@ -89,38 +90,41 @@ function loadYamlDocuments(text: string, source: string, objects: SourcedObject[
 }
 
 /**
- * Plain scalars resolved exactly as the `yaml` library's YAML 1.2 core schema resolves them (the
- * careful path), so both paths agree: `yes`, `on`, `0777`-as-octal and timestamps stay what YAML
- * 1.2 says (a string, a string, decimal 777, a string); `0o17` and `0x1F` are integers.
+ * Plain scalars resolved as the cluster resolves them (YAML 1.1, go-yaml v2: {@link resolvePlainScalar}),
+ * on both paths, so a manifest means here what it means to kubectl: `070` is 56, `yes` is true.
  */
-const SCALAR_NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const SCALAR_BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const SCALAR_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
-const SCALAR_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+function plainType(tag: 'null' | 'bool' | 'int' | 'float'): Type {
+  return new Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (data: string | null) => resolvePlainScalar(data ?? '').type === tag,
+    construct: (data: string | null) => resolvePlainScalar(data ?? '').value,
+  });
+}
 
-const YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+const YAML_11_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [
-    new Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (data: string | null) => data === null || SCALAR_NULL.test(data), construct: () => null }),
-    new Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (data: string | null) => data !== null && SCALAR_BOOL.test(data), construct: (data: string) => data[0] === 't' || data[0] === 'T' }),
-    new Type('tag:yaml.org,2002:int', { kind: 'scalar', resolve: (data: string | null) => data !== null && SCALAR_INT.test(data), construct: constructInt }),
-    new Type('tag:yaml.org,2002:float', { kind: 'scalar', resolve: (data: string | null) => data !== null && SCALAR_FLOAT.test(data), construct: constructFloat }),
+    plainType('null'),
+    plainType('bool'),
+    plainType('int'),
+    plainType('float'),
     // `<<` merges mappings, as Kubernetes' own YAML reader (go-yaml v2) does.
     new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: string | null) => data === '<<' }),
   ],
 });
 
-function constructInt(data: string): number {
-  if (data.startsWith('0o')) return parseInt(data.substring(2), 8);
-  if (data.startsWith('0x')) return parseInt(data.substring(2), 16);
-  return parseInt(data, 10);
+/** The same resolution for the `yaml` library: one tag per type, tried before its own. */
+function yaml11Tags(tags: Tags): Tags {
+  const ours: ScalarTag[] = (['null', 'bool', 'int', 'float'] as const).map((type) => ({
+    tag: `tag:yaml.org,2002:${type}`,
+    default: true,
+    // The `yaml` library calls `test.test(source)`: a RegExp's shape, resolved by the function above.
+    test: { test: (source: string) => resolvePlainScalar(source).type === type } as unknown as RegExp,
+    resolve: (source: string) => resolvePlainScalar(source).value as unknown as string,
+  }));
+  return [...ours, ...tags];
 }
 
-function constructFloat(data: string): number {
-  const tail = data.slice(-3).toLowerCase();
-  if (tail === 'nan') return NaN;
-  if (tail === 'inf') return data[0] === '-' ? -Infinity : Infinity;
-  return parseFloat(data);
-}
+const CAREFUL_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, customTags: yaml11Tags } as const;
 
 /**
  * Text the fast path leaves to the careful one (a false alarm only costs speed):
@@ -136,7 +140,11 @@ const CAREFUL_ONLY = new RegExp([
   /(?:^|[\s[{,:])\*[^\s[\]{},]/.source,
   /(?:^|\n)%/.source,
   /(?:^|[\s[{,])\?(?:\s|$)/.source,
-  /(?:^|[\s[{,])(?:~|null|Null|NULL)?\s*:(?:[\s,\]}]|$)/.source,
+  // A null key: `~:`, `null:` after a boundary, or a `:` after nothing but white space. Written so that
+  // no match attempt can start inside a run of white space (a run starts one attempt, at its
+  // first character): the one-pattern form was quadratic in the length of such a run.
+  /(?:^|[\s[{,])(?:~|null|Null|NULL)\s*:(?:[\s,\]}]|$)/.source,
+  /(?:^|[[{,]|(?<!\s)\s)\s*:(?:[\s,\]}]|$)/.source,
   /[{,]\s*(?:(?:~|null|Null|NULL)\s*[},]|,)/.source,
   /[\]}][ \t]*:(?:\s|$)|\{\s*[[{]/.source,
   /(?:^|\n)(?:---|\.\.\.)[^\s]/.source,
@@ -153,7 +161,7 @@ function fastYamlDocuments(text: string): unknown[] | undefined {
   if (CAREFUL_ONLY.test(text)) return undefined;
   try {
     // `json: true`: a repeated key keeps its last value, as in the careful path (`uniqueKeys: false`).
-    return loadAll(text, undefined, { schema: YAML_CORE_SCHEMA, json: true });
+    return loadAll(text, undefined, { schema: YAML_11_SCHEMA, json: true });
   } catch {
     return undefined;
   }
@@ -167,7 +175,7 @@ function fastYamlDocuments(text: string): unknown[] | undefined {
 export function parseYamlDocument(text: string): unknown {
   const fast = fastYamlDocuments(text);
   if (fast !== undefined && fast.length === 1) return fast[0];
-  return parse(text, { prettyErrors: false, uniqueKeys: false, merge: true, maxAliasCount: 1000 });
+  return parse(text, { ...CAREFUL_OPTIONS, maxAliasCount: 1000 });
 }
 
 function addValue(value: unknown, source: string, into: SourcedObject[], depth = 0): void {
@@ -207,16 +215,16 @@ export async function loadManifestFiles(paths: string[], readStdin?: () => Promi
       }
       continue;
     }
-    let files: string[];
+    const files: string[] = [];
     try {
-      files = await expand(each);
+      await expand(each, files, problems, new Set());
     } catch (error) {
       problems.push({ source: each, message: describeFsError(error) });
       continue;
     }
     for (const file of files) {
       try {
-        const loaded = loadManifestText(await fs.readFile(file, 'utf8'), file);
+        const loaded = loadManifestText(decodeUtf8(await fs.readFile(file)), file);
         objects.push(...loaded.objects);
         problems.push(...loaded.problems);
       } catch (error) {
@@ -227,21 +235,64 @@ export async function loadManifestFiles(paths: string[], readStdin?: () => Promi
   return { objects, problems };
 }
 
-async function expand(target: string): Promise<string[]> {
+/**
+ * The files a path names. Only regular files are read: a FIFO, socket or device would block the
+ * read or never end, so it is a problem, as is any path that is neither. Symbolic links are
+ * followed (to files and directories alike, as `kubectl apply -R` does); a directory reached twice
+ * (a link cycle) is read once.
+ */
+async function expand(target: string, into: string[], problems: ReadProblem[], seen: Set<string>, named = true): Promise<void> {
   const stat = await fs.stat(target);
-  if (!stat.isDirectory()) return [target];
-  const entries = await fs.readdir(target, { withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(target, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      files.push(...(await expand(full)));
-    } else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-      files.push(full);
+  if (stat.isDirectory()) {
+    const real = await fs.realpath(target);
+    if (seen.has(real)) return;
+    seen.add(real);
+    const entries = await fs.readdir(target, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(target, entry.name);
+      if (entry.isDirectory() || entry.isSymbolicLink()) {
+        if (entry.isDirectory() && (entry.name.startsWith('.') || entry.name === 'node_modules')) continue;
+        try {
+          const linked = await fs.stat(full);
+          if (linked.isDirectory()) {
+            if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+            await expand(full, into, problems, seen, false);
+            continue;
+          }
+        } catch (error) {
+          if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) problems.push({ source: full, message: `${describeFsError(error)} (a symbolic link to nothing readable)` });
+          continue;
+        }
+      }
+      if (!MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+      await expand(full, into, problems, seen, false);
     }
+    return;
   }
-  return files;
+  if (!stat.isFile()) {
+    const what = stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+    problems.push({ source: target, message: `${what}, not a regular file: not read${named ? '' : ' (found in a directory)'}` });
+    return;
+  }
+  into.push(target);
+}
+
+/**
+ * Manifest bytes as text. Kubernetes reads UTF-8 (a UTF-8 byte order mark is dropped); anything
+ * else, UTF-16 included, would be read here as garbage or as nothing, so it is an error.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    throw new Error('the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error('the file is not valid UTF-8; save it as UTF-8');
+  }
+  if (text.includes('\u0000')) throw new Error('the file holds NUL characters: it is binary, or UTF-16 without a byte order mark; save it as UTF-8');
+  return text;
 }
 
 function describeFsError(error: unknown): string {

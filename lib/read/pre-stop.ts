@@ -1,5 +1,6 @@
 import { Finding } from '../core/finding';
 import { parseAdminDrainScript } from '../core/gateway/drain-script';
+import { ImageTool, knownImage, missingTools } from '../core/gateway/images';
 import { DrainModel } from '../core/model';
 import { readSigtermDrain, readStopCommand, StopReading, stopDrainModel } from './drain';
 import { asArray, asObject, asString, at, describeValue, isObject, Json, parseDurationSeconds } from './fields';
@@ -210,23 +211,56 @@ function envoyDrainTimeSeconds(container: Json): number {
   return 600;
 }
 
+/** The image tool a program name stands for, when it is one the reader knows. */
+function toolOf(program: string): ImageTool | undefined {
+  if (program === 'bash') return 'bash';
+  if (program === 'sh' || program === 'ash' || program === 'dash') return 'sh';
+  if (program === 'sleep' || program === 'wget' || program === 'curl') return program;
+  return undefined;
+}
+
+function hookCannotStart(context: PreStopContext, script: string, why: string, rule: string, fix: string, findings: Finding[]): DrainModel {
+  findings.push(cannotRun(context, script, `${why}: the hook fails at once and the pod stops without draining`, rule, fix));
+  return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: `a preStop that cannot run: ${truncate(script)}` };
+}
+
 function readExec(command: string[], context: PreStopContext, findings: Finding[], drainTimeSeconds: number, extras: ExecExtras, container: Json = {}): DrainModel {
   let script: string;
   const first = basename(command[0]);
-  if (SHELLS.has(first)) {
+  // The program that runs the text: the shell named, or (no shell) the command itself.
+  const interpreter = SHELLS.has(first) ? first : undefined;
+  if (interpreter) {
     const dashC = command.findIndex((word, index) => index > 0 && /^-[a-z]*c$/.test(word));
     if (dashC < 0 || command[dashC + 1] === undefined) return unknown(command.join(' '));
     script = command[dashC + 1];
   } else {
     script = command.map(quoteWord).join(' ');
   }
+  // Judged by what will run: the first program must be in the image, whatever the text says.
+  const image = knownImage(context.image);
+  const firstTool = toolOf(first);
+  if (image && (image.tools.length === 0 || (firstTool !== undefined && !image.tools.includes(firstTool)))) {
+    const needs = firstTool ?? first;
+    return hookCannotStart(context, script, `image ${context.image} is ${image.description}: it has no ${needs}`, 'prestop-exec-without-shell',
+      image.tools.length === 0 ? `use the native preStop sleep action, or a shutdown-manager sidecar reached by httpGet, or an image with a shell, for ${context.object}`
+        : `run the preStop with ${image.tools.filter((tool) => tool === 'sh' || tool === 'bash').join(' or ')}, which ${context.image} has`, findings);
+  }
+  const bashOnly = (text: string) => `${text} opens /dev/tcp, which only bash provides: ${interpreter ? `${command[0]} (not bash)` : 'without a shell'} has no /dev/tcp and stops at the first admin call`;
   // hitless's own drain is trusted only when it is exactly what the library generates: an edited script is read like any other.
   const generated = parseAdminDrainScript(script);
   if (generated) {
-    extras.healthCheckFailPort = generated.adminPort;
+    if (generated.client === 'bash' && interpreter !== 'bash') {
+      return hookCannotStart(context, script, bashOnly('the script'), 'prestop-dev-tcp-without-bash', `run the hitless drain with bash: ["/bin/bash", "-c", script]`, findings);
+    }
     // The generated script polls the same port for connections: unanswered, it waits out the whole budget.
     const total = generated.keepServingSeconds + generated.drainTimeoutSeconds;
-    extras.drainIfHealthCheckNotFailed = { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: total, drainSeconds: 0, drainsConnections: false, description: `hitless admin drain (${generated.client}) whose admin calls reach no Envoy: waits ${total}s` };
+    const sleepOnly: DrainModel = { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: total, drainSeconds: 0, drainsConnections: false, description: `hitless admin drain (${generated.client}) whose admin calls reach no Envoy: waits ${total}s` };
+    if (generated.client !== 'bash' && missingTools(context.image, [generated.client]).length > 0) {
+      findings.push(toolMissing(context, generated.client));
+      return sleepOnly;
+    }
+    extras.healthCheckFailPort = generated.adminPort;
+    extras.drainIfHealthCheckNotFailed = sleepOnly;
     return {
       mechanism: 'fail-then-wait',
       failsHealthCheck: true,
@@ -235,17 +269,6 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
       drainsConnections: true,
       description: `hitless admin drain (${generated.client}): fail the health check, serve ${generated.keepServingSeconds}s, drain up to ${generated.drainTimeoutSeconds}s`,
     };
-  }
-  if (/distroless/.test(context.image ?? '')) {
-    findings.push({
-      rule: 'prestop-exec-without-shell',
-      category: 'no-drain',
-      severity: 'error',
-      objects: [context.object],
-      message: `the preStop of container ${context.containerName} in ${context.object} runs "${truncate(script)}", but image ${context.image} has no shell nor sleep binary: the hook fails and the pod stops at once.`,
-      fix: `use the native preStop sleep action, or an image with a shell, for ${context.object}`,
-    });
-    return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: `exec in a distroless image: ${truncate(script)}` };
   }
   const steps = splitScript(script);
   if (steps === undefined) return unknown(script);
@@ -285,6 +308,11 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
       continue;
     }
     if (step.text.includes('/dev/tcp/')) {
+      if (interpreter !== 'bash') {
+        // dash, ash and BusyBox sh exit on the failed redirection: nothing after it runs.
+        findings.push(cannotRun(context, script, bashOnly('the hook'), 'prestop-dev-tcp-without-bash', 'run the hook with bash, or call the admin with a client the image has'));
+        break;
+      }
       tcpOpen = true;
       tcpPort = devTcpPort(step.text);
       continue;
@@ -310,15 +338,8 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
         findings.push(notPost(context, `${tool} in the preStop`));
         continue;
       }
-      if ((tool === 'wget' || tool === 'curl') && /(^|\/)envoyproxy\/envoy(:|@|$)/.test(context.image ?? '')) {
-        findings.push({
-          rule: 'prestop-tool-missing-from-image',
-          category: 'no-drain',
-          severity: 'error',
-          objects: [context.object],
-          message: `the preStop of container ${context.containerName} in ${context.object} calls ${tool}, but image ${context.image} (the official Envoy image) has bash and no ${tool}: the health check never fails.`,
-          fix: `fail the health check with bash: exec 3<>/dev/tcp/127.0.0.1/<admin port>; printf 'POST /healthcheck/fail HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 0\\r\\n\\r\\n' >&3 (or use an image that has ${tool})`,
-        });
+      if ((tool === 'wget' || tool === 'curl') && missingTools(context.image, [tool]).length > 0) {
+        findings.push(toolMissing(context, tool));
         aborted = true;
         continue;
       }
@@ -364,6 +385,32 @@ function readExec(command: string[], context: PreStopContext, findings: Finding[
   const total = sleepBefore + sleepAfter;
   const keepServing = Math.min(total, listenersStopAt);
   return { mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: keepServing, drainSeconds: total - keepServing, drainsConnections: drainListeners, description };
+}
+
+function toolMissing(context: PreStopContext, tool: 'wget' | 'curl'): Finding {
+  const image = knownImage(context.image);
+  const bash = image?.tools.includes('bash');
+  return {
+    rule: 'prestop-tool-missing-from-image',
+    category: 'no-drain',
+    severity: 'error',
+    objects: [context.object],
+    message: `the preStop of container ${context.containerName} in ${context.object} calls ${tool}, but image ${context.image} is ${image?.description ?? 'an image without it'}: the health check never fails.`,
+    fix: bash
+      ? `fail the health check with bash: exec 3<>/dev/tcp/127.0.0.1/<admin port>; printf 'POST /healthcheck/fail HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 0\\r\\n\\r\\n' >&3 (or use an image that has ${tool})`
+      : `call the admin with a client ${context.image} has (${image?.tools.filter((each) => each === 'wget' || each === 'curl').join(', ') || 'none: use a shutdown-manager sidecar'})`,
+  };
+}
+
+function cannotRun(context: PreStopContext, script: string, why: string, rule: string, fix: string): Finding {
+  return {
+    rule,
+    category: 'no-drain',
+    severity: 'error',
+    objects: [context.object],
+    message: `the preStop of container ${context.containerName} in ${context.object} runs "${truncate(script)}", but ${why}.`,
+    fix,
+  };
 }
 
 function notPost(context: PreStopContext, how: string): Finding {

@@ -2,8 +2,10 @@ import { Finding, objectRef } from '../core/finding';
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, ServiceModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { asObject, asString, at, isObject, Json, stringMap } from './fields';
-import { bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
+import { configPathArgument, loadedConfig } from './config-path';
+import { bootstrapKey, bootstrapsInConfigMap, isEnvoyBootstrap, proxyProtocolListeners, readConfigYaml, readEnvoyBootstrap, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
 import { envoyShapeFindings } from './envoy-shape';
+import { proxyProtocolFindings } from './proxy-protocol';
 import { expandGlooHelmValues } from './gloo-values';
 import { applyGkeLoadBalancers, isGkeObject } from './gke';
 import { glooKubeCluster, isGlooGateway, isGlooUpstream, isGlooVirtualService, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
@@ -226,8 +228,20 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
     const isGloo = reading.runsGlooEnvoy || (hasGloo && bootstraps.some((each) => isObject(each.bootstrap.dynamic_resources)));
     if (fronting.length === 0 && !reading.runsEnvoy && bootstraps.length === 0) continue;
 
+    // The bootstrap judged is the file Envoy's -c loads, not whichever mounted file looks like one.
+    const loaded = loadedConfig(reading.containers.find((container) => configPathArgument(container) !== undefined), reading.volumes);
+    let judged: { ref: string; bootstrap: Json } | undefined = bootstraps[0];
+    let notLoaded: string | undefined;
+    if (loaded.kind === 'config-map') {
+      const ref = objectRef('ConfigMap', reading.model.namespace, loaded.configMap);
+      judged = bootstraps.find((each) => each.ref === ref && bootstrapKey(each.bootstrap) === loaded.key);
+      if (!judged && configMaps.has(`${reading.model.namespace}/${loaded.configMap}`)) notLoaded = `the file its -c loads (${loaded.path}, key ${loaded.key} of ${ref}) is not an Envoy bootstrap hitless can read`;
+    } else if (loaded.kind === 'elsewhere') {
+      judged = undefined;
+      notLoaded = `the file its -c loads (${loaded.path}) is not in a ConfigMap in the input`;
+    }
     let envoy: EnvoyModel | undefined;
-    if (bootstraps.length > 0) envoy = readEnvoyBootstrap(bootstraps[0].bootstrap, bootstraps[0].ref, resolverFor(reading.model.namespace));
+    if (judged) envoy = readEnvoyBootstrap(judged.bootstrap, judged.ref, resolverFor(reading.model.namespace));
     if (isGloo) {
       const adminAddress = envoy?.adminAddress ?? glooAdminAddresses.get(reading.model.object);
       envoy = {
@@ -249,7 +263,7 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       }
     }
     if (!envoy && reading.runsEnvoy) {
-      const where = missing.length > 0 ? `its ConfigMap${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the input` : 'no Envoy bootstrap is mounted into its pods';
+      const where = notLoaded !== undefined ? notLoaded : missing.length > 0 ? `its ConfigMap${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the input` : 'no Envoy bootstrap is mounted into its pods';
       findings.push({ rule: 'envoy-config-not-found', category: 'unknown', severity: 'warning', objects: [reading.model.object, ...missing], message: `${reading.model.object} runs Envoy but ${where}; its admin address, clusters and routes are not checked.`, fix: `check ${reading.model.object} together with its Envoy configuration` });
     }
 
@@ -268,8 +282,22 @@ export function buildTopology(input: SourcedObject[], problems: ReadProblem[] = 
       });
       model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
     }
+    // No admin in the bootstrap Envoy loads: the drain's POSTs reach nothing, whatever port they name.
+    const noAdmin = !wrongPort && envoy !== undefined && !isGloo && envoy.adminPort === undefined && failPort !== undefined && model.drain.failsHealthCheck && reading.drainIfHealthCheckNotFailed !== undefined;
+    if (noAdmin && envoy && reading.drainIfHealthCheckNotFailed) {
+      findings.push({
+        rule: 'envoy-admin-missing',
+        category: 'no-drain',
+        severity: 'error',
+        objects: [reading.model.object, envoy.object],
+        message: `the preStop of ${reading.model.object} POSTs /healthcheck/fail to port ${failPort}, but the Envoy bootstrap (${envoy.object}) has no admin listening on a TCP port: the health check never fails and the load balancer keeps sending connections until Envoy exits.`,
+        fix: `add admin: {address: {socket_address: {address: 127.0.0.1, port_value: ${failPort}}}} to the bootstrap in ${envoy.object}`,
+      });
+      model = { ...model, drain: reading.drainIfHealthCheckNotFailed };
+    }
+    findings.push(...proxyProtocolFindings(reading.model.object, servicesOf.get(reading.model.object) ?? [], judged ? { object: judged.ref, listeners: proxyProtocolListeners(judged.bootstrap) } : undefined));
     // A health check that never fails does not fail the readiness probe either.
-    if (!wrongPort && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
+    if (!wrongPort && !noAdmin && reading.runsEnvoy && model.readiness && probeFailsWhileDraining(reading.readinessTarget, envoy?.healthCheckPath)) {
       model = { ...model, readiness: { ...model.readiness, failsWhileDraining: true } };
     }
     gateways.push({ workload: model, services: servicesOf.get(reading.model.object) ?? [], ...(envoy ? { envoy } : {}) });

@@ -28,6 +28,8 @@ export interface WorkloadReading {
   readonly servingContainer?: Json;
   /** Names of the ConfigMaps mounted into the pod (volumes and projected volumes). */
   readonly configMaps: string[];
+  /** The pod's volumes, to follow a container's file paths to the ConfigMap key they are. */
+  readonly volumes: Json[];
   readonly images: string[];
   /** Whether a container runs Envoy (by image or command). */
   readonly runsEnvoy: boolean;
@@ -164,6 +166,7 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     containers,
     servingContainer,
     configMaps,
+    volumes: asArray(podSpec.volumes).filter(isObject),
     images,
     runsEnvoy: envoyContainer !== undefined,
     runsGlooEnvoy: images.some((image) => /gloo.*envoy|envoy.*gloo/i.test(image)) || podLabels.gloo === 'gateway-proxy',

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readManifestText } from '../../lib/read';
 import { readConfigYaml, readEnvoyBootstrap, withAdminOverride } from '../../lib/read/envoy-bootstrap';
 
 const resolve = () => undefined;
@@ -60,5 +63,23 @@ describe('clusters: what decides their retry needs', () => {
     expect(readEnvoyBootstrap(withCluster({ type: 'STATIC', ...endpoints('127.0.0.1') }), 'ConfigMap/edge/envoy', resolve).clusters[0].loopback).toBe(true);
     expect(readEnvoyBootstrap(withCluster({ type: 'STATIC', ...endpoints('127.0.0.1', '10.0.0.7') }), 'ConfigMap/edge/envoy', resolve).clusters[0].loopback).toBeUndefined();
     expect(readEnvoyBootstrap(withCluster(endpoints('orders.shop.svc.cluster.local')), 'ConfigMap/edge/envoy', resolve).clusters[0].loopback).toBeUndefined();
+  });
+});
+
+describe('admin reached through a route', () => {
+  const careful = () => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'check', 'careful-envoy.yaml'), 'utf8');
+  const withAdminRoute = (host: string, port: number) => careful()
+    .replace('                  routes:\n                  - name: orders\n', `                  routes:\n                  - name: peek\n                    match: { prefix: "/peek" }\n                    route: { cluster: loop }\n                  - name: orders\n`)
+    .replace('      clusters:\n      - name: orders\n', `      clusters:\n      - name: loop\n        type: STATIC\n        connect_timeout: 1s\n        load_assignment:\n          cluster_name: loop\n          endpoints:\n          - lb_endpoints:\n            - endpoint: { address: { socket_address: { address: ${host}, port_value: ${port} } } }\n      - name: orders\n`);
+
+  test('a public route to a cluster on 127.0.0.1 at the admin port is an error, though admin binds loopback', () => {
+    const { findings } = readManifestText(withAdminRoute('127.0.0.1', 9901), 'x.yaml');
+    expect(findings.map((finding) => finding.rule)).toEqual(['admin-routed']);
+    expect(findings[0]).toMatchObject({ severity: 'error', category: 'security', objects: ['ConfigMap/edge/gateway-envoy'] });
+    expect(findings[0].message).toContain('cluster loop');
+  });
+
+  test('a loopback cluster on another port is not the admin', () => {
+    expect(readManifestText(withAdminRoute('127.0.0.1', 9902), 'x.yaml').findings.map((finding) => finding.rule)).not.toContain('admin-routed');
   });
 });

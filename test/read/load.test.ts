@@ -40,19 +40,49 @@ describe('loadManifestText', () => {
   });
 });
 
-describe('loadManifestText reads scalars as YAML 1.2, whichever parser answers', () => {
-  const scalars = ['yes', 'no', 'on', 'off', 'y', 'True', 'FALSE', 'tRue', '~', 'null', 'NULL', '', '0777', '0o17', '0x1F', '-0x1F', '+12', '-0', '1_000', '0b101',
-    '1.5', '1.', '.5', '1e5', '1.5E-3', '.inf', '-.Inf', '.NaN', 'NaN', '2001-12-14t21:59:43.10-05:00', '2002-12-14', '1:20', '12345678901234567890', '"42"', "'true'",
-    '!!str 12', '!!int "7"', '!!binary aGk=', '!custom x', '=', '<<'];
+/**
+ * What go-yaml v2 (sigs.k8s.io/yaml's parser, so kubectl's and the API server's) makes of each
+ * plain scalar, from goyaml.v2/resolve.go: a table of exact words, then Go integer literals with
+ * underscores removed (leading 0 is octal), then YAML-style floats. Timestamps stay strings.
+ */
+const GO_YAML_V2: [string, unknown][] = [
+  ['yes', true], ['Yes', true], ['YES', true], ['y', true], ['Y', true], ['on', true], ['ON', true], ['True', true],
+  ['no', false], ['n', false], ['N', false], ['off', false], ['Off', false], ['FALSE', false],
+  ['tRue', 'tRue'], ['yEs', 'yEs'], ['~', null], ['null', null], ['NULL', null],
+  ['070', 56], ['0777', 511], ['-070', -56], ['08', 8], ['09.5', 9.5], ['0', 0], ['0o17', 15], ['0x1F', 31], ['-0x1F', -31], ['+12', 12],
+  ['1_000', 1000], ['0_70', 56], ['0b101', 5], ['-0b11', -3], ['1.5', 1.5], ['1.', 1], ['.5', 0.5], ['1e5', 100000], ['1.5E-3', 0.0015],
+  ['.inf', Infinity], ['-.Inf', -Infinity], ['+.INF', Infinity], ['NaN', 'NaN'], ['1:20', '1:20'], ['2002-12-14', '2002-12-14'],
+  ['0x', '0x'], ['1e', '1e'], ['+', '+'], ['._5', '._5'], ['1__0', 10], ['=', '='], ['12345678901234567890', 12345678901234567890],
+];
 
-  test.each(scalars)('%s reads as the yaml library reads it', (scalar) => {
+/** Reads `text` on the careful path too: an alias anywhere sends the whole text there. */
+function objectsOfCareful(text: string): unknown[] {
+  return objectsOf(`${text}---\nanchor: &x 1\nalias: *x\n`).slice(0, -1);
+}
+
+describe('loadManifestText reads plain scalars as the cluster does (YAML 1.1, go-yaml v2), on both paths', () => {
+  test.each(GO_YAML_V2)('%j reads as go-yaml v2 resolves it', (scalar, expected) => {
     const text = `kind: A\nplain: ${scalar}\nlist: [${scalar}]\nflow: {v: ${scalar}}\n`;
-    const expected = yamlLibraryValues(text);
-    expect(objectsOf(text)).toEqual(expected.filter((value) => typeof value === 'object' && value !== null));
+    const want = [{ kind: 'A', plain: expected, list: [expected], flow: { v: expected } }];
+    expect(objectsOf(text)).toEqual(want);
+    expect(objectsOfCareful(text)).toEqual(want);
   });
 
-  test('keeps yes, on and timestamps as strings, and 0777 as decimal', () => {
-    expect(objectsOf('kind: A\na: yes\nb: on\nc: 2002-12-14\nd: 0777\ne: 0o17\n')).toEqual([{ kind: 'A', a: 'yes', b: 'on', c: '2002-12-14', d: 777, e: 15 }]);
+  test('an empty value is null', () => {
+    expect(objectsOf('kind: A\nv:\n')).toEqual([{ kind: 'A', v: null }]);
+  });
+
+  test('terminationGracePeriodSeconds: 070 is 56 seconds, as kubectl applies it', () => {
+    const text = 'kind: Pod\nspec:\n  terminationGracePeriodSeconds: 070\n';
+    expect(objectsOf(text)).toEqual([{ kind: 'Pod', spec: { terminationGracePeriodSeconds: 56 } }]);
+    expect(objectsOfCareful(text)).toEqual([{ kind: 'Pod', spec: { terminationGracePeriodSeconds: 56 } }]);
+  });
+
+  test('quoted and explicitly tagged scalars keep their type', () => {
+    const text = 'kind: A\na: "070"\nb: \'yes\'\nc: !!str 12\nd: !!int 070\n';
+    const want = [{ kind: 'A', a: '070', b: 'yes', c: '12', d: 56 }];
+    expect(objectsOf(text)).toEqual(want);
+    expect(objectsOfCareful(text)).toEqual(want);
   });
 
   test('a repeated key keeps its last value', () => {
@@ -84,9 +114,8 @@ describe('loadManifestText reads scalars as YAML 1.2, whichever parser answers',
     expect(loaded.problems[0].source).toMatch(/^tabs\.yaml:\d+$/);
   });
 
-  test('a %YAML 1.1 directive makes yes a boolean, as the yaml library reads it', () => {
-    const text = '%YAML 1.1\n---\nkind: A\nhostNetwork: yes\n';
-    expect(objectsOf(text)).toEqual(yamlLibraryValues(text));
+  test('a %YAML 1.1 directive reads yes as a boolean, as without it', () => {
+    expect(objectsOf('%YAML 1.1\n---\nkind: A\nhostNetwork: yes\n')).toEqual([{ kind: 'A', hostNetwork: true }]);
   });
 
   test('names documents the same way, counting empty ones', () => {
@@ -129,5 +158,48 @@ describe('loadManifestFiles', () => {
   test('reports a missing path and goes on', async () => {
     const loaded = await loadManifestFiles(['/nonexistent/hitless.yaml']);
     expect(loaded.problems).toEqual([{ source: '/nonexistent/hitless.yaml', message: 'no such file or directory' }]);
+  });
+});
+
+describe('loadManifestText stays linear on long runs', () => {
+  // A megabyte run of white space in a scalar once made the fast path's pre-scan quadratic (minutes).
+  // No timing here: the hostile corpus (test/hostile.test.ts) bounds each file's run in a child process.
+  test.each([
+    ['a run of spaces inside a scalar', (n: number) => `kind: A\nv: x${' '.repeat(n)}y\n`, (n: number) => `x${' '.repeat(n)}y`],
+    ['a run of spaces before a colon-free end', (n: number) => `kind: A\nv: "${' '.repeat(n)}"\n`, (n: number) => ' '.repeat(n)],
+  ])('%s of a megabyte reads whole', (_name, make, value) => {
+    const n = 1_000_000;
+    expect(objectsOf(make(n))).toEqual([{ kind: 'A', v: value(n) }]);
+  });
+});
+
+describe('loadManifestFiles on hostile file systems', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-load-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('follows a symlinked directory once, even in a cycle, and reports a dangling link', async () => {
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.writeFileSync(path.join(dir, 'real', 'a.yaml'), 'kind: A\n');
+    fs.mkdirSync(path.join(dir, 'tree'));
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'tree', 'linked'));
+    fs.symlinkSync(path.join(dir, 'tree'), path.join(dir, 'real', 'loop'));
+    fs.symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'tree', 'dangling.yaml'));
+    const loaded = await loadManifestFiles([path.join(dir, 'tree')]);
+    expect(loaded.objects.map((each) => each.object.kind)).toEqual(['A']);
+    expect(loaded.problems).toEqual([{ source: path.join(dir, 'tree', 'dangling.yaml'), message: 'no such file or directory (a symbolic link to nothing readable)' }]);
+  });
+
+  test('UTF-16 and bytes that are not UTF-8 are problems, not zero objects', async () => {
+    fs.writeFileSync(path.join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kind: A\n', 'utf16le')]));
+    fs.writeFileSync(path.join(dir, 'latin1.yaml'), Buffer.from('kind: caf\xe9\n', 'latin1'));
+    fs.writeFileSync(path.join(dir, 'bom.yaml'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('kind: B\n')]));
+    const loaded = await loadManifestFiles([dir]);
+    expect(loaded.objects.map((each) => each.object.kind)).toEqual(['B']);
+    expect(loaded.problems.map((problem) => problem.message)).toEqual(['the file is not valid UTF-8; save it as UTF-8', 'the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8']);
   });
 });

@@ -175,3 +175,65 @@ describe('the port the health check failure is sent to', () => {
     expect(shell('curl -X POST localhost:99999/healthcheck/fail; sleep 5').healthCheckFailPort).toBeUndefined();
   });
 });
+
+describe('a drain is judged by what will run: interpreter and image', () => {
+  const official = 'docker.io/envoyproxy/envoy:v1.35.0';
+  const gloo = 'quay.io/solo-io/gloo-envoy-wrapper:1.17.0';
+  const options = { adminPort: 9901, keepServingSeconds: 31, drainTimeoutSeconds: 15 };
+  const bashScript = adminDrainScript({ client: 'bash', ...options });
+  const wgetScript = adminDrainScript({ client: 'wget', ...options });
+  const curlScript = adminDrainScript({ client: 'curl', ...options });
+  const run = (command: string[], image?: string) => readPreStop(exec(command), { ...context, image });
+
+  test('the generated bash drain run by /bin/sh does not drain: dash has no /dev/tcp and stops at the first admin call', () => {
+    for (const sh of ['/bin/sh', 'sh', '/bin/dash', '/bin/ash']) {
+      const reading = run([sh, '-c', bashScript], official);
+      expect(reading.drain).toMatchObject({ failsHealthCheck: false, keepServingSeconds: 0, drainsConnections: false });
+      expect(reading.findings).toEqual([expect.objectContaining({ rule: 'prestop-dev-tcp-without-bash', severity: 'error' })]);
+      expect(reading.findings[0].message).toContain('only bash provides');
+    }
+    expect(run(['/bin/bash', '-c', bashScript], official).findings).toEqual([]);
+  });
+
+  test('a hand-written /dev/tcp hook under sh is reported and read as stopping there', () => {
+    const reading = shell("sleep 2; exec 3<>/dev/tcp/127.0.0.1/9901; printf 'POST /healthcheck/fail HTTP/1.1\\r\\n\\r\\n' >&3; sleep 30");
+    expect(reading.drain).toMatchObject({ failsHealthCheck: false, keepServingSeconds: 2 });
+    expect(reading.findings.map((finding) => finding.rule)).toEqual(['prestop-dev-tcp-without-bash']);
+  });
+
+  test('the generated wget or curl drain in the official Envoy image never fails the health check: it only waits', () => {
+    for (const script of [wgetScript, curlScript]) {
+      const reading = run(['/bin/sh', '-c', script], official);
+      expect(reading.drain).toMatchObject({ mechanism: 'sleep', failsHealthCheck: false, keepServingSeconds: 46 });
+      expect(reading.findings.map((finding) => finding.rule)).toEqual(['prestop-tool-missing-from-image']);
+      expect(reading.findings[0].message).toContain('the official Envoy image');
+    }
+  });
+
+  test('the generated wget drain in Gloo\'s image (BusyBox wget) is a drain', () => {
+    const reading = run(['/bin/sh', '-c', wgetScript], gloo);
+    expect(reading.drain).toMatchObject({ mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: 31 });
+    expect(reading.findings).toEqual([]);
+  });
+
+  test('any exec hook in a distroless image cannot start, the generated bash drain included', () => {
+    for (const image of ['envoyproxy/envoy:distroless-v1.35.0', 'docker.io/envoyproxy/envoy-distroless:v1.31.2', 'gcr.io/distroless/static:nonroot']) {
+      const reading = run(['/bin/bash', '-c', bashScript], image);
+      expect(reading.drain).toMatchObject({ failsHealthCheck: false, keepServingSeconds: 0 });
+      expect(reading.findings.map((finding) => finding.rule)).toEqual(['prestop-exec-without-shell']);
+      expect(reading.findings[0].message).toContain(image);
+    }
+  });
+
+  test('bash in Gloo\'s image (BusyBox, no bash) cannot start', () => {
+    const reading = run(['/bin/bash', '-c', bashScript], gloo);
+    expect(reading.findings.map((finding) => finding.rule)).toEqual(['prestop-exec-without-shell']);
+    expect(reading.findings[0].message).toContain('no bash');
+  });
+
+  test('a hand-written wget hook in Gloo\'s image is read; in the official image it is reported', () => {
+    const hook = 'wget --post-data "" -O /dev/null 127.0.0.1:19000/healthcheck/fail; sleep 5';
+    expect(shell(hook, gloo).findings).toEqual([]);
+    expect(shell(hook, official).findings.map((finding) => finding.rule)).toEqual(['prestop-tool-missing-from-image']);
+  });
+});

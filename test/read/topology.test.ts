@@ -121,6 +121,26 @@ describe('the Envoy admin the preStop talks to', () => {
     expect(rules(findings)).toEqual(['healthcheck-fail-wrong-port']);
   });
 
+  test('a bootstrap with no admin: the drain reaches nothing, and is read as its waits alone', () => {
+    const { topology, findings } = readManifestText(careful().replace('    admin:\n      address:\n        socket_address: { address: 127.0.0.1, port_value: 9901 }\n', ''), 'x.yaml');
+    expect(rules(findings)).toEqual(['envoy-admin-missing']);
+    expect(findings[0]).toMatchObject({ severity: 'error', category: 'no-drain' });
+    expect(topology.gateways[0].workload.drain).toMatchObject({ failsHealthCheck: false });
+  });
+
+  test('a bootstrap Envoy would reject is an error, with the validator\'s own words', () => {
+    for (const [bad, said] of [['"-5s"', 'must be greater than'], ['"PT5S"', 'invalid duration'], ['"5"', 'invalid duration'], ['"1e9s"', 'invalid duration'], ['{seconds: "NaN"}', 'expected a duration string']]) {
+      const text = careful().replace(/dns_refresh_rate: [^\n]+/, `dns_refresh_rate: ${bad}`);
+      const { findings } = readManifestText(text, 'x.yaml');
+      const rejected = findings.filter((finding) => finding.rule === 'envoy-bootstrap-rejected');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]).toMatchObject({ severity: 'error', objects: ['ConfigMap/edge/gateway-envoy'] });
+      expect(rejected[0].message).toContain(said);
+    }
+    const huge = readManifestText(careful().replace('port_value: 9901', 'port_value: 9007199254740992'), 'x.yaml');
+    expect(rules(huge.findings)).toContain('envoy-bootstrap-rejected');
+  });
+
   test('follows --config-yaml, which Envoy merges over the bootstrap: its admin address and port win', () => {
     const args = '["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30", "--config-yaml", "admin: {address: {socket_address: {address: 0.0.0.0, port_value: 19000}}}"]';
     const { topology, findings } = readManifestText(careful().replace('["-c", "/etc/envoy/envoy.yaml", "--drain-time-s", "30"]', args), 'x.yaml');

@@ -1,5 +1,6 @@
 import { Duration } from '../duration';
 import { envoyCluster, ResolvedCluster } from './cluster';
+import { overloadManager, ResolvedEdgeHardening } from './edge-hardening';
 import { httpListener, TlsFiles } from './listener';
 import { envoyRoute, ResolvedRoute } from './route';
 
@@ -25,6 +26,16 @@ export interface GatewayBootstrapOptions {
   readonly clusters: readonly ResolvedCluster[];
   /** In match order. */
   readonly routes: readonly ResolvedRoute[];
+  /**
+   * Every listener reads a PROXY protocol header first (the load balancer sends one).
+   * @default false
+   */
+  readonly proxyProtocol?: boolean;
+  /**
+   * The limits of Envoy's edge guidance: overload manager, buffers, HTTP/2, header deadline.
+   * @default - Envoy's own defaults
+   */
+  readonly edgeHardening?: ResolvedEdgeHardening;
 }
 
 /** The gateway's static bootstrap: admin on loopback, one or two listeners sharing the routes, one cluster per upstream. */
@@ -35,16 +46,18 @@ export function gatewayBootstrap(options: GatewayBootstrapOptions): EnvoyBootstr
     if (!known.has(route.cluster)) throw new Error(`route '${route.name}' sends to cluster '${route.cluster}', which the bootstrap does not define`);
   }
   const routes = () => options.routes.map(envoyRoute);
-  const common = { healthCheckPath: options.healthCheckPath, idleTimeout: options.idleTimeout };
+  const common = { healthCheckPath: options.healthCheckPath, idleTimeout: options.idleTimeout, proxyProtocol: options.proxyProtocol ?? false, ...(options.edgeHardening ? { hardening: options.edgeHardening } : {}) };
   const listeners = [httpListener({ name: 'http', port: options.httpPort, routes: routes(), ...common })];
   if (options.https) {
     listeners.push(httpListener({ name: 'https', port: options.https.port, routes: routes(), tls: options.https.files, ...common }));
   }
+  const hardening = options.edgeHardening;
   return {
     admin: { address: { socket_address: { address: ADMIN_ADDRESS, port_value: adminPort } } },
+    ...(hardening ? { overload_manager: overloadManager(hardening) } : {}),
     static_resources: {
       listeners,
-      clusters: options.clusters.map(envoyCluster),
+      clusters: options.clusters.map((cluster) => (hardening ? { ...envoyCluster(cluster), per_connection_buffer_limit_bytes: hardening.perConnectionBufferLimitBytes } : envoyCluster(cluster))),
     },
   };
 }

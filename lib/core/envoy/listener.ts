@@ -1,10 +1,13 @@
 import { Duration } from '../duration';
+import { hardenedConnectionManagerFields, ResolvedEdgeHardening } from './edge-hardening';
 import {
   DOWNSTREAM_TLS_CONTEXT_TYPE,
   HEALTH_CHECK_FILTER_NAME,
   HEALTH_CHECK_FILTER_TYPE,
   HTTP_CONNECTION_MANAGER_NAME,
   HTTP_CONNECTION_MANAGER_TYPE,
+  PROXY_PROTOCOL_FILTER_NAME,
+  PROXY_PROTOCOL_FILTER_TYPE,
   ROUTER_FILTER_NAME,
   ROUTER_FILTER_TYPE,
   TLS_TRANSPORT_SOCKET_NAME,
@@ -60,6 +63,25 @@ export interface HttpListenerOptions {
   readonly routes: Record<string, unknown>[];
   /** Serve TLS with these files. */
   readonly tls?: TlsFiles;
+  /**
+   * Read a PROXY protocol header (v1 or v2) before anything else on every connection, as a load
+   * balancer that sends one (an NLB target group with `proxy_protocol_v2.enabled`) needs: without
+   * the listener filter Envoy reads the binary header as HTTP and fails every connection, health
+   * checks included (the NLB sends the header on those too).
+   * @default false
+   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/listeners/listener_filters/proxy_protocol
+   */
+  readonly proxyProtocol?: boolean;
+  /**
+   * Edge limits (buffers, HTTP/2, header deadline, internal addresses).
+   * @default - Envoy's own defaults
+   */
+  readonly hardening?: ResolvedEdgeHardening;
+}
+
+/** The PROXY protocol listener filter. */
+export function proxyProtocolFilter(): Record<string, unknown> {
+  return { name: PROXY_PROTOCOL_FILTER_NAME, typed_config: { '@type': PROXY_PROTOCOL_FILTER_TYPE } };
 }
 
 /** The name of the route configuration every listener shares. */
@@ -91,6 +113,7 @@ export function httpListener(options: HttpListenerOptions): Record<string, unkno
         idle_timeout: options.idleTimeout.toProtoJson(),
         headers_with_underscores_action: 'REJECT_REQUEST',
       },
+      ...(options.hardening ? hardenedConnectionManagerFields(options.hardening) : {}),
       route_config: routeConfiguration(options.routes),
       // The health check filter first, so it answers before any route can match its path.
       http_filters: [healthCheckFilter(options.healthCheckPath), routerFilter()],
@@ -113,6 +136,8 @@ export function httpListener(options: HttpListenerOptions): Record<string, unkno
     name: options.name,
     address: { socket_address: { address: options.address ?? '0.0.0.0', port_value: options.port } },
     drain_type: 'DEFAULT',
+    ...(options.hardening ? { per_connection_buffer_limit_bytes: options.hardening.perConnectionBufferLimitBytes } : {}),
+    ...(options.proxyProtocol ? { listener_filters: [proxyProtocolFilter()] } : {}),
     filter_chains: [filterChain],
   };
 }

@@ -88,7 +88,20 @@ function isKubernetesObject(value: unknown): value is Record<string, unknown> {
   return isPlainObject(value) && typeof value.kind === 'string' && typeof value.apiVersion === 'string';
 }
 
+/** Aliases one document may expand: enough for any hand-written config, far too few for a billion-node bomb. */
+const MAX_ALIAS_COUNT = 1000;
+
 function parseYaml(text: string, what: string): unknown[] {
+  // JSON is parsed as JSON: a YAML parser takes tens of seconds and gigabytes on a large JSON file.
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return value === null ? [] : [value];
+    } catch {
+      // YAML flow style, or broken JSON: the YAML parser says where.
+    }
+  }
   // merge: Envoy's YAML loader (yaml-cpp) honours `<<` merge keys, so hand-written configs use them.
   const documents = parseAllDocuments(text, { merge: true, uniqueKeys: true });
   const docs = Array.isArray(documents) ? documents : [documents];
@@ -97,7 +110,12 @@ function parseYaml(text: string, what: string): unknown[] {
     if (doc.errors.length > 0) {
       throw new EnvoyConfigParseError(`${what} is not valid YAML or JSON: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      throw new EnvoyConfigParseError(`${what} cannot be read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+    }
     if (value !== null && value !== undefined) values.push(value);
   }
   return values;
@@ -252,7 +270,11 @@ function durationNanos(value: unknown): bigint | undefined {
     return match[1] ? -nanos : nanos;
   }
   if (isPlainObject(value)) {
-    return BigInt(Number(value.seconds ?? 0)) * 1_000_000_000n + BigInt(Number(value.nanos ?? 0));
+    // The rules' own `{seconds, nanos}`; a config's value in this form is an error reported elsewhere.
+    const seconds = Number(value.seconds ?? 0);
+    const nanos = Number(value.nanos ?? 0);
+    if (!Number.isSafeInteger(seconds) || !Number.isSafeInteger(nanos)) return undefined;
+    return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
   }
   return undefined;
 }
@@ -384,6 +406,8 @@ class Walker {
     const squash = (name: string): string => name.replace(/_/g, '').toLowerCase();
     const wanted = squash(key);
     let best: string | undefined;
+    // No field name is longer than this: a longer key suggests nothing, and costs nothing to compare.
+    if (wanted.length > 80) return `unknown field '${key.slice(0, 80)}...' (${type.fullName.slice(1)} has no such field)`;
     let bestScore = Infinity;
     for (const [candidate, field] of byKey) {
       const other = squash(candidate);

@@ -74,41 +74,64 @@ function shellQuote(text: string): string {
 
 /**
  * `admin METHOD PATH`: prints the response body; returns 0 on a 2xx answer, 1 otherwise.
- * Bash: a raw HTTP/1.1 request over /dev/tcp with `Connection: close`, so the body ends at EOF
+ *
+ * Each call has one overall deadline, `admin_timeout` seconds. No client is trusted with its own:
+ * bash's `read -t` bounds one read, not the call (an admin that sends a byte every second holds
+ * it forever), and BusyBox wget has no `-t` and may lack `-T` (built without
+ * FEATURE_WGET_TIMEOUT it rejects it, and the drain silently becomes a sleep). So the call runs in
+ * the background, as the very process `$!` names (the client itself, or for bash the subshell
+ * that holds the socket), and a watchdog kills it when the deadline passes. The watchdog's output
+ * goes to /dev/null so a `$(admin ...)` returns when the call ends, not when the watchdog's sleep
+ * does. Plain POSIX sh: dash, BusyBox ash and bash alike.
+ *
+ * Bash speaks HTTP/1.1 over /dev/tcp with `Connection: close`, so the body ends at EOF
  * (chunk-size lines of a chunked body are harmless to the parsing below: it looks for the stat's
- * own line). Every read has a 5 s timeout so a wedged admin cannot hang the preStop.
+ * own line). wget is given only what BusyBox and GNU wget both take (`-q`, `-O -`,
+ * `--post-data`); both exit non-zero on a non-2xx answer, as does `curl -f`.
  */
 function adminFunction(client: AdminClient): string {
+  const watch = [
+    '  call=$!',
+    '  ( sleep "$admin_timeout"; kill "$call" ) >/dev/null 2>&1 &',
+    '  watchdog=$!',
+    '  wait "$call"',
+    '  answer=$?',
+    '  kill "$watchdog" 2>/dev/null',
+    '  return $answer',
+    '}',
+  ];
   switch (client) {
     case 'bash':
       return [
-        'admin() {',
+        'admin_call() {',
         '  local status line body=""',
         '  { exec 3<>"/dev/tcp/${admin_host}/${admin_port}"; } 2>/dev/null || return 1',
         '  printf \'%s %s HTTP/1.1\\r\\nHost: %s\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n\' "$1" "$2" "$admin_host" >&3',
-        '  if ! IFS= read -r -t $admin_timeout status <&3; then exec 3<&-; return 1; fi',
+        '  if ! IFS= read -r status <&3; then exec 3<&-; return 1; fi',
         '  status=${status#* }; status=${status%% *}',
-        '  while IFS= read -r -t $admin_timeout line <&3; do line=${line%$\'\\r\'}; [ -z "$line" ] && break; done',
-        '  while IFS= read -r -t $admin_timeout line <&3 || [ -n "$line" ]; do body="$body${line%$\'\\r\'}',
+        '  while IFS= read -r line <&3; do line=${line%$\'\\r\'}; [ -z "$line" ] && break; done',
+        '  while IFS= read -r line <&3 || [ -n "$line" ]; do body="$body${line%$\'\\r\'}',
         '"; line=""; done',
         '  exec 3<&-',
         '  printf \'%s\' "$body"',
         '  case $status in 2??) return 0 ;; *) return 1 ;; esac',
         '}',
+        'admin() {',
+        '  admin_call "$@" &',
+        ...watch,
       ].join('\n');
     case 'wget':
-      // BusyBox and GNU wget both take -q -O - -T and --post-data; both exit non-zero on a non-2xx.
       return [
         'admin() {',
-        '  if [ "$1" = POST ]; then wget -q -t 1 -T $admin_timeout -O - --post-data= "http://${admin_host}:${admin_port}$2"',
-        '  else wget -q -t 1 -T $admin_timeout -O - "http://${admin_host}:${admin_port}$2"; fi',
-        '}',
+        '  if [ "$1" = POST ]; then wget -q -O - --post-data= "http://${admin_host}:${admin_port}$2" &',
+        '  else wget -q -O - "http://${admin_host}:${admin_port}$2" & fi',
+        ...watch,
       ].join('\n');
     case 'curl':
       return [
         'admin() {',
-        '  curl -fsS -m $admin_timeout -X "$1" "http://${admin_host}:${admin_port}$2"',
-        '}',
+        '  curl -fsS -m "$admin_timeout" -X "$1" "http://${admin_host}:${admin_port}$2" &',
+        ...watch,
       ].join('\n');
   }
 }
@@ -161,15 +184,21 @@ export function adminDrainScript(options: AdminDrainScriptOptions): string {
     'started=$(now)',
     'log "failing health check; serving new connections for ${keep_serving}s"',
     // One retry: a load balancer that never sees the failure keeps sending until Envoy exits.
-    'admin POST /healthcheck/fail >/dev/null || admin POST /healthcheck/fail >/dev/null || log "POST /healthcheck/fail did not succeed"',
-    'left=$(( started + keep_serving - $(now) ))',
+    // Exit status 1 (after waiting all the same: the load balancer may still notice the endpoint
+    // leave) when the drain could not start, so the kubelet records a FailedPreStopHook event.
+    'failed=0',
+    'admin POST /healthcheck/fail >/dev/null || admin POST /healthcheck/fail >/dev/null || { failed=1; log "POST /healthcheck/fail did not succeed: the drain could not start; waiting anyway"; }',
+    // `date +%s` counts wall-clock seconds, so the start may lie up to a second before `started`
+    // says: one second more keeps the serving window whole. Bash's $SECONDS counts from the
+    // shell's own start and needs none.
+    `left=$(( started + keep_serving${options.client === 'bash' ? '' : ' + 1'} - $(now) ))`,
     '[ "$left" -gt 0 ] && sleep "$left"',
     'log "draining listeners; waiting up to ${drain_timeout}s for connections to close"',
-    `admin POST '/drain_listeners?graceful' >/dev/null || log "POST /drain_listeners?graceful did not succeed"`,
+    `admin POST '/drain_listeners?graceful' >/dev/null || { failed=1; log "POST /drain_listeners?graceful did not succeed"; }`,
     'deadline=$(( started + keep_serving + drain_timeout ))',
     'while [ "$(now)" -lt "$deadline" ]; do',
     '  if open=$(connections); then',
-    '    [ "$open" -eq 0 ] && { log "no connection left"; exit 0; }',
+    '    [ "$open" -eq 0 ] && { log "no connection left"; exit "$failed"; }',
     '  else',
     '    open=unknown',
     '  fi',
@@ -178,7 +207,7 @@ export function adminDrainScript(options: AdminDrainScriptOptions): string {
     '  [ "$left" -lt "$poll" ] && sleep "$left" || sleep "$poll"',
     'done',
     'log "drain timeout reached with ${open:-unknown} connections open"',
-    'exit 0',
+    'exit "$failed"',
     '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { asDuration, Duration, DurationLike } from '../duration';
 import { DrainModel } from '../model';
 import { restrictedSecurityContext } from '../pod-security';
 import { AdminClient, adminDrainScript, drainScriptShell } from './drain-script';
+import { ImageTool, knownImage, missingTools } from './images';
 
 /** What a drain mechanism needs to know of the gateway it drains. */
 export interface DrainContext {
@@ -105,6 +106,33 @@ export class GatewayDrain {
   /** `admin-script` or `shutdown-manager`. */
   public get type(): Kind['type'] {
     return this.kind.type;
+  }
+
+  /** How the mechanism was made, for messages: `GatewayDrain.wgetAdminScript()`. */
+  public get name(): string {
+    if (this.kind.type === 'shutdown-manager') return 'GatewayDrain.envoyGatewayShutdownManager()';
+    return `GatewayDrain.${this.kind.client}AdminScript()`;
+  }
+
+  /** What must be in the Envoy image for the mechanism to run there (the shutdown manager brings its own). */
+  public get imageTools(): ImageTool[] {
+    if (this.kind.type === 'shutdown-manager') return [];
+    return this.kind.client === 'bash' ? ['bash', 'sleep'] : ['sh', this.kind.client, 'sleep'];
+  }
+
+  /**
+   * Throws when `image` is known to lack what the mechanism runs, naming both: a preStop whose
+   * interpreter or client is missing never fails the health check, and the pod is cut at once.
+   */
+  public assertRunsIn(image: string): void {
+    const missing = missingTools(image, this.imageTools);
+    if (missing.length === 0) return;
+    const known = knownImage(image)!;
+    const instead = known.tools.includes('bash') ? 'GatewayDrain.bashAdminScript()'
+      : known.tools.includes('wget') ? 'GatewayDrain.wgetAdminScript()'
+        : known.tools.includes('curl') ? 'GatewayDrain.curlAdminScript()'
+          : 'GatewayDrain.envoyGatewayShutdownManager(), which runs in its own container';
+    throw new Error(`'drain' (${this.name}) cannot run in 'image' (${image}): it needs ${missing.join(' and ')}, which ${known.description} lacks; use ${instead}, or an image that has ${missing.join(' and ')}`);
   }
 
   /** The admin port the mechanism insists on, when it cannot be told another. */

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { asDuration, Duration, DurationLike } from '../duration';
 import { ActiveHealthCheckOptions, OutlierDetectionOptions, resolveCluster, ResolvedCluster } from '../envoy/cluster';
 import { DEFAULT_ADMIN_PORT, EnvoyBootstrap, gatewayBootstrap } from '../envoy/bootstrap';
+import { EdgeHardeningOptions, resolveEdgeHardening, ResolvedEdgeHardening } from '../envoy/edge-hardening';
 import { envoyModelFromBootstrap } from '../envoy/envoy-model';
 import { DEFAULT_HEALTH_CHECK_PATH } from '../envoy/listener';
 import { resolveRoute, ResolvedRoute, RouteRetryOptions } from '../envoy/route';
@@ -80,6 +81,14 @@ export interface GatewayPlanOptions {
    * @default 'docker.io/envoyproxy/envoy:v1.35.0'
    */
   readonly image?: string;
+  /**
+   * The limits Envoy's edge guidance asks of an internet-facing proxy, each overridable: a global
+   * downstream connection limit (overload manager), 32 KiB connection buffers, HTTP/2 stream and
+   * window limits, a deadline for request headers, and only loopback counted as internal.
+   * @default - the edge guidance's values
+   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/best_practices/edge
+   */
+  readonly edgeHardening?: EdgeHardeningOptions;
   /**
    * Container port of the HTTP listener; below 1024 the container gets NET_BIND_SERVICE.
    * @default 8080
@@ -209,6 +218,7 @@ export class GatewayPlan implements LoadBalancedGateway {
   public readonly workloadSpec: GatewayWorkload;
   public readonly drain: GatewayDrain;
   public readonly image: string;
+  public readonly edgeHardening: ResolvedEdgeHardening;
   public readonly httpPort: number;
   public readonly servicePort: number;
   public readonly tls?: Required<GatewayTlsOptions>;
@@ -245,6 +255,8 @@ export class GatewayPlan implements LoadBalancedGateway {
     this.workloadSpec = options.workload ?? GatewayWorkload.deployment();
     this.drain = options.drain ?? GatewayDrain.bashAdminScript();
     this.image = options.image ?? DEFAULT_ENVOY_IMAGE;
+    this.drain.assertRunsIn(this.image);
+    this.edgeHardening = resolveEdgeHardening(options.edgeHardening);
     this.mode = this.workloadSpec.mode;
     this.httpPort = checkPort('httpPort', options.httpPort ?? 8080);
     this.servicePort = checkPort('servicePort', options.servicePort ?? 80);
@@ -321,7 +333,12 @@ export class GatewayPlan implements LoadBalancedGateway {
 
   /** Puts a load balancer in front; re-solves the budget, throwing a `BudgetError` when an override no longer holds. */
   public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
-    this.solved = this.solve(attachment.model);
+    const model = attachment.model;
+    if (model.proxyProtocolV2 === true && !/^(traffic-port|\d+)$/.test(model.healthCheckPort)) {
+      // The NLB sends the PROXY header on health checks too; kube-proxy's healthCheckNodePort reads plain HTTP.
+      throw new Error(`'proxyProtocolV2' (true) needs the load balancer's health check on the gateway's own listener, not '${model.healthCheckPort}': the NLB sends the PROXY header on health checks too, and only Envoy's listener reads it`);
+    }
+    this.solved = this.solve(model);
     this.attachment = attachment;
   }
 
@@ -364,6 +381,9 @@ export class GatewayPlan implements LoadBalancedGateway {
       ...(this.tls ? { https: { port: this.tls.port, files: { certificateChain: `${TLS_DIR}/tls.crt`, privateKey: `${TLS_DIR}/tls.key` } } } : {}),
       clusters: [...this.clusters.values()],
       routes: this.routeList,
+      // End to end: the load balancer sends the header, so every listener reads it.
+      proxyProtocol: this.loadBalancer.proxyProtocolV2 === true,
+      edgeHardening: this.edgeHardening,
     });
   }
 

@@ -1,4 +1,5 @@
 export * from './drain';
 export * from './drain-script';
 export * from './gateway-plan';
+export * from './images';
 export * from './workload';

@@ -318,3 +318,33 @@ describe('findEnvoyConfigs', () => {
     );
   });
 });
+
+describe('hostile input to the validator', () => {
+  test('an object-form duration is an error, never a crash, whatever its seconds hold', () => {
+    for (const seconds of ['NaN', 1e400, 'x', 1.5, null, {}]) {
+      const problems = validateBootstrap({ static_resources: { clusters: [{ name: 'c', connect_timeout: { seconds } }] } });
+      expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'error', path: expect.stringContaining('connect_timeout') })]));
+    }
+  });
+
+  test('a billion-node alias tree is refused, not expanded', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level++) rows.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
+    expect(() => findEnvoyConfigs(rows.join('\n'), 'bomb.yaml')).toThrow(EnvoyConfigParseError);
+    expect(() => findEnvoyConfigs(rows.join('\n'), 'bomb.yaml')).toThrow(/bomb\.yaml cannot be read: .*alias/i);
+  });
+
+  test('JSON is read as JSON: a large JSON bootstrap is one JSON.parse, with the last of a repeated key', () => {
+    const clusters = Array.from({ length: 20_000 }, (_v, index) => ({ name: `c${index}`, connect_timeout: '1s' }));
+    const found = findEnvoyConfigs(JSON.stringify({ static_resources: { clusters } }), 'big.json');
+    expect((found[0].config as any).static_resources.clusters).toHaveLength(20_000);
+  });
+
+  test('a huge unknown key gets no suggestion and a shortened name', () => {
+    const key = 'x'.repeat(1_000_000);
+    const problems = validateBootstrap({ [key]: 1 });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message.length).toBeLessThan(300);
+    expect(problems[0].message).not.toContain('did you mean');
+  });
+});

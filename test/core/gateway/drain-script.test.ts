@@ -70,6 +70,9 @@ function startFakeAdmin(behaviour: FakeAdminBehaviour): Promise<FakeAdmin> {
   });
 }
 
+// The scripts run in real time: on a shared machine a test may wait far longer than it sleeps.
+jest.setTimeout(60_000);
+
 let scratch: string;
 beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-drain-'));
@@ -118,7 +121,7 @@ describe.each(clients)('drain script with %s', (client) => {
     } finally {
       await admin.close();
     }
-  });
+  }, 20_000);
 
   maybe('gives up at the drain timeout when connections stay open', async () => {
     const admin = await startFakeAdmin({ connections: () => 7 });
@@ -175,7 +178,8 @@ describe.each(clients)('drain script with %s', (client) => {
     const seconds = (Date.now() - started) / 1000;
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => wedged.close(() => resolve()));
-    expect(result.code).toBe(0);
+    // The drain could not start: the kubelet must hear of it.
+    expect(result.code).toBe(1);
     // The grace period's margin past keep-serving + drain must cover this overrun.
     // 3 s of slack for a loaded machine; a deadline counted from each call instead (the old script) overran by 15 s.
     expect(seconds).toBeLessThanOrEqual(2 + 3 + ADMIN_TIMEOUT_SECONDS + 3);
@@ -188,8 +192,59 @@ describe.each(clients)('drain script with %s', (client) => {
     const log = path.join(scratch, `${client}-closed.log`);
     const script = adminDrainScript({ client, adminPort: admin.port, keepServingSeconds: 0, drainTimeoutSeconds: 1, logTo: log });
     const result = await runScript(script, client);
-    expect(result.code).toBe(0);
-    expect(fs.readFileSync(log, 'utf8')).toContain('POST /healthcheck/fail did not succeed');
+    expect(result.code).toBe(1);
+    expect(fs.readFileSync(log, 'utf8')).toContain('POST /healthcheck/fail did not succeed: the drain could not start');
+  });
+
+  maybe('bounds each admin call as a whole: an admin that answers a header every 1.5 s cannot hold the drain', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const sockets: net.Socket[] = [];
+    const trickle = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\n');
+        const timer = setInterval(() => socket.write('x-slow: 1\r\n'), 1500);
+        timers.push(timer);
+      });
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', () => resolve()));
+    const port = (trickle.address() as net.AddressInfo).port;
+    const log = path.join(scratch, `${client}-trickle.log`);
+    const script = adminDrainScript({ client, adminPort: port, keepServingSeconds: 1, drainTimeoutSeconds: 2, logTo: log });
+    const started = Date.now();
+    const result = await runScript(script, client);
+    const seconds = (Date.now() - started) / 1000;
+    timers.forEach((timer) => clearInterval(timer));
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => trickle.close(() => resolve()));
+    // Two fail attempts may each take the admin timeout before the keep-serving deadline is counted; then the drain deadline plus one call.
+    expect(seconds).toBeLessThanOrEqual(2 * ADMIN_TIMEOUT_SECONDS + 2 + ADMIN_TIMEOUT_SECONDS + 3);
+    expect(result.code).toBe(1);
+  }, 30_000);
+});
+
+describe('drain script with a BusyBox-like wget', () => {
+  // BusyBox wget takes neither -t nor (when built without FEATURE_WGET_TIMEOUT) -T: a wrapper
+  // that refuses them, as BusyBox does, in front of the real wget.
+  const maybe = available('wget') ? it : it.skip;
+  maybe('drains with a wget that accepts only -q, -O and --post-data', async () => {
+    const bin = fs.mkdtempSync(path.join(scratch, 'busybox-'));
+    const real = execFileSync('/bin/sh', ['-c', 'command -v wget']).toString().trim();
+    fs.writeFileSync(path.join(bin, 'wget'), `#!/bin/sh\nfor arg in "$@"; do case "$arg" in -t|-T|-t*|-T*|--tries*|--timeout*) echo "wget: unrecognized option '$arg'" >&2; exit 1;; esac; done\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const admin = await startFakeAdmin({ connections: (poll) => Math.max(0, 1 - poll) });
+    const log = path.join(scratch, 'busybox-wget.log');
+    try {
+      const script = adminDrainScript({ client: 'wget', adminPort: admin.port, keepServingSeconds: 0, drainTimeoutSeconds: 10, logTo: log });
+      const result = await new Promise<number>((resolve) => {
+        execFile('/bin/sh', ['-c', script], { timeout: 30_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }, (error) => resolve(error ? Number(error.code) : 0));
+      });
+      expect(result).toBe(0);
+      expect(admin.requests.map((request) => `${request.method} ${request.path}`).slice(0, 2)).toEqual(['POST /healthcheck/fail', 'POST /drain_listeners?graceful']);
+      expect(fs.readFileSync(log, 'utf8')).toContain('no connection left');
+    } finally {
+      await admin.close();
+    }
   });
 });
 

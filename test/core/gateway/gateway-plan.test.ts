@@ -268,8 +268,16 @@ describe('GatewayPlan modes and mechanisms', () => {
   });
 
   it('uses wget or curl under /bin/sh when the image has them', () => {
-    expect(container(plan({ drain: GatewayDrain.wgetAdminScript() })).lifecycle.preStop.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
-    expect(container(plan({ drain: GatewayDrain.curlAdminScript() })).lifecycle.preStop.exec.command[2]).toContain('curl -fsS');
+    expect(container(plan({ drain: GatewayDrain.wgetAdminScript(), image: 'quay.io/solo-io/gloo-envoy-wrapper:1.17.0' })).lifecycle.preStop.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(container(plan({ drain: GatewayDrain.curlAdminScript(), image: 'registry.example.com/envoy-with-curl:1' })).lifecycle.preStop.exec.command[2]).toContain('curl -fsS');
+  });
+
+  it('refuses a drain the image cannot run, naming both', () => {
+    expect(() => plan({ drain: GatewayDrain.wgetAdminScript() })).toThrow("'drain' (GatewayDrain.wgetAdminScript()) cannot run in 'image' (docker.io/envoyproxy/envoy:v1.35.0): it needs wget, which the official Envoy image (Ubuntu: bash, no curl, no wget) lacks; use GatewayDrain.bashAdminScript()");
+    expect(() => plan({ drain: GatewayDrain.curlAdminScript() })).toThrow("'drain' (GatewayDrain.curlAdminScript()) cannot run in 'image' (docker.io/envoyproxy/envoy:v1.35.0): it needs curl");
+    expect(() => plan({ image: 'envoyproxy/envoy:distroless-v1.35.0' })).toThrow("'drain' (GatewayDrain.bashAdminScript()) cannot run in 'image' (envoyproxy/envoy:distroless-v1.35.0): it needs bash and sleep, which a distroless image (no shell, no tools) lacks; use GatewayDrain.envoyGatewayShutdownManager()");
+    expect(() => plan({ image: 'quay.io/solo-io/gloo-envoy-wrapper:1.17.0' })).toThrow('use GatewayDrain.wgetAdminScript()');
+    expect(() => plan({ drain: GatewayDrain.envoyGatewayShutdownManager(), image: 'envoyproxy/envoy:distroless-v1.35.0' })).not.toThrow();
   });
 });
 
@@ -309,5 +317,50 @@ describe('GatewayPlan props', () => {
   it('derives the idle timeout from the drain timeout', () => {
     expect(plan({ drainTimeout: Duration.seconds(60) }).idleTimeout.toSeconds()).toBe(30);
     expect(plan({ drainTimeout: Duration.seconds(1) }).idleTimeout.toSeconds()).toBe(1);
+  });
+});
+
+describe('GatewayPlan and PROXY protocol', () => {
+  it('reads the PROXY header on every listener when the attached NLB sends it, validated against Envoy\'s protos', () => {
+    const gateway = plan({ tls: { secretName: 'edge-tls' } });
+    gateway.addRoute({ prefix: '/', service: new FakeUpstream('web') });
+    expect(JSON.stringify(gateway.bootstrap())).not.toContain('proxy_protocol');
+    gateway.attachLoadBalancer({ model: drainingNlb(gateway, { proxyProtocolV2: true, healthCheckPort: 'traffic-port', healthCheckPath: gateway.healthCheckPath }), serviceAnnotations: {} });
+    const listeners = (gateway.bootstrap() as any).static_resources.listeners;
+    expect(listeners).toHaveLength(2);
+    for (const listener of listeners) {
+      expect(listener.listener_filters).toEqual([{ name: 'envoy.filters.listener.proxy_protocol', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol' } }]);
+    }
+    expectValidBootstrap(gateway.bootstrap());
+  });
+
+  it('refuses PROXY protocol with a health check on kube-proxy\'s healthCheckNodePort, which cannot read the header', () => {
+    const gateway = plan();
+    expect(() => gateway.attachLoadBalancer({ model: drainingNlb(gateway, { proxyProtocolV2: true, healthCheckPort: 'healthCheckNodePort' }), serviceAnnotations: {} }))
+      .toThrow("'proxyProtocolV2' (true) needs the load balancer's health check on the gateway's own listener, not 'healthCheckNodePort'");
+  });
+});
+
+describe('GatewayPlan edge hardening', () => {
+  it('hardens the edge by default, as Envoy\'s edge guidance asks, in a bootstrap valid against the protos', () => {
+    const gateway = plan({ tls: { secretName: 'edge-tls' } });
+    gateway.addRoute({ prefix: '/', service: new FakeUpstream('web') });
+    const bootstrap = gateway.bootstrap() as any;
+    expect(bootstrap.overload_manager.resource_monitors[0]).toMatchObject({ name: 'envoy.resource_monitors.global_downstream_max_connections', typed_config: { max_active_downstream_connections: '50000' } });
+    for (const listener of bootstrap.static_resources.listeners) {
+      expect(listener.per_connection_buffer_limit_bytes).toBe(32768);
+      const manager = listener.filter_chains[0].filters[0].typed_config;
+      expect(manager).toMatchObject({ request_headers_timeout: '10s', http2_protocol_options: { max_concurrent_streams: 100, initial_stream_window_size: 65536, initial_connection_window_size: 1048576 } });
+      expect(manager.internal_address_config.cidr_ranges.map((range: any) => range.address_prefix)).toEqual(['127.0.0.1', '::1']);
+    }
+    expect(bootstrap.static_resources.clusters[0].per_connection_buffer_limit_bytes).toBe(32768);
+    expectValidBootstrap(bootstrap);
+  });
+
+  it('takes overrides, and refuses out-of-bounds ones naming the prop', () => {
+    const gateway = plan({ edgeHardening: { maxDownstreamConnections: 2000, requestHeadersTimeoutSeconds: 5 } });
+    gateway.addRoute({ prefix: '/', service: new FakeUpstream('web') });
+    expect(JSON.stringify(gateway.bootstrap())).toContain('"max_active_downstream_connections":"2000"');
+    expect(() => plan({ edgeHardening: { http2MaxConcurrentStreams: 0 } })).toThrow("'edgeHardening.http2MaxConcurrentStreams' (0)");
   });
 });
