@@ -20,6 +20,7 @@ export { GatewayDrain } from '../core/gateway/drain';
 export { GatewayWorkload } from '../core/gateway/workload';
 export { BudgetError } from '../core/timing/budget-error';
 export { Elbv2LimitError } from '../core/aws/elbv2-limits';
+export { GkeLimitError } from '../core/gke/defaults';
 export type { GatewayBudget, UpstreamBudget } from '../core/timing/solver';
 export type { GatewayInFront } from '../core/upstream-link';
 export type { PreStopAction } from '../core/pre-stop';

@@ -73,6 +73,9 @@ export function decideController(annotations: Record<string, string>, loadBalanc
   if (type === 'external' || type === 'nlb-ip') return { controller: 'aws-load-balancer-controller', assumed: false, reason: `${TYPE}: ${type}` };
   if (type === 'nlb') return { controller: 'aws-in-tree-nlb', assumed: false, reason: `${TYPE}: nlb without loadBalancerClass` };
   const keys = Object.keys(annotations);
+  // These two exist only to steer GKE's L4 controller (backend-service external, or internal passthrough).
+  const gkeL4 = keys.filter((key) => key === 'cloud.google.com/l4-rbs' || key === 'networking.gke.io/load-balancer-type');
+  if (gkeL4.length > 0) return { controller: 'gke', assumed: false, reason: `GKE L4 annotation ${gkeL4.join(', ')}` };
   if (keys.some((key) => key.startsWith('cloud.google.com/') || key.startsWith('networking.gke.io/'))) {
     return { controller: 'gke', assumed: true, reason: `GKE annotations (${keys.filter((key) => key.startsWith('cloud.google.com/') || key.startsWith('networking.gke.io/')).join(', ')})` };
   }

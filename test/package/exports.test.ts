@@ -24,14 +24,14 @@ const EXPECTED: Record<keyof typeof ENTRY_POINTS, string[]> = {
   ],
   'hitless/cdk8s': [
     'BudgetError', 'DrainingService', 'DrainingServiceProps', 'DrainingTimingProps', 'Elbv2LimitError', 'GatewayBudget', 'GatewayDrain',
-    'GatewayInFront', 'GatewayWorkload', 'GlooEdgeGateway', 'GlooEdgeGatewayProps', 'GlooEdgeHealthCheckProps', 'GlooEdgeOutlierDetectionProps',
+    'GatewayInFront', 'GatewayWorkload', 'GkeLimitError', 'GkeLoadBalancer', 'GkeLoadBalancerProps', 'GlooEdgeGateway', 'GlooEdgeGatewayProps', 'GlooEdgeHealthCheckProps', 'GlooEdgeOutlierDetectionProps',
     'GlooEdgeRouteProps', 'HealthCheckedNlb', 'HealthCheckedNlbProps', 'HitlessGateway', 'HitlessGatewayHealthCheckProps',
     'HitlessGatewayOutlierDetectionProps', 'HitlessGatewayProps', 'HitlessGatewayRouteProps', 'MadeDraining', 'MakeDrainingProps', 'PlusDeployment',
     'PreStopAction', 'UpstreamBudget',
   ],
   'hitless/pulumi': [
     'AwsNlbArgs', 'BudgetError', 'DEPLOYMENT_TYPE', 'DrainingService', 'DrainingServiceArgs', 'DrainingTransformError', 'DrainingTransformOptions',
-    'DurationLike', 'Elbv2LimitError', 'GatewayBudget', 'GatewayDrain', 'GatewayInFront', 'GatewayWorkload', 'HealthCheckedNlb',
+    'DurationLike', 'Elbv2LimitError', 'GatewayBudget', 'GatewayDrain', 'GatewayInFront', 'GatewayWorkload', 'GkeLimitError', 'GkeLoadBalancer', 'GkeLoadBalancerArgs', 'HealthCheckedNlb',
     'HealthCheckedNlbArgs', 'HitlessGateway', 'HitlessGatewayArgs', 'HitlessGatewayRoute', 'PreStopAction', 'UpstreamBudget', 'drainDeployment',
     'drainingTransform', 'millis', 'minutes', 'parseDuration', 'registerDrainingTransform', 'seconds',
   ],

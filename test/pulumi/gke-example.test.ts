@@ -20,7 +20,7 @@ beforeAll(async () => {
 describe('examples/gke/pulumi', () => {
   test('makes the gateway, the service and the GKE load balancer, each owning its objects', () => {
     const components = recorded.filter((each) => each.type.startsWith('hitless:index:')).map((each) => `${each.type}::${each.name}`).sort();
-    expect(components).toEqual(['hitless:index:DrainingService::orders', 'hitless:index:GkeLoadBalancer::gateway', 'hitless:index:HitlessGateway::gateway']);
+    expect(components).toEqual(['hitless:index:DrainingService::orders', 'hitless:index:GkeLoadBalancer::gateway-gke', 'hitless:index:HitlessGateway::gateway']);
     const kinds = pulumiManifests(recorded).map((each) => each.kind);
     expect(kinds).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'HealthCheckPolicy', 'GCPBackendPolicy']));
   });
