@@ -73,11 +73,17 @@ describe('in-tree AWS NLB defaults (aws-load-balancer-type: nlb)', () => {
 });
 
 describe('GKE defaults', () => {
-  test('a GKE annotation means GKE\'s L4 health check, reported as assumed', () => {
+  test('a GKE L4 annotation names GKE\'s L4 controller for certain, and its health check', () => {
     const findings: Finding[] = [];
     expect(read({ 'cloud.google.com/l4-rbs': 'enabled' }, 'Local', findings).healthCheck).toEqual({ intervalSeconds: 3, timeoutSeconds: 1, healthyThreshold: 1, unhealthyThreshold: 2 });
-    expect(findings[0].message).toContain("GKE's L4 load balancer controller");
+    expect(findings).toEqual([]);
     expect(read({ 'cloud.google.com/l4-rbs': 'enabled' }, 'Cluster').healthCheck).toEqual({ intervalSeconds: 8, timeoutSeconds: 1, healthyThreshold: 1, unhealthyThreshold: 3 });
+  });
+
+  test('another GKE annotation means GKE\'s L4 health check, reported as assumed', () => {
+    const findings: Finding[] = [];
+    expect(read({ 'cloud.google.com/neg': '{"exposed_ports":{"80":{}}}' }, 'Local', findings).healthCheck).toEqual({ intervalSeconds: 3, timeoutSeconds: 1, healthyThreshold: 1, unhealthyThreshold: 2 });
+    expect(findings[0].message).toContain("GKE's L4 load balancer controller");
   });
 });
 
