@@ -6,7 +6,7 @@
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DrainingService, GkeLoadBalancer, HitlessGateway } from 'hitless';
+import { DrainingService, GkeLoadBalancer, HitlessGateway } from 'hitless/cdk8s';
 
 export class GkeShop extends Chart {
   public readonly orders: DrainingService;
