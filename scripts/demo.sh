@@ -21,13 +21,13 @@ node dist/cli.js explain "$out/manifests"
 echo
 echo "== hitless simulate: gateway rollout at the Gloo guide's load"
 node dist/cli.js simulate "$out/manifests" --scenario gateway-rollout --placement new-node \
-  --concurrency 4 --rate 10 --timeout 1s --no-keepalive --duration 180s --seed 1 \
+  --concurrency 4 --rate 10 --timeout 1s --no-keepalive --seed 1 \
   --timeline "$out/gateway-rollout.svg"
 
 echo
 echo "== hitless simulate: upstream rollout"
 node dist/cli.js simulate "$out/manifests" --scenario upstream-rollout \
-  --concurrency 4 --rate 10 --timeout 1s --no-keepalive --duration 300s --seed 1 \
+  --concurrency 4 --rate 10 --timeout 1s --no-keepalive --seed 1 \
   --timeline "$out/upstream-rollout.svg"
 
 echo

@@ -1,6 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { Finding } from '../core/finding';
+import { GKE_MECHANISMS, GkeMechanismId } from '../core/gke/mechanisms';
+import { MECHANISMS, MechanismId } from '../core/timing/mechanisms';
 import { GatewayModel, Topology, UpstreamModel } from '../core/model';
 import { readManifestFiles } from '../read';
 import { FailureCause, LoadProfile, ResolvedLoad } from '../simulate/clients';
@@ -17,18 +19,20 @@ import { CheckOptions, checkReadResult, CheckReport } from './check';
  * it was checked against.
  */
 
-/** What the simulator plays to reproduce one kind of finding. */
+/** What the simulator plays to reproduce one mechanism. */
 export interface WitnessPlan {
+  /** The mechanism played: its scenario, placement and keep-alive come from `MECHANISMS` (or `GKE_MECHANISMS`). */
+  readonly mechanism: MechanismId | GkeMechanismId;
   /** Whose rollout triggers it: the gateway's, the upstream's, or whichever workload the finding names first. */
   readonly workload: 'gateway' | 'upstream' | 'named';
-  /** What to play: the workload's rolling update, a node drain, or both (in this order). @default ['rollout'] */
-  readonly scenarios?: readonly ('rollout' | 'node-drain')[];
+  /** What to play: the workload's rolling update or a node drain. */
+  readonly scenarios: readonly ('rollout' | 'node-drain')[];
+  /** Where the replacement pod lands, in the order tried. */
+  readonly placements: readonly Placement[];
   /** Loads to try, in order (the Gloo guide's hey run first). */
   readonly loads: readonly LoadProfile[];
   /** The failure causes that show this mechanism; any failed request counts when unset. */
   readonly causes?: readonly FailureCause[];
-  /** The causes when the workload played is an upstream, where they differ from `causes`. */
-  readonly upstreamCauses?: readonly FailureCause[];
   /** The mechanism shows as a rollout that never finishes rather than as failed requests. */
   readonly stalls?: boolean;
 }
@@ -45,63 +49,79 @@ export const WITNESS_KEEPALIVE_LOAD: LoadProfile = { concurrency: 4, rate: 10, t
 
 const GATEWAY_STOPS: FailureCause[] = ['node-without-endpoint', 'target-gone', 'host-port-not-bound', 'gateway-exit-in-flight', 'load-balancer-fail-open'];
 const UPSTREAM_STALE: FailureCause[] = ['upstream-stale-host', 'upstream-stale-host-no-retry', 'upstream-killed-in-flight'];
-const gateway = (causes?: FailureCause[], loads: LoadProfile[] = [WITNESS_GUIDE_LOAD]): WitnessPlan => ({ workload: 'gateway', loads, causes });
+
+/** What the simulator knows of each mechanism that `MECHANISMS` does not say: the failure causes that show it. */
+interface SimulatedSign {
+  readonly causes?: FailureCause[];
+  readonly stalls?: boolean;
+}
 
 /**
- * The one table from a finding (its mechanism id where it has one, else its rule id) to the
- * simulation that shows it. A rule missing here falls back on its category (`CATEGORY_PLANS`).
+ * The one table from a mechanism to the failures that show it; the scenario, placement and
+ * keep-alive of each come from `MECHANISMS` and `GKE_MECHANISMS`, not from here.
  */
-export const WITNESS_PLANS: Record<string, WitnessPlan | NotSimulated> = {
-  'gateway-stops-before-lb-detection': gateway(GATEWAY_STOPS),
-  'gateway-does-not-fail-health-check': gateway(GATEWAY_STOPS),
-  'lb-health-check-blind-to-drain': gateway(GATEWAY_STOPS),
-  'lb-health-check-path-not-drained': gateway(GATEWAY_STOPS),
-  'readiness-fails-while-draining': gateway(['node-without-endpoint', 'load-balancer-fail-open']),
-  'cluster-traffic-policy': gateway(GATEWAY_STOPS),
-  'unhealthy-target-connections-reset': gateway(['unhealthy-target-reset'], [WITNESS_KEEPALIVE_LOAD]),
-  'unhealthy-draining-interval-shorter-than-drain': gateway(['unhealthy-target-reset'], [WITNESS_KEEPALIVE_LOAD]),
-  'deregistration-cuts-drain': gateway(['deregistration-delay-cut'], [WITNESS_KEEPALIVE_LOAD]),
-  'keepalive-not-drained': gateway(['keepalive-not-drained'], [WITNESS_KEEPALIVE_LOAD]),
-  'grace-period-shorter-than-drain': { workload: 'named', loads: [WITNESS_GUIDE_LOAD, WITNESS_KEEPALIVE_LOAD], causes: ['request-outlived-drain', 'gateway-exit-in-flight', 'upstream-killed-in-flight', 'keepalive-not-drained'] },
-  'upstream-stops-before-gateways-forget-it': { workload: 'upstream', loads: [WITNESS_GUIDE_LOAD], causes: UPSTREAM_STALE },
-  'health-checked-host-kept-after-removal': { workload: 'upstream', loads: [WITNESS_GUIDE_LOAD], causes: UPSTREAM_STALE },
-  'route-does-not-retry-rollout-races': { workload: 'upstream', loads: [WITNESS_GUIDE_LOAD], causes: UPSTREAM_STALE },
-  'no-prestop': { workload: 'named', loads: [WITNESS_GUIDE_LOAD] },
-  'no-readiness-probe': { workload: 'named', loads: [WITNESS_GUIDE_LOAD] },
-  'single-replica': { workload: 'named', scenarios: ['node-drain'], loads: [WITNESS_GUIDE_LOAD] },
-  'rollout-removes-before-adding': { workload: 'named', loads: [WITNESS_GUIDE_LOAD] },
-  // Gateways: new targets not yet healthy while the old ones turn unhealthy, so the load balancer fails open.
-  // Upstreams: gateways whose answers list only pods that have gone.
-  'rollout-outruns-discovery': { workload: 'named', loads: [WITNESS_GUIDE_LOAD], causes: ['load-balancer-fail-open'], upstreamCauses: UPSTREAM_STALE },
-  'daemonset-rolls-several-nodes': gateway(['host-port-not-bound', 'node-without-endpoint', 'load-balancer-fail-open']),
-  'surge-with-host-port': { workload: 'gateway', loads: [WITNESS_GUIDE_LOAD], stalls: true },
-  'admin-not-on-loopback': { notSimulated: 'a security finding: an admin API reachable from outside the pod drops no request by itself' },
+const SIGNS: Record<MechanismId | GkeMechanismId, SimulatedSign> = {
+  'lb-sends-to-exited-gateway': { causes: GATEWAY_STOPS },
+  'lb-health-check-blind-to-drain': { causes: GATEWAY_STOPS },
+  'readiness-fails-before-lb-detection': { causes: ['node-without-endpoint', 'load-balancer-fail-open'] },
+  'killed-before-drain-ends': { causes: ['request-outlived-drain', 'gateway-exit-in-flight', 'upstream-killed-in-flight', 'keepalive-not-drained'] },
+  'keepalive-reset-by-lb': { causes: ['unhealthy-target-reset'] },
+  'keepalive-cut-on-exit': { causes: ['keepalive-not-drained'] },
+  'deregistration-cuts-drain': { causes: ['deregistration-delay-cut'] },
+  // New targets not yet healthy while the old ones turn unhealthy: the load balancer fails open.
+  'rollout-outruns-lb': { causes: ['load-balancer-fail-open'] },
+  'upstream-exits-before-discovery': { causes: UPSTREAM_STALE },
+  'stale-upstream-not-retried': { causes: UPSTREAM_STALE },
+  'race-not-retried': { causes: UPSTREAM_STALE },
+  'no-pod-left': {},
+  'no-drain': {},
+  'rollout-deadlocks': { stalls: true },
+  'neg-detach': { causes: ['neg-endpoint-gone'] },
+  'neg-detach-connection-draining': { causes: ['neg-detached-in-flight'] },
+  'l4-node-health-check': { causes: GATEWAY_STOPS },
 };
 
-/** Where a rule has no row: plans by category; categories that are not timing are not simulated. */
-const CATEGORY_PLANS: Record<Finding['category'], WitnessPlan | NotSimulated> = {
-  'lb-detection': gateway(),
-  'keepalive': gateway(undefined, [WITNESS_KEEPALIVE_LOAD]),
-  'grace-period': { workload: 'named', loads: [WITNESS_GUIDE_LOAD, WITNESS_KEEPALIVE_LOAD] },
-  'upstream-propagation': { workload: 'upstream', loads: [WITNESS_GUIDE_LOAD] },
-  'retries': { workload: 'upstream', loads: [WITNESS_GUIDE_LOAD] },
-  'capacity': { workload: 'named', scenarios: ['rollout', 'node-drain'], loads: [WITNESS_GUIDE_LOAD] },
-  'traffic-policy': gateway(),
-  'no-drain': { workload: 'named', loads: [WITNESS_GUIDE_LOAD] },
+function planOf(id: MechanismId | GkeMechanismId): WitnessPlan {
+  const mechanism = id in MECHANISMS ? MECHANISMS[id as MechanismId] : GKE_MECHANISMS[id as GkeMechanismId];
+  const sign = SIGNS[id];
+  return {
+    mechanism: id,
+    // A gateway mechanism that an upstream's finding names (no preStop, killed before its drain ends) plays the upstream's rollout.
+    workload: mechanism.scenario === 'upstream-rollout' ? 'upstream' : 'named',
+    scenarios: [mechanism.scenario === 'node-drain' ? 'node-drain' : 'rollout'],
+    placements: mechanism.placement === 'any' ? ['new-node', 'same-node'] : [mechanism.placement],
+    // Keep-alive mechanisms show only to clients that keep connections; the others show to the guide's run first.
+    loads: mechanism.keepAlive ? [WITNESS_KEEPALIVE_LOAD] : [WITNESS_GUIDE_LOAD, WITNESS_KEEPALIVE_LOAD],
+    ...(sign.causes ? { causes: sign.causes } : {}),
+    ...(sign.stalls ? { stalls: true } : {}),
+  };
+}
+
+/** The plan for every mechanism, by id. */
+export const WITNESS_PLANS: Readonly<Record<MechanismId | GkeMechanismId, WitnessPlan>> = Object.fromEntries(
+  (Object.keys(SIGNS) as (MechanismId | GkeMechanismId)[]).map((id) => [id, planOf(id)])) as Record<MechanismId | GkeMechanismId, WitnessPlan>;
+
+/** Error findings that name no mechanism: by category, what is played (a preStop that cannot run is no drain) or why nothing is. */
+const CATEGORY_PLANS: Partial<Record<Finding['category'], WitnessPlan | NotSimulated>> = {
+  'no-drain': WITNESS_PLANS['no-drain'],
   'schema': { notSimulated: 'a schema finding: the API server or Envoy rejects the object, so there is no rollout to play' },
-  'security': { notSimulated: 'a security finding: it drops no request by itself' },
+  'security': { notSimulated: 'a security finding: it drops no request by itself, so there is nothing to simulate' },
   'unknown': { notSimulated: 'hitless could not read what this depends on, so it cannot play it either' },
 };
 
-/** The plan for one finding: by its mechanism id where it has one, else its rule, else its category. */
+/** The plan for one finding: by its mechanism id, else by its category. */
 export function witnessPlanFor(finding: Finding): WitnessPlan | NotSimulated {
-  const mechanism = (finding as Finding & { readonly mechanism?: string }).mechanism;
-  return (mechanism !== undefined ? WITNESS_PLANS[mechanism] : undefined) ?? WITNESS_PLANS[finding.rule] ?? CATEGORY_PLANS[finding.category];
+  const mechanism = finding.mechanism;
+  if (mechanism !== undefined && mechanism in WITNESS_PLANS) return WITNESS_PLANS[mechanism as MechanismId | GkeMechanismId];
+  return CATEGORY_PLANS[finding.category]
+    ?? { notSimulated: `the finding names ${mechanism === undefined ? 'no mechanism' : `mechanism ${mechanism}, which the simulator does not know`}, so there is no scenario to play` };
 }
 
 /** One simulated run that shows a finding, or the runs that could not. */
 export interface Witness {
   readonly reproduced: boolean;
+  /** The mechanism played (`MECHANISMS`, `GKE_MECHANISMS`). */
+  readonly mechanism?: string;
   readonly scenario?: Scenario;
   readonly placement?: Placement;
   readonly seed?: number;
@@ -189,7 +209,7 @@ function attemptsFor(topology: Topology, finding: Finding, plan: WitnessPlan): A
   if (role === 'gateway') {
     const gw = namedGateway ?? (namedUpstream ? gatewayInFront(topology, namedUpstream) : topology.gateways[0]);
     if (!gw) return 'the manifests hold no gateway to roll';
-    for (const each of plan.scenarios ?? ['rollout']) {
+    for (const each of plan.scenarios) {
       attempts.push({ scenario: each === 'node-drain' ? 'node-drain' : gw.workload.kind === 'DaemonSet' ? 'gateway-daemonset-rollout' : 'gateway-rollout', gateway: gw, causes: plan.causes });
     }
   } else {
@@ -197,8 +217,8 @@ function attemptsFor(topology: Topology, finding: Finding, plan: WitnessPlan): A
     if (!upstream) return 'the manifests hold no upstream to roll';
     const gw = namedGateway ?? gatewayInFront(topology, upstream);
     if (!gw) return `no gateway in the manifests routes to ${upstream.workload.object}, so its rollout cannot be played`;
-    for (const each of plan.scenarios ?? ['rollout']) {
-      attempts.push({ scenario: each === 'node-drain' ? 'node-drain' : 'upstream-rollout', gateway: gw, upstream, causes: plan.upstreamCauses ?? plan.causes });
+    for (const each of plan.scenarios) {
+      attempts.push({ scenario: each === 'node-drain' ? 'node-drain' : 'upstream-rollout', gateway: gw, upstream, causes: plan.causes });
     }
   }
   return attempts;
@@ -229,14 +249,14 @@ export function findWitness(topology: Topology, finding: Finding, options: Witne
   const plan = witnessPlanFor(finding);
   if ('notSimulated' in plan) return { reproduced: false, runs: 0, reason: plan.notSimulated };
   const attempts = attemptsFor(topology, finding, plan);
-  if (typeof attempts === 'string') return { reproduced: false, runs: 0, reason: attempts };
+  if (typeof attempts === 'string') return { reproduced: false, mechanism: plan.mechanism, runs: 0, reason: attempts };
   const seeds = options.seeds ?? 3;
   let runs = 0;
   const problems = new Set<string>();
   const otherCauses = new Set<string>();
   for (const load of plan.loads) {
     for (const attempt of attempts) {
-      for (const placement of PLACEMENTS_TRIED) {
+      for (const placement of plan.placements) {
         for (let seed = 1; seed <= seeds; seed++) {
           const result = run(topology, attempt, placement, seed, load, plan.stalls === true);
           if (typeof result === 'string') {
@@ -251,6 +271,7 @@ export function findWitness(topology: Topology, finding: Finding, options: Witne
           if (shows || stalled) {
             return {
               reproduced: true,
+              mechanism: plan.mechanism,
               scenario: result.scenario,
               placement: result.placement,
               seed: result.seed,
@@ -269,11 +290,11 @@ export function findWitness(topology: Topology, finding: Finding, options: Witne
       }
     }
   }
-  const tried = `${runs} runs (${[...new Set(attempts.map((each) => each.scenario))].join(', ')} × ${PLACEMENTS_TRIED.join(', ')} × ${seeds} seeds × ${plan.loads.length} load${plan.loads.length === 1 ? '' : 's'})`;
+  const tried = `${runs} runs (${plan.mechanism}: ${[...new Set(attempts.map((each) => each.scenario))].join(', ')} × ${plan.placements.join(', ')} × ${seeds} seeds × ${plan.loads.length} load${plan.loads.length === 1 ? '' : 's'})`;
   const reason = runs === 0
     ? `no run could be played: ${[...problems].join('; ')}`
     : `${tried} dropped no request${attempts[0].causes ? ` by ${attempts[0].causes.join(' or ')}` : ''}${otherCauses.size > 0 ? ` (other causes seen: ${[...otherCauses].join(', ')})` : ''}${problems.size > 0 ? `; not played: ${[...problems].join('; ')}` : ''}`;
-  return { reproduced: false, runs, reason };
+  return { reproduced: false, mechanism: plan.mechanism, runs, reason };
 }
 
 /** Every scenario × placement × seed that applies to the first gateway: what a `hitless` verdict rests on. */

@@ -3,55 +3,80 @@ import * as os from 'os';
 import * as path from 'path';
 import { Finding } from '../../lib/core/finding';
 import { findWitness, sweep, WITNESS_PLANS, witnessManifestFiles, witnessPlanFor } from '../../lib/check/witness';
+import { GKE_MECHANISMS } from '../../lib/core/gke/mechanisms';
+import { MECHANISM_LIST } from '../../lib/core/timing/mechanisms';
 import { glooGuideTopology, safeTopology } from '../simulate/fixtures';
 
-const fixtures = path.join(__dirname, '..', 'fixtures', 'check');
+const fixtures = path.join(__dirname, '..', 'fixtures');
 
 /**
  * Error findings on the repo's fixtures that no simulated run reproduces, each with the reason.
  * Every other error finding must have a witness. The lead decides their severity (issue 11, item 2).
  */
 const NOT_REPRODUCED: Record<string, string> = {
-  // Security: not a mechanism that drops requests; reported on its own line.
-  'naive-envoy.yaml admin-not-on-loopback': 'security, not a timing mechanism',
+  // Security: not a mechanism that drops requests; reported on its own line, never simulated.
+  'check/naive-envoy.yaml admin-not-on-loopback': 'security, not a timing mechanism',
   // The NLB's recovery window (2 × 10 s) is shorter than its detection window (2 × 10 s + 6 s): the new targets are healthy
   // before the old ones turn unhealthy, so the load balancer never fails open; the gateway's minReadySeconds ≥ R_lb + margin is
   // defence in depth here, not a drop.
-  'gloo-edge.yaml rollout-outruns-discovery Deployment/gloo-system/gateway-proxy': 'R_lb < D_lb: no fail-open',
-  'naive-envoy.yaml rollout-outruns-discovery Deployment/edge/envoy': 'R_lb < D_lb: no fail-open',
+  'check/gloo-edge.yaml rollout-outruns-discovery Deployment/gloo-system/gateway-proxy': 'R_lb < D_lb: no fail-open',
+  // GKE's default health check (15 s, 15 s timeout, 1/2): R_lb 15 s < D_lb 45 s, the same as above.
+  'gke/neg-no-drain.yaml rollout-outruns-discovery Deployment/edge/envoy': 'R_lb < D_lb: no fail-open',
+  // Masked by an earlier mechanism: the guide's gateway exits 5-7 s after its drain starts, before the NLB can mark it
+  // unhealthy (10 s at the earliest), so the connections the reset would cut have already been cut by the exit
+  // (gateway-exit-in-flight, the witness of gateway-stops-before-lb-detection). Once that is fixed the reset shows (test below).
+  'check/gloo-edge.yaml unhealthy-target-connections-reset': 'masked: the gateway exits before the earliest unhealthy mark',
 };
 
 const finding = (overrides: Partial<Finding>): Finding => ({ rule: 'x', category: 'lb-detection', severity: 'error', objects: [], message: '', fix: '', ...overrides });
 
 describe('witness plans', () => {
-  test('a mechanism id wins over the rule id, and the category is the fallback', () => {
-    expect(witnessPlanFor(finding({ rule: 'no-prestop', mechanism: 'admin-not-on-loopback' } as Partial<Finding>))).toEqual(WITNESS_PLANS['admin-not-on-loopback']);
-    expect(witnessPlanFor(finding({ rule: 'no-prestop' }))).toEqual(WITNESS_PLANS['no-prestop']);
+  test('a finding is played by its mechanism, with the scenario, placement and keep-alive MECHANISMS gives it', () => {
+    expect(witnessPlanFor(finding({ rule: 'anything', mechanism: 'keepalive-reset-by-lb' }))).toEqual(WITNESS_PLANS['keepalive-reset-by-lb']);
+    for (const mechanism of MECHANISM_LIST) {
+      const plan = WITNESS_PLANS[mechanism.id];
+      expect(plan.scenarios).toEqual([mechanism.scenario === 'node-drain' ? 'node-drain' : 'rollout']);
+      expect(plan.workload).toBe(mechanism.scenario === 'upstream-rollout' ? 'upstream' : 'named');
+      expect(plan.placements).toEqual(mechanism.placement === 'any' ? ['new-node', 'same-node'] : [mechanism.placement]);
+      expect(plan.loads.every((load) => load.keepAlive)).toBe(mechanism.keepAlive);
+    }
+  });
+
+  test("GKE's mechanisms have plans, and its findings name them", () => {
+    for (const mechanism of Object.values(GKE_MECHANISMS)) expect(WITNESS_PLANS[mechanism.id]).toMatchObject({ mechanism: mechanism.id, scenarios: ['rollout'] });
+    expect(WITNESS_PLANS['neg-detach'].causes).toEqual(['neg-endpoint-gone']);
+    expect(WITNESS_PLANS['neg-detach-connection-draining'].causes).toEqual(['neg-detached-in-flight']);
+  });
+
+  test('without a mechanism: a preStop that cannot run is played as no drain; security and schema findings are not played, saying why', () => {
+    expect(witnessPlanFor(finding({ rule: 'prestop-exec-without-shell', category: 'no-drain' }))).toEqual(WITNESS_PLANS['no-drain']);
+    expect(witnessPlanFor(finding({ rule: 'admin-not-on-loopback', category: 'security' }))).toEqual({ notSimulated: expect.stringMatching(/security finding: it drops no request by itself/) });
     expect(witnessPlanFor(finding({ rule: 'never-heard-of', category: 'schema' }))).toHaveProperty('notSimulated');
-    expect(witnessPlanFor(finding({ rule: 'never-heard-of', category: 'upstream-propagation' }))).toMatchObject({ workload: 'upstream' });
+    expect(witnessPlanFor(finding({ rule: 'never-heard-of', category: 'upstream-propagation' }))).toEqual({ notSimulated: expect.stringMatching(/names no mechanism/) });
+    expect(witnessPlanFor(finding({ rule: 'x', mechanism: 'made-up' }))).toEqual({ notSimulated: expect.stringMatching(/mechanism made-up, which the simulator does not know/) });
   });
 });
 
 describe('findWitness', () => {
   test("shows the Gloo guide gateway's short preStop dropping requests: scenario, placement, first failure and its cause", () => {
     const topology = glooGuideTopology();
-    const witness = findWitness(topology, finding({ rule: 'gateway-stops-before-lb-detection', objects: ['Deployment/gloo-system/gateway-proxy', 'Service/gloo-system/gateway-proxy'] }));
-    expect(witness).toMatchObject({ reproduced: true, scenario: 'gateway-rollout', placement: 'new-node', gateway: 'Deployment/gloo-system/gateway-proxy' });
+    const witness = findWitness(topology, finding({ rule: 'gateway-stops-before-lb-detection', mechanism: 'lb-sends-to-exited-gateway', objects: ['Deployment/gloo-system/gateway-proxy', 'Service/gloo-system/gateway-proxy'] }));
+    expect(witness).toMatchObject({ reproduced: true, mechanism: 'lb-sends-to-exited-gateway', scenario: 'gateway-rollout', placement: 'new-node', gateway: 'Deployment/gloo-system/gateway-proxy' });
     expect(witness.failed).toBeGreaterThan(0);
     expect(['node-without-endpoint', 'gateway-exit-in-flight', 'load-balancer-fail-open']).toContain(witness.firstFailure!.cause);
     expect(witness.firstFailure!.afterSeconds).toBeGreaterThan(0);
   });
 
   test('rolls the upstream the finding names, behind the gateway that routes to it', () => {
-    const witness = findWitness(glooGuideTopology(), finding({ rule: 'upstream-stops-before-gateways-forget-it', category: 'upstream-propagation', objects: ['Deployment/apps/echo', 'ConfigMap/gloo-system/gateway-proxy-envoy-config'] }));
+    const witness = findWitness(glooGuideTopology(), finding({ rule: 'upstream-stops-before-gateways-forget-it', mechanism: 'upstream-exits-before-discovery', category: 'upstream-propagation', objects: ['Deployment/apps/echo', 'ConfigMap/gloo-system/gateway-proxy-envoy-config'] }));
     expect(witness).toMatchObject({ reproduced: true, scenario: 'upstream-rollout', upstream: 'Deployment/apps/echo' });
   });
 
   test('a finding on settings that drop nothing is reported as not reproduced, with the runs tried', () => {
-    const witness = findWitness(safeTopology(), finding({ rule: 'gateway-stops-before-lb-detection', objects: ['Deployment/edge/gateway'] }), { seeds: 2 });
+    const witness = findWitness(safeTopology(), finding({ rule: 'gateway-stops-before-lb-detection', mechanism: 'lb-sends-to-exited-gateway', objects: ['Deployment/edge/gateway'] }), { seeds: 2 });
     expect(witness.reproduced).toBe(false);
     expect(witness.runs).toBeGreaterThan(0);
-    expect(witness.reason).toMatch(/runs \(gateway-rollout × new-node, same-node × 2 seeds × 1 load\) dropped no request by node-without-endpoint/);
+    expect(witness.reason).toMatch(/4 runs \(lb-sends-to-exited-gateway: gateway-rollout × new-node × 2 seeds × 2 loads\) dropped no request by node-without-endpoint/);
   });
 
   test('a security finding is not played', () => {
@@ -73,7 +98,7 @@ describe('sweep', () => {
 });
 
 describe('the fixtures', () => {
-  test.each(['gloo-edge.yaml', 'naive-envoy.yaml', 'careful-envoy.yaml'])('every error finding in %s has a witness or is listed with a reason', async (file) => {
+  test.each(['check/gloo-edge.yaml', 'check/naive-envoy.yaml', 'check/careful-envoy.yaml', 'gke/neg-no-drain.yaml'])('every error finding in %s has a witness or is listed with a reason', async (file) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hitless-witness-'));
     try {
       const witnessed = await witnessManifestFiles([path.join(fixtures, file)], undefined, { witnessDir: dir });
@@ -101,10 +126,19 @@ describe('the fixtures', () => {
   });
 });
 
+describe('a masked mechanism', () => {
+  test("the reset the Gloo guide's gateway hides by exiting early drops requests once the gateway keeps serving past detection", () => {
+    const guide = glooGuideTopology().gateways[0].workload;
+    const fixed = glooGuideTopology({ gateway: { terminationGracePeriodSeconds: 60, drain: { ...guide.drain, keepServingSeconds: 31, drainSeconds: 10 } } });
+    const witness = findWitness(fixed, finding({ rule: 'unhealthy-target-connections-reset', category: 'keepalive', mechanism: 'keepalive-reset-by-lb', objects: ['Deployment/gloo-system/gateway-proxy'] }));
+    expect(witness).toMatchObject({ reproduced: true, mechanism: 'keepalive-reset-by-lb', placement: 'new-node', firstFailure: { cause: 'unhealthy-target-reset' } });
+  });
+});
+
 describe('limits', () => {
   test('a workload too large to play quickly is not played, and the witness says why', () => {
     const topology = glooGuideTopology({ gateway: { replicas: 100000 } });
-    const witness = findWitness(topology, finding({ rule: 'gateway-stops-before-lb-detection', objects: ['Deployment/gloo-system/gateway-proxy'] }));
+    const witness = findWitness(topology, finding({ rule: 'gateway-stops-before-lb-detection', mechanism: 'lb-sends-to-exited-gateway', objects: ['Deployment/gloo-system/gateway-proxy'] }));
     expect(witness).toMatchObject({ reproduced: false, runs: 0, reason: expect.stringMatching(/100000 replicas, more than the 200 a witness plays/) });
   });
 });

@@ -4,3 +4,4 @@ export * from './invariants';
 export * from './model';
 export * from './objects';
 export * from './explain';
+export * from './mechanisms';

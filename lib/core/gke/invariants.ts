@@ -53,6 +53,7 @@ export function checkGkeKeepServing(gateway: GatewayModel, loadBalancer: GkeLoad
     rule: gke.shape === 'l4' ? 'gke-stops-before-l4-health-check' : 'gke-stops-before-neg-detach',
     category: 'lb-detection',
     severity: 'error',
+    mechanism: gke.shape === 'l4' ? 'l4-node-health-check' : 'neg-detach',
     objects: [workload.object, loadBalancer.object, ...gke.configuredBy],
     message: `${workload.object} keeps serving for ${s(workload.drain.keepServingSeconds)} after it is deleted, but ${why}: requests sent to it in between fail (mechanism: ${gke.shape === 'l4' ? 'l4-node-health-check' : 'neg-detach'}).`,
     fix: `make the preStop of ${workload.object} keep it serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin)${gke.shape === 'l4' ? '' : ", failing the load balancer's health-check path first so that the health check can end it sooner"}`,
@@ -77,6 +78,7 @@ export function checkGkeConnectionDraining(gateway: GatewayModel, loadBalancer: 
     rule: 'gke-connection-draining-cuts-requests',
     category: 'keepalive',
     severity: draining === 0 ? 'error' : 'warning',
+    ...(draining === 0 ? { mechanism: 'neg-detach-connection-draining' } : {}),
     objects: [workload.object, loadBalancer.object, ...loadBalancer.gke.configuredBy],
     message: draining === 0
       ? `${workload.object} is still serving when its NEG endpoint is detached (${s(loadBalancer.gke.negDetachSeconds)}), and connection draining is 0: the load balancer cuts the requests in flight on it at that moment (mechanism: neg-detach-connection-draining).`
