@@ -1,4 +1,6 @@
 import * as path from 'path';
+import { checkManifestFiles } from '../../lib/check/check';
+import { findWitness } from '../../lib/check/witness';
 import { explainGatewayTermination } from '../../lib/core/explain';
 import { readManifestFiles } from '../../lib/read';
 import { drainTimeline } from '../../lib/read/drain/timeline';
@@ -57,5 +59,22 @@ describe('the simulator plays each corpus gateway drain from its drain timeline'
         expect(Math.min(explained('exits')!, grace)).toBe(timeline.exitsAt);
       }
     }
+  });
+});
+
+describe('listeners closed while the load balancer still sends: the main hazard of ingress-nginx and Kong', () => {
+  // ingress-nginx's /wait-shutdown with --shutdown-grace-period 0 (PR #5855) and `kong quit` with
+  // --wait 0 close the listeners at once, while the load balancer keeps sending until it notices.
+  test.each(['ingress-nginx-aws-nlb', 'ingress-nginx-aws-nlb-tls', 'ingress-nginx-cloud', 'kong-dbless'])('%s: the finding simulates to dropped requests (a witness)', async (name) => {
+    const file = path.join(CORPUS_DIR, `${name}.yaml`);
+    const { topology } = await readManifestFiles([file]);
+    const report = await checkManifestFiles([file]);
+    const finding = report.findings.find((each) => each.rule === 'gateway-stops-before-lb-detection');
+    expect(finding?.severity).toBe('error');
+    const witness = findWitness(topology, finding!, { seeds: 1 });
+    expect({ name, reproduced: witness.reproduced, scenario: witness.scenario }).toEqual({ name, reproduced: true, scenario: 'gateway-rollout' });
+    expect(witness.failed).toBeGreaterThan(0);
+    // The first drop is a connection the closed listener refused, not some other mechanism.
+    expect(witness.firstFailure?.errorClass).toBe('refused');
   });
 });
