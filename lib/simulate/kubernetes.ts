@@ -1,4 +1,5 @@
 import { WorkloadModel } from '../core/model';
+import { drainTimeline, preStopSeconds } from '../read/drain/timeline';
 import { Random } from './engine';
 
 /** Where the scheduler puts a rollout's new pods. */
@@ -135,29 +136,48 @@ export function readinessFailsAt(workload: WorkloadModel, failsFrom: number, ran
 /** The times of a pod's stop, from its deletion at `deletedAt`, by its drain model and grace period. */
 export interface StopPlan {
   readonly healthFailsAt: number;
+  /** When listeners stop accepting; for a shutdown manager, the latest (it stops sooner once no connection is left). */
   readonly stopsAcceptingAt: number;
   /** When preStop would end by itself (a shutdown-manager may end it sooner, once no connection is left). */
   readonly preStopEndsAt: number;
+  /** For a shutdown manager: when it first looks for open connections, and how often after that. */
+  readonly endsWhenIdle?: { readonly firstPollAt: number; readonly pollSeconds: number };
   readonly sigtermAt: number;
   readonly killAt: number;
 }
 
 /**
  * preStop runs from deletion; SIGTERM when it ends, or at the grace-period deadline (then SIGKILL
- * after the kubelet's one 2 s extension); SIGKILL at the deadline otherwise.
+ * after the kubelet's one 2 s extension); SIGKILL at the deadline otherwise. The times come from
+ * the drain timeline `check` and `explain` read ({@link drainTimeline}); a drain hitless cannot read
+ * is played as its model says (no wait).
  */
 export function planStop(workload: WorkloadModel, deletedAt: number, extensionSeconds: number): StopPlan {
   const drain = workload.drain;
+  const grace = workload.terminationGracePeriodSeconds;
+  const deadline = deletedAt + grace;
+  const timeline = drainTimeline(drain, { terminationGracePeriodSeconds: grace, appDrainSeconds: workload.appDrainSeconds });
   const hasPreStop = drain.mechanism !== 'none';
-  const keepServing = hasPreStop ? drain.keepServingSeconds : 0;
-  const preStopEndsAt = deletedAt + (hasPreStop ? drain.keepServingSeconds + drain.drainSeconds : 0);
-  const deadline = deletedAt + workload.terminationGracePeriodSeconds;
+  const preStopEndsAt = deletedAt + (hasPreStop ? preStopSeconds(drain, grace) : 0);
   const cut = preStopEndsAt > deadline;
+  const sigtermAt = cut ? deadline : preStopEndsAt;
+  if (!timeline) {
+    return {
+      healthFailsAt: hasPreStop && drain.failsHealthCheck ? deletedAt : Infinity,
+      stopsAcceptingAt: Math.min(deletedAt + drain.keepServingSeconds, cut ? deadline : Infinity),
+      preStopEndsAt,
+      sigtermAt,
+      killAt: cut ? deadline + extensionSeconds : deadline,
+    };
+  }
+  const idle = drain.endsWhenIdle;
   return {
-    healthFailsAt: hasPreStop && drain.failsHealthCheck ? deletedAt : Infinity,
-    stopsAcceptingAt: Math.min(deletedAt + keepServing, cut ? deadline : Infinity),
+    healthFailsAt: timeline.failsHealthCheckAt === undefined ? Infinity : deletedAt + timeline.failsHealthCheckAt,
+    // A shutdown manager keeps Envoy's listeners open until its drain ends, once no connection is open.
+    stopsAcceptingAt: deletedAt + (timeline.stopsAcceptingBy ?? timeline.stopsAcceptingAt),
     preStopEndsAt,
-    sigtermAt: cut ? deadline : preStopEndsAt,
+    ...(idle ? { endsWhenIdle: { firstPollAt: deletedAt + timeline.stopsAcceptingAt, pollSeconds: idle.pollSeconds } } : {}),
+    sigtermAt,
     killAt: cut ? deadline + extensionSeconds : deadline,
   };
 }

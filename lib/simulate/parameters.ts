@@ -84,7 +84,7 @@ export interface SimulationParameters {
    */
   readonly evictionRetrySeconds: number;
   /**
-   * How often a shutdown-manager sidecar polls Envoy's `downstream_cx_active` while it drains.
+   * How often a shutdown-manager sidecar polls Envoy's `downstream_cx_active` while it drains, when its drain model does not say (the manifest's `--check-interval` wins).
    * @default 1
    * @see https://gateway.envoyproxy.io/docs/tasks/operations/graceful-shutdown/
    */

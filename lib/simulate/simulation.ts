@@ -54,6 +54,8 @@ export interface TimelinePod {
   readonly startedAt: number;
   readonly readyAt: number;
   readonly deletedAt: number;
+  /** When the pod's own health check starts failing (`Infinity`: never). */
+  readonly failsHealthCheckAt: number;
   readonly stopsAcceptingAt: number;
   readonly exitAt: number;
   readonly killed: boolean;
@@ -770,8 +772,8 @@ class World {
     pod.healthFailsAt = plan.healthFailsAt;
     pod.notReadyAt = readinessFailsAt(model, t, this.random);
     pod.stopsAcceptingAt = pod.role === 'gateway' ? plan.stopsAcceptingAt : plan.sigtermAt;
-    if (model.drain.mechanism === 'shutdown-manager' && plan.preStopEndsAt <= plan.sigtermAt) {
-      this.queue.push(t + model.drain.keepServingSeconds, Kind.PreStopPoll, pod.id);
+    if (plan.endsWhenIdle && plan.preStopEndsAt <= plan.sigtermAt) {
+      this.queue.push(plan.endsWhenIdle.firstPollAt, Kind.PreStopPoll, pod.id);
     } else {
       this.signal(pod, plan.sigtermAt, plan.killAt);
     }
@@ -815,13 +817,14 @@ class World {
     const plan = this.stopPlans.get(pod.id)!;
     let open = 0;
     for (const worker of this.workers) if (worker.connPod === pod) open++;
-    if (open === 0 || this.now + this.params.shutdownManagerPollSeconds >= plan.preStopEndsAt) {
+    const pollSeconds = plan.endsWhenIdle?.pollSeconds ?? this.params.shutdownManagerPollSeconds;
+    if (open === 0 || this.now + pollSeconds >= plan.preStopEndsAt) {
       const sigtermAt = open === 0 ? this.now : plan.preStopEndsAt;
       pod.stopsAcceptingAt = Math.min(pod.stopsAcceptingAt, sigtermAt);
       this.signal(pod, sigtermAt, plan.killAt);
       return;
     }
-    this.queue.push(this.now + this.params.shutdownManagerPollSeconds, Kind.PreStopPoll, pod.id);
+    this.queue.push(this.now + pollSeconds, Kind.PreStopPoll, pod.id);
   }
 
   private podSigterm(pod: SimPod): void {
@@ -1099,7 +1102,7 @@ class World {
         rolloutEndSeconds: this.scenarioEnd,
         pods: this.allPods.map((pod) => ({
           name: pod.name, role: pod.role, revision: pod.revision, node: pod.node, createdAt: pod.createdAt, startedAt: pod.startedAt,
-          readyAt: pod.readyAt, deletedAt: pod.deletedAt, stopsAcceptingAt: pod.stopsAcceptingAt, exitAt: pod.exitAt, killed: pod.killed,
+          readyAt: pod.readyAt, deletedAt: pod.deletedAt, failsHealthCheckAt: pod.healthFailsAt, stopsAcceptingAt: pod.stopsAcceptingAt, exitAt: pod.exitAt, killed: pod.killed,
         })),
         targets: this.targets.map((target) => ({ label: target.label, history: target.history })),
         failures: this.failures,

@@ -7,6 +7,7 @@
  */
 import { parseAllDocuments, stringify } from 'yaml';
 import type { LoadProfile } from '../../lib/simulate/clients';
+import { GKE_KNOBS, GKE_PAIRS, knobFits, negService } from './gke';
 
 /** One Kubernetes object as parsed from YAML. */
 export type ManifestObject = Record<string, any>;
@@ -65,9 +66,9 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
   return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }
 
-/** The first `type: LoadBalancer` Service: the gateway's. */
+/** The first `type: LoadBalancer` Service, else the NEG-annotated one (GKE): the gateway's. */
 export function loadBalancerService(objects: ManifestObject[]): ManifestObject | undefined {
-  return objects.find((object) => object.kind === 'Service' && object.spec?.type === 'LoadBalancer');
+  return objects.find((object) => object.kind === 'Service' && object.spec?.type === 'LoadBalancer') ?? negService(objects);
 }
 
 /** The workload the load-balanced Service selects. */
@@ -557,6 +558,7 @@ export const KNOBS: readonly Knob[] = [
       return true;
     },
   },
+  ...GKE_KNOBS,
 ];
 
 /** Two knobs at once: the pairs where one setting's safety rests on another's. */
@@ -584,6 +586,7 @@ export const PAIRS: readonly (readonly [Setting[], Setting[]])[] = [
   [s('long-requests', '10', '15'), s('gateway-grace', '30', '90')],
   [s('long-requests', '10', '15'), s('upstream-grace', '30', '120')],
   [s('long-requests', '10', '15'), s('gateway-keep-serving', '40', '60')],
+  ...GKE_PAIRS,
 ];
 
 function s(knob: string, ...values: string[]): Setting[] {
@@ -611,7 +614,7 @@ export function applySettings(base: Base, settings: readonly Setting[]): Variant
   const objects = structuredClone(parsed.objects);
   const load: { -readonly [K in keyof LoadProfile]: LoadProfile[K] } = {};
   for (const setting of settings) {
-    if (!knobOf(setting.knob).apply(objects, setting.value, load)) return undefined;
+    if (!knobFits(setting.knob, objects) || !knobOf(setting.knob).apply(objects, setting.value, load)) return undefined;
   }
   const text = printManifests(objects);
   if (text === parsed.text && Object.keys(load).length === 0) return undefined;

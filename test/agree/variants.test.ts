@@ -4,6 +4,7 @@ import { readManifestText } from '../../lib/read';
 import {
   applySettings, Base, baseVariant, everyNth, filterVariants, gatewayWorkload, generateVariants, KNOBS, knobOf, PAIRS, parseManifests, sampleVariants, upstreamWorkloads,
 } from '../../scripts/agree/variants';
+import { GKE_KNOBS, GKE_PAIRS } from '../../scripts/agree/gke';
 import { expectValidKubernetesObjects } from '../support/k8s-schema';
 
 // The two fixture bases; the cdk8s example (synthesized) is covered by test/agree/agree.test.ts.
@@ -11,6 +12,9 @@ const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtu
 const edge: Base = { name: 'edge', description: 'careful Envoy edge', text: fixture('careful-envoy.yaml') };
 const gloo: Base = { name: 'gloo-guide', description: "Gloo guide's settings", text: fixture('gloo-edge.yaml') };
 const variants = generateVariants([edge, gloo]);
+// The GKE knobs turn only behind NEGs: test/agree/gke.test.ts covers them.
+const AWS_KNOBS = KNOBS.filter((knob) => !GKE_KNOBS.includes(knob));
+const AWS_PAIRS = PAIRS.filter((pair) => !GKE_PAIRS.includes(pair));
 
 function topologyOf(base: Base, knob: string, value: string) {
   const variant = applySettings(base, [{ knob, value }]);
@@ -52,7 +56,7 @@ test('a knob with nothing to change in the base gives no variant', () => {
 });
 
 test('every pair spec names known knobs and gives variants on a fixture base', () => {
-  for (const [first, second] of PAIRS) {
+  for (const [first, second] of AWS_PAIRS) {
     for (const setting of [...first, ...second]) expect(() => knobOf(setting.knob)).not.toThrow();
     const id = `${first[0].knob}=${first[0].value}+${second[0].knob}=${second[0].value}`;
     expect(variants.some((variant) => variant.id.endsWith(`/${id}`))).toBe(true);
@@ -135,7 +139,7 @@ test('every variant of the fixture bases is valid Kubernetes', () => {
 
 test('every knob has values and turns at least one setting of the two fixture bases, except those only the example has', () => {
   const turned = new Set(variants.flatMap((variant) => variant.settings.map((setting) => setting.knob)));
-  for (const knob of KNOBS) {
+  for (const knob of AWS_KNOBS) {
     expect(knob.values.length).toBeGreaterThan(0);
     expect(turned.has(knob.id)).toBe(true);
   }
@@ -160,5 +164,5 @@ test('the fixed sample covers every knob, includes each base, and is the same ev
   expect(sample.length).toBeLessThanOrEqual(36);
   expect(sample.filter((variant) => variant.settings.length === 0)).toHaveLength(2);
   const covered = new Set(sample.flatMap((variant) => variant.settings.map((setting) => setting.knob)));
-  expect([...KNOBS.map((knob) => knob.id)].filter((id) => !covered.has(id))).toEqual([]);
+  expect([...AWS_KNOBS.map((knob) => knob.id)].filter((id) => !covered.has(id))).toEqual([]);
 });

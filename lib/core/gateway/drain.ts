@@ -151,6 +151,8 @@ export class GatewayDrain {
       drainSeconds: drain,
       // Every listener is drain_type DEFAULT: once the health check fails, responses close their connections.
       drainsConnections: true,
+      // Envoy Gateway's shutdown manager polls every second and ends the drain once past min drain with no connection open.
+      ...(this.kind.type === 'shutdown-manager' ? { endsWhenIdle: { earliestSeconds: keep, latestSeconds: keep + drain, pollSeconds: 1 } } : {}),
       description: this.kind.type === 'admin-script'
         ? `admin API script (${this.kind.client}): /healthcheck/fail, serve ${keep}s, /drain_listeners?graceful, wait up to ${drain}s for connections`
         : `Envoy Gateway shutdown manager: min drain ${keep}s, drain timeout ${keep + drain}s`,

@@ -36,8 +36,7 @@ export function drainTimeline(drain: DrainModel, options: DrainTimelineOptions):
   const kill = Math.max(0, options.terminationGracePeriodSeconds);
   const cap = (seconds: number) => Math.min(kill, Math.max(0, seconds));
   const idle = drain.endsWhenIdle;
-  // A shutdown manager's drain ends between its earliest end and its timeout (or SIGKILL, without one).
-  const preStopEnds = idle ? idle.latestSeconds ?? kill : drain.keepServingSeconds + drain.drainSeconds;
+  const preStopEnds = preStopSeconds(drain, kill);
   return {
     ...(drain.failsHealthCheck ? { failsHealthCheckAt: cap(drain.failsHealthCheckAfterSeconds ?? 0) } : {}),
     stopsAcceptingAt: cap(idle ? idle.earliestSeconds : drain.keepServingSeconds),
@@ -46,4 +45,14 @@ export function drainTimeline(drain: DrainModel, options: DrainTimelineOptions):
     closesIdleConnections: drain.drainsConnections,
     description: drain.description,
   };
+}
+
+/**
+ * How long preStop runs at the latest, before the grace period caps it: a shutdown manager's drain
+ * ends between its earliest end and its timeout (or SIGKILL, without one); any other drain keeps
+ * serving, then drains. The simulator reads this too, to know when the kubelet cuts preStop short.
+ */
+export function preStopSeconds(drain: DrainModel, terminationGracePeriodSeconds: number): number {
+  const idle = drain.endsWhenIdle;
+  return idle ? idle.latestSeconds ?? Math.max(0, terminationGracePeriodSeconds) : drain.keepServingSeconds + drain.drainSeconds;
 }
