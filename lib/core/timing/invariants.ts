@@ -5,6 +5,7 @@ import {
   DEFAULT_MARGIN_SECONDS,
   DEFAULT_PROPAGATION_SECONDS,
   detectionWindowSeconds,
+  HEALTH_CHECK_JITTER_SECONDS,
   discoveryDelaySeconds,
   earliestUnhealthySeconds,
   ExternalTrafficPolicy,
@@ -94,7 +95,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
     ? `with externalTrafficPolicy Cluster every node's kube-proxy may send it new connections for about ${s(window)} (endpoint propagation, KEP-1669)`
     : loadBalancer.deregistrationLagSeconds > detectionWindowSeconds(loadBalancer.healthCheck)
       ? `IP targets are still sent new connections for up to ${s(loadBalancer.deregistrationLagSeconds)} after deregistration`
-      : `the load balancer needs up to ${s(window)} (${loadBalancer.healthCheck.unhealthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)} of failed checks, answered with 503 at once) to stop sending new connections`;
+      : `the load balancer needs up to ${s(window)} (${loadBalancer.healthCheckPort === 'healthCheckNodePort' ? `${s(DEFAULT_PROPAGATION_SECONDS)} for kube-proxy to learn + ` : ''}${loadBalancer.healthCheck.unhealthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)} of failed checks answered with 503 at once, each up to ${s(HEALTH_CHECK_JITTER_SECONDS)} late) to stop sending new connections`;
   const keepServing = gateway.drain.keepServingSeconds;
   if (keepServing < window) {
     findings.push(error('lb-sends-to-exited-gateway', {

@@ -106,7 +106,7 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
       ? `with externalTrafficPolicy Cluster every node's kube-proxy may send the pod new connections until it learns the endpoint is terminating (KEP-1669); the derived value adds ${s(margin)} margin`
       : window > detection
         ? `IP targets keep receiving new connections for up to ${s(window)} after deregistration, and the gateway must accept them; the derived value adds ${s(margin)} margin`
-        : `the load balancer marks a target that answers its checks with 503 unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} = ${s(window)}, and sends it new connections until then; the derived value adds the ${s(hc.timeoutSeconds)} timeout (a check that goes unanswered) and ${s(margin)} margin`,
+        : `the load balancer marks a target that answers its checks with 503 unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} (+ jitter${lb.healthCheckPort === 'healthCheckNodePort' ? ', + kube-proxy learning of it' : ''}) = ${s(window)}, and sends it new connections until then; the derived value adds the ${s(hc.timeoutSeconds)} timeout (a check that goes unanswered) and ${s(margin)} margin`,
   );
   const preStop = keepServing + input.drainTimeoutSeconds;
   const gracePeriod = checkAtLeast(

@@ -55,15 +55,25 @@ export function detectionWindowSeconds(healthCheck: HealthCheckTiming): number {
 }
 
 /**
+ * How far one load-balancer health check may come after its interval. AWS does not publish it;
+ * the simulator plays the same spread (`loadBalancerHealthCheckJitterSeconds`).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+ */
+export const HEALTH_CHECK_JITTER_SECONDS = 0.5;
+
+/**
  * The longest a load balancer takes to mark a target unhealthy when the target answers every check
  * with a failure at once (Envoy's 503 after `/healthcheck/fail`, kube-proxy's healthCheckNodePort):
- * `unhealthyThreshold` failing checks, the first up to one interval after the failure starts. The
- * timeout does not count: ELBv2's `HealthCheckTimeoutSeconds` is "the amount of time during which
- * no response from a target means a failed health check", and a 503 is a response.
+ * `unhealthyThreshold` failing checks, the first up to one interval after the failure starts, each
+ * up to {@link HEALTH_CHECK_JITTER_SECONDS} late. kube-proxy's healthCheckNodePort turns 503 only
+ * once it learns the endpoint is terminating (endpoint propagation). The timeout does not count:
+ * ELBv2's `HealthCheckTimeoutSeconds` is "the amount of time during which no response from a
+ * target means a failed health check", and a 503 is a response.
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
  */
-export function answeredDetectionWindowSeconds(healthCheck: HealthCheckTiming): number {
-  return healthCheck.unhealthyThreshold * healthCheck.intervalSeconds;
+export function answeredDetectionWindowSeconds(healthCheck: HealthCheckTiming, healthCheckPort?: string): number {
+  const learns = healthCheckPort === 'healthCheckNodePort' ? DEFAULT_PROPAGATION_SECONDS : 0;
+  return learns + healthCheck.unhealthyThreshold * (healthCheck.intervalSeconds + HEALTH_CHECK_JITTER_SECONDS);
 }
 
 /** R_lb: the time a load balancer takes to send traffic to a target that has become healthy. */
@@ -99,7 +109,7 @@ export function earliestUnhealthySeconds(healthCheck: HealthCheckTiming): number
 export function newConnectionWindowSeconds(loadBalancer: LoadBalancerModel, externalTrafficPolicy: ExternalTrafficPolicy = 'Local'): number {
   if (loadBalancer.provider === 'gke' && loadBalancer.gke) return gkeNewRequestWindowSeconds({ ...loadBalancer, gke: loadBalancer.gke });
   if (loadBalancer.targetType === 'instance' && externalTrafficPolicy === 'Cluster') return DEFAULT_PROPAGATION_SECONDS;
-  return Math.max(answeredDetectionWindowSeconds(loadBalancer.healthCheck), loadBalancer.deregistrationLagSeconds);
+  return Math.max(answeredDetectionWindowSeconds(loadBalancer.healthCheck, loadBalancer.healthCheckPort), loadBalancer.deregistrationLagSeconds);
 }
 
 /**

@@ -78,9 +78,9 @@ describe('buildGkeLoadBalancer, Ingress with NEGs and a BackendConfig (the defau
   });
 
   test("refuses a keepServing override shorter than the new-request window, naming the gateway's prop", () => {
-    // Health check 2 × 30 s + 10 s = 70 s, detach 60 s: new requests until 60 s, so keepServing ≥ 65 s.
+    // Health check 2 × 30 s + 10 s = 70 s, detach 60 s: new requests until 60 s, so keepServing ≥ 60 s drops, 65 s derived.
     const plan = new GatewayPlan({ name: 'gateway', namespace: 'edge', keepServing: Duration.seconds(40) } as any);
-    expect(() => build({ healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(10), negDetachLatency: Duration.seconds(60) }, plan)).toThrow(/'keepServing' \(40s\) must be at least .*\(65s\)/);
+    expect(() => build({ healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(10), negDetachLatency: Duration.seconds(60) }, plan)).toThrow(/'keepServing' \(40s\) must be at least .*\(60s\)/);
   });
 });
 
