@@ -10,7 +10,7 @@ describe('solveGatewayBudget', () => {
     expect(budget).toEqual({
       marginSeconds: 5,
       detectionWindowSeconds: 26,
-      newConnectionWindowSeconds: 20,
+      newConnectionWindowSeconds: 22,
       recoveryWindowSeconds: 20,
       keepServingSeconds: 31,
       drainTimeoutSeconds: 15,
@@ -37,13 +37,13 @@ describe('solveGatewayBudget', () => {
 
   test('fails when a keep-serving override is shorter than the detection window, naming prop, value and bound', () => {
     expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 5, propNames: { keepServing: 'preStopDelay' } }))
-      .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window (20s): the load balancer marks a target that answers its checks with 503 unhealthy only after 2 × 10s = 20s");
+      .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window (22s): the load balancer marks a target that answers its checks with 503 unhealthy only after 2 × 10s (+ jitter, + kube-proxy learning of it) = 22s");
   });
 
   test('accepts overrides at the bounds that drop requests, where the checker only warns of the margin', () => {
-    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 20, terminationGracePeriodSeconds: 35, minReadySeconds: 10, unhealthyDrainingIntervalSeconds: 25 });
-    expect(budget).toMatchObject({ keepServingSeconds: 20, preStopSeconds: 35, terminationGracePeriodSeconds: 35, minReadySeconds: 10, unhealthyDrainingIntervalSeconds: 25 });
-    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 19.5 })).toThrow(/'keepServing' \(19.5s\)/);
+    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 22, terminationGracePeriodSeconds: 37, minReadySeconds: 10, unhealthyDrainingIntervalSeconds: 27 });
+    expect(budget).toMatchObject({ keepServingSeconds: 22, preStopSeconds: 37, terminationGracePeriodSeconds: 37, minReadySeconds: 10, unhealthyDrainingIntervalSeconds: 27 });
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 21.5 })).toThrow(/'keepServing' \(21.5s\)/);
   });
 
   test('with eTP Cluster, derives keep-serving from kube-proxy propagation and asks no minReady', () => {

@@ -29,8 +29,9 @@ describe('load balancer windows', () => {
   });
 
   test('IP targets stay open to new connections for the deregistration lag when it is longer', () => {
-    // An answered check (Envoy's or kube-proxy's 503) turns the target in 2 × 10 s; the 6 s timeout does not count.
-    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'instance'))).toBe(20);
+    // An answered check (kube-proxy's 503 on healthCheckNodePort, 1 s after it learns) turns the target in
+    // 2 × (10 s + 0.5 s jitter); the 6 s timeout does not count.
+    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'instance'))).toBe(22);
     expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'ip'))).toBe(120);
   });
 
@@ -62,8 +63,8 @@ describe('load balancer windows', () => {
 
   test('a gateway drops below threshold × interval, and the derived keep-serving adds the timeout and the margin', () => {
     expect(requiredKeepServingSeconds(assumedLoadBalancer())).toBe(31);
-    expect(requiredKeepServingSeconds(assumedLoadBalancer(), 0)).toBe(20);
-    expect(answeredDetectionWindowSeconds(assumedLoadBalancer().healthCheck)).toBe(20);
+    expect(requiredKeepServingSeconds(assumedLoadBalancer(), 0)).toBe(22);
+    expect(answeredDetectionWindowSeconds(assumedLoadBalancer().healthCheck)).toBe(21);
   });
 
   test('minReadySeconds of a gateway derives the recovery window plus margin, and drops only below recovery less the earliest unhealthy mark', () => {
