@@ -5,6 +5,9 @@ import { GatewayModel, LoadBalancerModel } from './model';
 import { GatewayBudget } from './timing/solver';
 import {
   DEFAULT_MARGIN_SECONDS,
+  answeredDetectionWindowSeconds,
+  DEFAULT_PROPAGATION_SECONDS,
+  HEALTH_CHECK_JITTER_SECONDS,
   detectionWindowSeconds,
   earliestUnhealthySeconds,
   newConnectionWindowSeconds,
@@ -95,6 +98,8 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
   const { model: lb, assumed } = loadBalancerOf(gateway);
   const hc = lb.healthCheck;
   const detection = detectionWindowSeconds(hc);
+  // Envoy and kube-proxy answer a failing check with 503 at once: the timeout counts only for silence.
+  const answeredDetection = answeredDetectionWindowSeconds(hc, lb.healthCheckPort);
   // The same window the checker uses: with eTP Cluster, kube-proxy's propagation rather than D_lb.
   const policy = gateway.services.find((service) => service.loadBalancer !== undefined)?.externalTrafficPolicy ?? 'Local';
   const window = newConnectionWindowSeconds(lb, policy);
@@ -125,21 +130,21 @@ export function explainGatewayTermination(gateway: GatewayModel, marginSeconds =
       what: `the gateway fails its health check${lb.healthCheckPath ? ` (${lb.healthCheckPath} answers 503)` : ''}, and keeps serving`,
       why: failAt > 0 ? `the preStop waits ${s(failAt)} before it fails the health check (${drain.description})` : 'the preStop fails the health check first',
     });
-    if (failAt > 0) notes.push(`the health check fails only ${s(failAt)} after t0: the load balancer notices from then on, ${s(failAt + detection)} at the latest.`);
+    if (failAt > 0) notes.push(`the health check fails only ${s(failAt)} after t0: the load balancer notices from then on, ${s(failAt + answeredDetection)} at the latest.`);
   } else {
     notes.push(`the gateway does not fail its health check when it stops: the load balancer learns of it only from kube-proxy's healthCheckNodePort (instance targets, externalTrafficPolicy Local), from deregistration (IP targets), or when it stops answering.`);
   }
   events.push({
     kind: 'lb-marks-unhealthy',
-    atSeconds: detection,
-    what: 'the load balancer marks the target unhealthy (worst case)',
-    why: `${hc.unhealthyThreshold} failed checks × ${s(hc.intervalSeconds)} + ${s(hc.timeoutSeconds)} timeout = ${s(detection)}`,
+    atSeconds: answeredDetection,
+    what: 'the load balancer marks the target unhealthy (at the latest, for a check answered with 503)',
+    why: `${lb.healthCheckPort === 'healthCheckNodePort' ? `${s(DEFAULT_PROPAGATION_SECONDS)} for kube-proxy to learn + ` : ''}${hc.unhealthyThreshold} failed checks × (${s(hc.intervalSeconds)} + ${s(HEALTH_CHECK_JITTER_SECONDS)} jitter) = ${s(answeredDetection)}; the ${s(hc.timeoutSeconds)} timeout counts only for a check that goes unanswered (${s(detection)}), and is kept in the margin`,
   });
   events.push({
     kind: 'lb-stops-new-connections',
     atSeconds: window,
     what: 'the load balancer sends no more new connections',
-    why: byKubeProxy ? `externalTrafficPolicy Cluster: every node's kube-proxy stops choosing the terminating pod within about ${s(window)} (KEP-1669)` : ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured at least, about, 2 minutes)` : `once the target is unhealthy, at ${s(detection)}`,
+    why: byKubeProxy ? `externalTrafficPolicy Cluster: every node's kube-proxy stops choosing the terminating pod within about ${s(window)} (KEP-1669)` : ipLag ? `IP targets: up to ${s(lb.deregistrationLagSeconds)} after deregistration (measured at least, about, 2 minutes)` : `once the target is unhealthy, at ${s(window)}`,
   });
   if (drain.mechanism !== 'none' && knownDrain && idle) {
     // A shutdown manager: Envoy keeps its listeners until the drain ends, which waits for open connections.

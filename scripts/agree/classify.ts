@@ -7,13 +7,9 @@ import { checkReadResult } from '../../lib/check';
 import { readManifestText } from '../../lib/read';
 import { FAILURE_CAUSES, FailureCause, LoadProfile } from '../../lib/simulate/clients';
 import { Placement } from '../../lib/simulate/kubernetes';
-import { DEFAULT_SIMULATION_PARAMETERS } from '../../lib/simulate/parameters';
 import { Scenario } from '../../lib/simulate/scenarios';
 import { simulate } from '../../lib/simulate/simulation';
 import type { Variant } from './variants';
-
-/** The simulator's default `rolloutStartSeconds` (lib/simulate/parameters.ts): load before the scenario starts. */
-const ROLLOUT_START_SECONDS = DEFAULT_SIMULATION_PARAMETERS.rolloutStartSeconds;
 
 /**
  * - `agree-hitless`: no error finding, no simulated failure;
@@ -32,14 +28,6 @@ export interface RunPlan {
   readonly placements: readonly Placement[];
   readonly seeds: number;
   readonly keepAlive: readonly boolean[];
-  /** Seconds of load; a run whose rollout did not finish is played again at `longDurationSeconds`. */
-  readonly durationSeconds: number;
-  readonly longDurationSeconds: number;
-  /**
-   * Seconds of load kept after the longest rollout seen so far for that scenario and placement: later
-   * seeds run for rollout start + 1.2 × that rollout + this, not the whole `durationSeconds`.
-   */
-  readonly settleSeconds: number;
   /** Play every run even when the class is already settled (an error finding and a failing run). */
   readonly exhaustive: boolean;
 }
@@ -49,9 +37,6 @@ export const DEFAULT_PLAN: RunPlan = {
   placements: ['same-node', 'new-node'],
   seeds: 5,
   keepAlive: [false, true],
-  durationSeconds: 300,
-  longDurationSeconds: 1200,
-  settleSeconds: 60,
   exhaustive: false,
 };
 
@@ -135,8 +120,10 @@ export function classify(checkerSaysDrops: boolean, simulatedRuns: number, faili
 export function runVariant(variant: Variant, plan: RunPlan = DEFAULT_PLAN): VariantResult {
   const read = readManifestText(variant.text, variant.id);
   const report = checkReadResult(read);
-  const errors = report.findings.filter((finding) => finding.severity === 'error').map(summarize);
-  const warnings = report.findings.filter((finding) => finding.severity !== 'error').map(summarize);
+  // A security error (admin off loopback) is reported apart and never makes the verdict drops-requests.
+  const dropErrors = (finding: { severity: string; category: string }) => finding.severity === 'error' && finding.category !== 'security';
+  const errors = report.findings.filter(dropErrors).map(summarize);
+  const warnings = report.findings.filter((finding) => !dropErrors(finding)).map(summarize);
   const failingRuns: FailingRun[] = [];
   const notes: RunNote[] = [];
   const rolloutSeconds: Partial<Record<Scenario, number | null>> = {};
@@ -147,27 +134,23 @@ export function runVariant(variant: Variant, plan: RunPlan = DEFAULT_PLAN): Vari
   for (const scenario of plan.scenarios) {
     for (const placement of plan.placements) {
       let refused = false;
-      let longestRollout: number | undefined;
       for (const keepAlive of plan.keepAlive) {
         for (let seed = 1; seed <= plan.seeds && !refused && !settled(); seed++) {
-          const durationSeconds = longestRollout === undefined ? plan.durationSeconds
-            : Math.min(plan.durationSeconds, Math.ceil(ROLLOUT_START_SECONDS + 1.2 * longestRollout + plan.settleSeconds));
-          const load: LoadProfile = { ...variant.load, keepAlive, durationSeconds };
+          // No duration: the simulator plays until the rollout has finished and settled (or says it did not).
+          const load: LoadProfile = { ...variant.load, keepAlive, durationSeconds: undefined };
           let result;
           try {
             result = simulate(read.topology, { scenario, placement, seed, load });
-            if (result.rolloutSeconds === null) result = simulate(read.topology, { scenario, placement, seed, load: { ...load, durationSeconds: plan.longDurationSeconds } });
           } catch (error) {
             notes.push({ scenario, placement, note: `refused: ${(error as Error).message}` });
             refused = true;
             break;
           }
           runs++;
-          if (result.rolloutSeconds !== null) longestRollout = Math.max(longestRollout ?? 0, result.rolloutSeconds);
           const previous = rolloutSeconds[scenario];
           rolloutSeconds[scenario] = result.rolloutSeconds === null || previous === null ? null : Math.max(previous ?? 0, result.rolloutSeconds);
           if (result.rolloutSeconds === null && !notes.some((note) => note.scenario === scenario && note.placement === placement && note.note.startsWith('unfinished'))) {
-            notes.push({ scenario, placement, note: `unfinished: the rollout did not finish in ${plan.longDurationSeconds}s (seed ${seed})` });
+            notes.push({ scenario, placement, note: `unfinished: the rollout did not finish in ${Math.round(result.durationSeconds)}s (seed ${seed})` });
           }
           if (result.failed > 0) {
             const first = result.timeline.failures[0];

@@ -25,12 +25,13 @@ describe('the Gloo Edge zero-downtime guide install', () => {
     expect(report.verdict).toBe('drops-requests');
   });
 
-  test('reports the 5 s sleep against the 26 s detection window, with a fix of at least 31 s', () => {
+  test('reports the 5 s sleep against the 21 s detection window, with a fix of at least 31 s', () => {
     const finding = find(report, 'gateway-stops-before-lb-detection');
     expect(finding.objects).toEqual(['Deployment/gloo-system/gateway-proxy', 'Service/gloo-system/gateway-proxy']);
     expect(finding.category).toBe('lb-detection');
     expect(finding.message).toContain('5s');
-    expect(finding.message).toContain('26s (2 × 10s + 6s timeout)');
+    // Envoy answers the failing check with 503 at once: 2 × (10 s + 0.5 s jitter), the 6 s timeout is not waited for.
+    expect(finding.message).toContain('21s (2 × 10s of failed checks answered with 503 at once, each up to 0.5s late)');
     expect(finding.fix).toContain('at least 31s');
   });
 
@@ -148,8 +149,8 @@ describe('a careful Envoy deployment', () => {
     expect(report.verdict).toBe('hitless');
   });
 
-  test('drops requests once the preStop sleep is one second short of the window itself', () => {
-    const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace('sleep 35', 'sleep 25');
+  test('drops requests once the preStop sleep is short of the answered detection window (21 s)', () => {
+    const text = fs.readFileSync(fixture('careful-envoy.yaml'), 'utf8').replace('sleep 35', 'sleep 20');
     const report = checkManifestText(text, 'careful-envoy.yaml');
     expect(errorRules(report)).toEqual(['gateway-stops-before-lb-detection Deployment/edge/gateway']);
     expect(find(report, 'gateway-stops-before-lb-detection').mechanism).toBe('lb-sends-to-exited-gateway');

@@ -13,8 +13,9 @@ describe('explainGatewayTermination', () => {
     expect(timeline.loadBalancerAssumed).toBe(false);
     expect(at(timeline, 'deleted')).toBe(0);
     expect(at(timeline, 'fails-health-check')).toBe(0);
-    expect(at(timeline, 'lb-marks-unhealthy')).toBe(2 * 10 + 6);
-    expect(at(timeline, 'lb-stops-new-connections')).toBe(26);
+    // kube-proxy's healthCheckNodePort answers 503 once it learns (1 s), then 2 × (10 s + 0.5 s jitter); the 6 s timeout is for silence.
+    expect(at(timeline, 'lb-marks-unhealthy')).toBe(1 + 2 * 10.5);
+    expect(at(timeline, 'lb-stops-new-connections')).toBe(22);
     expect(at(timeline, 'stops-serving')).toBe(31);
     expect(at(timeline, 'prestop-ends')).toBe(31 + 15);
     expect(at(timeline, 'exits')).toBe(46);
@@ -22,7 +23,7 @@ describe('explainGatewayTermination', () => {
     // draining interval 41 s in the fixture, counted from the earliest the target may turn unhealthy: (2 − 1) × 10 s
     expect(at(timeline, 'unhealthy-connections-reset')).toBe(10 + 41);
     expect(timeline.margins.every((margin) => margin.ok)).toBe(true);
-    expect(timeline.margins.map((margin) => margin.seconds)).toEqual([31 - 26, 51 - 46, 51 - 46, 25 - 20]);
+    expect(timeline.margins.map((margin) => margin.seconds)).toEqual([31 - 22, 51 - 46, 51 - 46, 25 - 20]);
   });
 
   test('events are in time order', () => {
@@ -30,7 +31,7 @@ describe('explainGatewayTermination', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  test("shows where the Gloo guide's gateway breaks: it stops at 5 s, the NLB sends until 26 s, SIGKILL at 7 s", () => {
+  test("shows where the Gloo guide's gateway breaks: it stops at 5 s, the NLB sends until 22 s, SIGKILL at 7 s", () => {
     const gloo = gateway({
       workload: workload({ drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }), terminationGracePeriodSeconds: 7 }),
       services: [lbService({ loadBalancer: loadBalancer({ unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 }) })],
@@ -38,8 +39,8 @@ describe('explainGatewayTermination', () => {
     const timeline = explainGatewayTermination(gloo);
     const serving = timeline.margins[0];
     expect(serving.ok).toBe(false);
-    expect(serving.seconds).toBe(5 - 26);
-    expect(serving.consequence).toMatch(/between 5s and 26s/);
+    expect(serving.seconds).toBe(5 - 22);
+    expect(serving.consequence).toMatch(/between 5s and 22s/);
     const grace = timeline.margins.find((margin) => margin.name.startsWith('exits before SIGKILL'));
     expect(grace).toMatchObject({ ok: false, seconds: 7 - 5, requiredSeconds: 5 });
     // connection termination on: the reset comes with the earliest unhealthy mark
@@ -49,7 +50,7 @@ describe('explainGatewayTermination', () => {
   test('IP targets: new connections arrive until the deregistration lag ends, not just D_lb', () => {
     const lb = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 120, healthCheckPort: 'traffic-port' });
     const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: lb })] }));
-    expect(at(timeline, 'lb-marks-unhealthy')).toBe(26);
+    expect(at(timeline, 'lb-marks-unhealthy')).toBe(21);
     expect(at(timeline, 'lb-stops-new-connections')).toBe(120);
     expect(timeline.events.find((event) => event.kind === 'lb-stops-new-connections')?.why).toMatch(/after deregistration/);
     expect(timeline.margins[0]).toMatchObject({ ok: false, seconds: 31 - 120 });
@@ -71,7 +72,7 @@ describe('explainGatewayTermination', () => {
   test('assumes the controller defaults when no load balancer is described, and says so', () => {
     const timeline = explainGatewayTermination(gateway({ services: [lbService({ loadBalancer: undefined })] }));
     expect(timeline.loadBalancerAssumed).toBe(true);
-    expect(at(timeline, 'lb-marks-unhealthy')).toBe(26);
+    expect(at(timeline, 'lb-marks-unhealthy')).toBe(22);
     expect(timeline.notes.join('\n')).toMatch(/assumed/);
   });
 
@@ -101,16 +102,16 @@ describe('renderTimeline', () => {
     const text = renderTimeline(explainGatewayTermination(gateway()));
     expect(text).toContain('Deployment/edge/gateway behind Service/edge/gateway');
     expect(text).toMatch(/^\s+\|-+\|/m);
-    expect(text).toMatch(/t\+26s\s+├─ the load balancer marks the target unhealthy/);
-    expect(text).toContain('2 failed checks × 10s + 6s timeout = 26s');
+    expect(text).toMatch(/t\+22s\s+├─ the load balancer marks the target unhealthy/);
+    expect(text).toContain('1s for kube-proxy to learn + 2 failed checks × (10s + 0.5s jitter) = 22s; the 6s timeout counts only for a check that goes unanswered (26s)');
     expect(text).toMatch(/t\+51s\s+[├└]─ SIGKILL deadline/);
-    expect(text).toMatch(/ok\s+keeps serving after the load balancer stops sending \(31s − 26s\): 5s \(needs 5s\)/);
+    expect(text).toMatch(/ok\s+keeps serving after the load balancer stops sending \(31s − 22s\): 9s \(needs 9s\)/);
     expect(text).not.toContain('FAIL');
   });
 
   test('marks failed margins and says what goes wrong', () => {
     const text = renderTimeline(explainGatewayTermination(gateway({ workload: workload({ drain: drain({ keepServingSeconds: 5, drainSeconds: 0 }), terminationGracePeriodSeconds: 7 }) })));
-    expect(text).toMatch(/FAIL keeps serving .*: -21s \(needs 5s\)/);
+    expect(text).toMatch(/FAIL keeps serving .*: -17s \(needs 9s\)/);
     expect(text).toContain('connect timeouts');
   });
 

@@ -101,11 +101,12 @@ describe('readGlooHelmValues of the library\'s own values', () => {
     expect(gateway.services[0]).toMatchObject({ object: 'Service/gloo-system/gateway-proxy', type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
   });
 
-  test("behind the assumed load balancer, errs only on AWS's default unhealthy-target connection termination, which no Service annotation turned off", () => {
+  test("behind the assumed load balancer, has no error: AWS's default unhealthy-target connection termination is only assumed, so it is a warning", () => {
     const plan = new GlooEdgeGatewayPlan();
     plan.addRoute({ prefix: '/orders', service: orders });
     const { gateway, findings } = readBack(plan);
-    expect(errors([...findings, ...checkGateway(gateway)]).map((each) => each.split(':')[0])).toEqual(['unhealthy-target-connections-reset']);
+    expect(errors([...findings, ...checkGateway(gateway)])).toEqual([]);
+    expect(checkGateway(gateway).find((each) => each.rule === 'unhealthy-target-connections-reset')?.severity).toBe('warning');
   });
 
   test('has no error finding behind an NLB of the NLB planner, whose annotations it reads back', () => {
@@ -119,12 +120,13 @@ describe('readGlooHelmValues of the library\'s own values', () => {
     expect(errors([...findings, ...checkGateway(gateway)])).toEqual([]);
   });
 
-  test('has no error finding for a DaemonSet on host ports but the assumed load balancer\'s connection termination', () => {
+  test('has no error finding for a DaemonSet on host ports (the assumed load balancer\'s connection termination is a warning)', () => {
     const plan = new GlooEdgeGatewayPlan({ mode: 'daemonset' });
     plan.addRoute({ prefix: '/', service: orders });
     const { gateway, findings } = readBack(plan);
     expect(gateway.workload).toMatchObject({ kind: 'DaemonSet', hostPorts: [8080, 8443], hostNetwork: false, maxSurge: 0, maxUnavailable: 1 });
-    expect(errors([...findings, ...checkGateway(gateway)]).map((each) => each.split(':')[0])).toEqual(['unhealthy-target-connections-reset']);
+    expect(errors([...findings, ...checkGateway(gateway)])).toEqual([]);
+    expect(checkGateway(gateway).find((each) => each.rule === 'unhealthy-target-connections-reset')?.severity).toBe('warning');
   });
 
   test('reads the gloo-ee form as the gloo one', () => {

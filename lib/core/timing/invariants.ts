@@ -5,6 +5,7 @@ import {
   DEFAULT_MARGIN_SECONDS,
   DEFAULT_PROPAGATION_SECONDS,
   detectionWindowSeconds,
+  HEALTH_CHECK_JITTER_SECONDS,
   discoveryDelaySeconds,
   earliestUnhealthySeconds,
   ExternalTrafficPolicy,
@@ -69,6 +70,13 @@ function error(mechanism: MechanismId, finding: Omit<Finding, 'severity' | 'mech
 
 const MARGIN_SOURCE = 'an NLB\'s distributed health checkers and data-plane lag (aws/containers-roadmap#470)';
 
+function describeKeepServing(window: number, required: number, marginSeconds: number, byKubeProxy: boolean): string {
+  const timeout = required - window - marginSeconds;
+  return byKubeProxy || timeout <= 0
+    ? `${s(window)} + ${s(marginSeconds)} margin`
+    : `${s(window)} + ${s(timeout)} health-check timeout + ${s(marginSeconds)} margin`;
+}
+
 /**
  * lb-detection: a gateway keeps accepting new connections for as long as they may arrive after it
  * starts to stop: the load balancer's detection window (or IP deregistration lag), or with
@@ -87,7 +95,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
     ? `with externalTrafficPolicy Cluster every node's kube-proxy may send it new connections for about ${s(window)} (endpoint propagation, KEP-1669)`
     : loadBalancer.deregistrationLagSeconds > detectionWindowSeconds(loadBalancer.healthCheck)
       ? `IP targets are still sent new connections for up to ${s(loadBalancer.deregistrationLagSeconds)} after deregistration`
-      : `the load balancer needs up to ${s(window)} (${loadBalancer.healthCheck.unhealthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)} + ${s(loadBalancer.healthCheck.timeoutSeconds)} timeout) to stop sending new connections`;
+      : `the load balancer needs up to ${s(window)} (${loadBalancer.healthCheckPort === 'healthCheckNodePort' ? `${s(DEFAULT_PROPAGATION_SECONDS)} for kube-proxy to learn + ` : ''}${loadBalancer.healthCheck.unhealthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)} of failed checks answered with 503 at once, each up to ${s(HEALTH_CHECK_JITTER_SECONDS)} late) to stop sending new connections`;
   const keepServing = gateway.drain.keepServingSeconds;
   if (keepServing < window) {
     findings.push(error('lb-sends-to-exited-gateway', {
@@ -95,7 +103,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
       category: 'lb-detection',
       objects,
       message: `${gateway.object} keeps serving for ${s(keepServing)} after it starts to stop, but ${why}; connections opened in between fail.`,
-      fix: `make the preStop of ${gateway.object} ${byKubeProxy ? '' : 'fail the health check and '}keep serving for at least ${s(required)} (${s(window)} + ${s(marginSeconds)} margin) before it drains or exits`,
+      fix: `make the preStop of ${gateway.object} ${byKubeProxy ? '' : 'fail the health check and '}keep serving for at least ${s(required)} (${describeKeepServing(window, required, marginSeconds, byKubeProxy)}) before it drains or exits`,
     }));
   } else if (keepServing < required) {
     findings.push({
@@ -103,7 +111,7 @@ export function checkLoadBalancerDetection(gateway: WorkloadModel, loadBalancer:
       category: 'lb-detection',
       severity: 'warning',
       objects,
-      message: `${gateway.object} keeps serving for ${s(keepServing)} after it starts to stop: enough for the ${s(window)} in which ${byKubeProxy ? 'kube-proxy' : 'the load balancer'} may still send it new connections, but not for the ${s(marginSeconds)} margin kept for ${byKubeProxy ? 'kube-proxy sync lag' : MARGIN_SOURCE}.`,
+      message: `${gateway.object} keeps serving for ${s(keepServing)} after it starts to stop: enough for the ${s(window)} in which ${byKubeProxy ? 'kube-proxy' : 'the load balancer'} may still send it new connections, but not for the ${s(required)} kept (${describeKeepServing(window, required, marginSeconds, byKubeProxy)}) for ${byKubeProxy ? 'kube-proxy sync lag' : `checks that go unanswered and ${MARGIN_SOURCE}`}.`,
       fix: `make the preStop of ${gateway.object} keep serving for at least ${s(required)}`,
     });
   }
@@ -149,13 +157,19 @@ export function checkKeepAlive(gateway: WorkloadModel, loadBalancer: LoadBalance
   const preStop = preStopSeconds(gateway);
   if (loadBalancer.unhealthyConnectionTermination) {
     // New connections arrive until the target is marked unhealthy, so some always carry a request then.
-    return [error('keepalive-reset-by-lb', {
+    const finding = {
       rule: 'unhealthy-target-connections-reset',
-      category: 'keepalive',
+      category: 'keepalive' as const,
       objects,
       message: `the load balancer resets every connection still open when it marks ${gateway.object} unhealthy (${s(earliest)}–${s(detectionWindowSeconds(loadBalancer.healthCheck))} after the drain starts), yet sends it new connections until then: requests in flight on them are cut${gateway.drain.drainsConnections ? ' (Envoy drain-closes a connection only once a response passes through it)' : ''}.`,
       fix: `set target_health_state.unhealthy.connection_termination.enabled=false and target_health_state.unhealthy.draining_interval_seconds to at least ${requiredUnhealthyDrainingIntervalSeconds(loadBalancer, preStop, marginSeconds)}`,
-    })];
+    };
+    // A `generic` load balancer is one whose controller nothing names: termination is then the
+    // assumed AWS default, not a fact of these manifests (the assumption is reported apart).
+    if (loadBalancer.provider === 'generic') {
+      return [{ ...finding, severity: 'warning', message: `if the load balancer is an AWS NLB with its default attributes, ${finding.message}` }];
+    }
+    return [error('keepalive-reset-by-lb', finding)];
   }
   const drops = requiredUnhealthyDrainingIntervalSeconds(loadBalancer, preStop, 0);
   const safe = requiredUnhealthyDrainingIntervalSeconds(loadBalancer, preStop, marginSeconds);
@@ -368,14 +382,19 @@ export function checkCapacity(workload: WorkloadModel, loadBalancer?: LoadBalanc
   }
   // With externalTrafficPolicy Cluster every node forwards to a new pod as soon as it is ready.
   if (loadBalancer && !kubeProxyDecides(loadBalancer, externalTrafficPolicy)) {
-    const recovery = recoveryWindowSeconds(loadBalancer.healthCheck);
+    const hc = loadBalancer.healthCheck;
+    const recovery = recoveryWindowSeconds(hc);
+    const drops = requiredGatewayMinReadySeconds(loadBalancer, 0);
     const required = requiredGatewayMinReadySeconds(loadBalancer, marginSeconds);
-    const reason = `the load balancer sends to a new target only ${s(recovery)} (${loadBalancer.healthCheck.healthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)}) after it is ready`;
+    const reason = `the load balancer sends to a new target only ${s(recovery)} (${hc.healthyThreshold} × ${s(hc.intervalSeconds)}) after it is ready, and may mark the old one it replaces unhealthy ${s(earliestUnhealthySeconds(hc))} ((${hc.unhealthyThreshold} − 1) × ${s(hc.intervalSeconds)}) after its deletion`;
     const fix = `set minReadySeconds of ${workload.object} to at least ${required}`;
-    if (workload.minReadySeconds < recovery) {
-      findings.push(error('rollout-outruns-lb', { rule: 'rollout-outruns-discovery', category: 'capacity', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}, but ${reason}: the rollout removes old pods before new ones take traffic.`, fix }));
+    if (workload.minReadySeconds < drops) {
+      findings.push(error('rollout-outruns-lb', { rule: 'rollout-outruns-discovery', category: 'capacity', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}, but ${reason}: the rollout can leave no healthy target, and the load balancer then fails open onto nodes without a gateway.`, fix }));
     } else if (workload.minReadySeconds < required) {
-      findings.push({ rule: 'min-ready-within-margin', category: 'capacity', severity: 'warning', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}: enough for the load balancer's recovery window of ${s(recovery)} (${loadBalancer.healthCheck.healthyThreshold} × ${s(loadBalancer.healthCheck.intervalSeconds)}), but not for the ${s(marginSeconds)} margin kept for ${MARGIN_SOURCE}.`, fix });
+      const covered = drops === 0 && loadBalancer.provider === 'gke'
+        ? 'the pod readiness gate holds each new pod unready until the load balancer\'s health check passes'
+        : `each new target turns healthy (${s(recovery)}) before the old one it replaces can turn unhealthy (${s(workload.minReadySeconds)} + ${s(earliestUnhealthySeconds(hc))}), so some target stays healthy`;
+      findings.push({ rule: 'min-ready-within-margin', category: 'capacity', severity: 'warning', objects: [workload.object, loadBalancer.object], message: `${workload.object} has minReadySeconds ${workload.minReadySeconds}: ${covered}; but the rollout moves on before the load balancer's recovery window of ${s(recovery)} plus the ${s(marginSeconds)} margin kept for ${MARGIN_SOURCE}, so the healthy set shrinks while it runs.`, fix });
     }
   }
   return findings;

@@ -106,7 +106,7 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
       ? `with externalTrafficPolicy Cluster every node's kube-proxy may send the pod new connections until it learns the endpoint is terminating (KEP-1669); the derived value adds ${s(margin)} margin`
       : window > detection
         ? `IP targets keep receiving new connections for up to ${s(window)} after deregistration, and the gateway must accept them; the derived value adds ${s(margin)} margin`
-        : `the load balancer marks a failing target unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} + ${s(hc.timeoutSeconds)} timeout = ${s(detection)}, and sends it new connections until then; the derived value adds ${s(margin)} margin`,
+        : `the load balancer marks a target that answers its checks with 503 unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} (+ jitter${lb.healthCheckPort === 'healthCheckNodePort' ? ', + kube-proxy learning of it' : ''}) = ${s(window)}, and sends it new connections until then; the derived value adds the ${s(hc.timeoutSeconds)} timeout (a check that goes unanswered) and ${s(margin)} margin`,
   );
   const preStop = keepServing + input.drainTimeoutSeconds;
   const gracePeriod = checkAtLeast(
@@ -121,10 +121,10 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
   const minReady = checkAtLeast(
     names.minReady ?? 'minReadySeconds',
     input.minReadySeconds,
-    byKubeProxy ? 0 : recovery,
+    byKubeProxy ? 0 : requiredGatewayMinReadySeconds(lb, 0),
     byKubeProxy ? 0 : requiredGatewayMinReadySeconds(lb, margin),
-    `the load balancer's recovery window`,
-    `a new target receives traffic only after ${hc.healthyThreshold} × ${s(hc.intervalSeconds)} = ${s(recovery)} of passing health checks; a rollout that moves on sooner shrinks the healthy set, down to none (the derived value adds ${s(margin)} margin)`,
+    `the load balancer's recovery window less its earliest unhealthy mark`,
+    `a new target receives traffic only after ${hc.healthyThreshold} × ${s(hc.intervalSeconds)} = ${s(recovery)} of passing health checks, and the old one it replaces may be marked unhealthy ${s(earliestUnhealthySeconds(hc))} after its deletion; a rollout that moves on sooner can leave no healthy target (the derived value is ${s(recovery)} + ${s(margin)} margin)`,
   );
   if (input.unhealthyConnectionTermination === true && !byKubeProxy) {
     throw new BudgetError(

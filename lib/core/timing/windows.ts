@@ -46,9 +46,34 @@ export const DEFAULT_DNS_REFRESH_SECONDS = 5;
  */
 export const DEFAULT_IP_DEREGISTRATION_LAG_SECONDS = 120;
 
-/** D_lb: the longest a load balancer takes to mark a target unhealthy once it starts failing. */
+/**
+ * D_lb: the longest a load balancer takes to mark a target unhealthy once it starts failing, when
+ * its checks may go unanswered (each one then fails only after the timeout).
+ */
 export function detectionWindowSeconds(healthCheck: HealthCheckTiming): number {
   return healthCheck.unhealthyThreshold * healthCheck.intervalSeconds + healthCheck.timeoutSeconds;
+}
+
+/**
+ * How far one load-balancer health check may come after its interval. AWS does not publish it;
+ * the simulator plays the same spread (`loadBalancerHealthCheckJitterSeconds`).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+ */
+export const HEALTH_CHECK_JITTER_SECONDS = 0.5;
+
+/**
+ * The longest a load balancer takes to mark a target unhealthy when the target answers every check
+ * with a failure at once (Envoy's 503 after `/healthcheck/fail`, kube-proxy's healthCheckNodePort):
+ * `unhealthyThreshold` failing checks, the first up to one interval after the failure starts, each
+ * up to {@link HEALTH_CHECK_JITTER_SECONDS} late. kube-proxy's healthCheckNodePort turns 503 only
+ * once it learns the endpoint is terminating (endpoint propagation). The timeout does not count:
+ * ELBv2's `HealthCheckTimeoutSeconds` is "the amount of time during which no response from a
+ * target means a failed health check", and a 503 is a response.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+ */
+export function answeredDetectionWindowSeconds(healthCheck: HealthCheckTiming, healthCheckPort?: string): number {
+  const learns = healthCheckPort === 'healthCheckNodePort' ? DEFAULT_PROPAGATION_SECONDS : 0;
+  return learns + healthCheck.unhealthyThreshold * (healthCheck.intervalSeconds + HEALTH_CHECK_JITTER_SECONDS);
 }
 
 /** R_lb: the time a load balancer takes to send traffic to a target that has become healthy. */
@@ -76,21 +101,32 @@ export function earliestUnhealthySeconds(healthCheck: HealthCheckTiming): number
  * - instance targets with externalTrafficPolicy Cluster: every node's kube-proxy stops choosing a
  *   terminating endpoint once a ready one exists, within endpoint propagation (KEP-1669, "only
  *   some endpoints terminating when traffic policy is Cluster"), whatever the load balancer does;
- * - otherwise D_lb, or for IP targets the deregistration lag when that is longer.
+ * - otherwise the load balancer's detection of a gateway that answers its checks with 503
+ *   ({@link answeredDetectionWindowSeconds}: the gateway keeps serving, so its checks are answered
+ *   while the window runs), or for IP targets the deregistration lag when that is longer.
  * @see https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints
  */
 export function newConnectionWindowSeconds(loadBalancer: LoadBalancerModel, externalTrafficPolicy: ExternalTrafficPolicy = 'Local'): number {
   if (loadBalancer.provider === 'gke' && loadBalancer.gke) return gkeNewRequestWindowSeconds({ ...loadBalancer, gke: loadBalancer.gke });
   if (loadBalancer.targetType === 'instance' && externalTrafficPolicy === 'Cluster') return DEFAULT_PROPAGATION_SECONDS;
-  return Math.max(detectionWindowSeconds(loadBalancer.healthCheck), loadBalancer.deregistrationLagSeconds);
+  return Math.max(answeredDetectionWindowSeconds(loadBalancer.healthCheck, loadBalancer.healthCheckPort), loadBalancer.deregistrationLagSeconds);
 }
 
 /**
- * How long a gateway must keep serving after it starts to stop: the new-connection window, plus
- * the margin. With margin 0, the bound below which connections reach a gateway that has gone.
+ * How long a gateway must keep serving after it starts to stop. With margin 0, the bound below
+ * which connections reach a gateway that has gone: {@link newConnectionWindowSeconds}. With a
+ * margin, the value the solver derives: the window as if checks went unanswered (D_lb, with the
+ * timeout) plus the margin. The timeout belongs to the defence in depth, not to the mechanism: an
+ * NLB checks each target from several distributed checkers, one of which may miss an answer, and
+ * its data plane acts on their verdict some time later (aws/containers-roadmap#470).
  */
 export function requiredKeepServingSeconds(loadBalancer: LoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS, externalTrafficPolicy: ExternalTrafficPolicy = 'Local'): number {
-  return newConnectionWindowSeconds(loadBalancer, externalTrafficPolicy) + marginSeconds;
+  const window = newConnectionWindowSeconds(loadBalancer, externalTrafficPolicy);
+  if (marginSeconds <= 0) return window;
+  const unanswered = (loadBalancer.provider === 'gke' && loadBalancer.gke) || (loadBalancer.targetType === 'instance' && externalTrafficPolicy === 'Cluster')
+    ? window
+    : Math.max(window, detectionWindowSeconds(loadBalancer.healthCheck));
+  return unanswered + marginSeconds;
 }
 
 /**
@@ -123,9 +159,25 @@ export function requiredGracePeriodSeconds(preStopSeconds: number, appDrainSecon
   return Math.ceil(preStopSeconds + appDrainSeconds + marginSeconds);
 }
 
-/** minReadySeconds for a gateway: the load balancer must be sending to a new pod before the next old one goes. */
+/**
+ * minReadySeconds for a gateway. With a margin, the value the solver derives: the load balancer is
+ * sending to a new pod (R_lb) before the next old one goes, plus the margin.
+ *
+ * With margin 0, the bound below which a rollout can leave the load balancer with no healthy
+ * target (it then fails open onto nodes without a gateway, and eTP Local drops there): the old
+ * target the rollout deletes next may be marked unhealthy as soon as
+ * {@link earliestUnhealthySeconds} after its deletion, while its replacement turns healthy up to
+ * R_lb after it is ready. When minReadySeconds + that earliest mark ≥ R_lb, every replacement is
+ * healthy before the target it replaces is not, and the healthy set never shrinks. Behind a GKE
+ * NEG the pod readiness gate (`cloud.google.com/load-balancer-neg-ready`) keeps a new pod unready
+ * until the load balancer's health check passes, so the rollout never outruns it: no bound.
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/container-native-load-balancing#pod_readiness
+ */
 export function requiredGatewayMinReadySeconds(loadBalancer: LoadBalancerModel, marginSeconds = DEFAULT_MARGIN_SECONDS): number {
-  return recoveryWindowSeconds(loadBalancer.healthCheck) + marginSeconds;
+  const recovery = recoveryWindowSeconds(loadBalancer.healthCheck);
+  if (marginSeconds > 0) return recovery + marginSeconds;
+  if (loadBalancer.provider === 'gke' && loadBalancer.gke && loadBalancer.gke.shape !== 'l4') return 0;
+  return Math.max(0, recovery - earliestUnhealthySeconds(loadBalancer.healthCheck));
 }
 
 /**

@@ -165,9 +165,9 @@ describe('planNlb annotations', () => {
 describe('planNlb: the chain for several NLB settings', () => {
   const settings: [string, NlbOptions, { detection: number; window: number; keepServing: number; grace: number; minReady: number; draining: number }][] = [
     // ELBv2's own defaults for an HTTP check: every 30 s, 6 s timeout, healthy after 5, unhealthy after 2
-    ['AWS API defaults (30 s, 6 s, 5/2)', { healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 5, unhealthyThreshold: 2 }, { detection: 2 * 30 + 6, window: 66, keepServing: 66 + 5, grace: 71 + 15 + 5, minReady: 5 * 30 + 5, draining: 71 + 15 - 30 + 5 }],
-    ["the Gloo guide's (10 s, 6 s, 2/2)", { healthCheckInterval: Duration.seconds(10), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 10 + 6, window: 26, keepServing: 26 + 5, grace: 31 + 15 + 5, minReady: 2 * 10 + 5, draining: 31 + 15 - 10 + 5 }],
-    ['a fast one (5 s, 2 s, 2/2)', { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 5 + 2, window: 12, keepServing: 12 + 5, grace: 17 + 15 + 5, minReady: 2 * 5 + 5, draining: 17 + 15 - 5 + 5 }],
+    ['AWS API defaults (30 s, 6 s, 5/2)', { healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 5, unhealthyThreshold: 2 }, { detection: 2 * 30 + 6, window: 2 * 30.5, keepServing: 66 + 5, grace: 71 + 15 + 5, minReady: 5 * 30 + 5, draining: 71 + 15 - 30 + 5 }],
+    ["the Gloo guide's (10 s, 6 s, 2/2)", { healthCheckInterval: Duration.seconds(10), healthCheckTimeout: Duration.seconds(6), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 10 + 6, window: 2 * 10.5, keepServing: 26 + 5, grace: 31 + 15 + 5, minReady: 2 * 10 + 5, draining: 31 + 15 - 10 + 5 }],
+    ['a fast one (5 s, 2 s, 2/2)', { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2), healthyThreshold: 2, unhealthyThreshold: 2 }, { detection: 2 * 5 + 2, window: 2 * 5.5, keepServing: 12 + 5, grace: 17 + 15 + 5, minReady: 2 * 5 + 5, draining: 17 + 15 - 5 + 5 }],
     ["IP targets with the Gloo guide's checks", { targetType: 'ip' }, { detection: 26, window: 120, keepServing: 120 + 5, grace: 125 + 15 + 5, minReady: 25, draining: 125 + 15 - 10 + 5 }],
   ];
 

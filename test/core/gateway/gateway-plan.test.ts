@@ -149,13 +149,13 @@ describe('GatewayPlan and its load balancer', () => {
       model: drainingNlb(gateway, { healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 3 } }),
       serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external' },
     });
-    // 3 x 5s + 2s + 5s margin
-    expect(gateway.budget.keepServingSeconds).toBe(22);
+    // the answered window 1s + 3 × (5s + 0.5s jitter) = 17.5s exceeds 3 × 5s + 2s, + 5s margin
+    expect(gateway.budget.keepServingSeconds).toBe(22.5);
     expect(gateway.budget.minReadySeconds).toBe(15);
     const objects = gateway.objects();
     expect(objects.service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-type': 'external' });
-    expect(container(gateway).lifecycle.preStop.exec.command[2]).toMatch(/^keep_serving=22$/m);
-    expect((objects.workload as any).spec.template.spec.terminationGracePeriodSeconds).toBe(57);
+    expect(container(gateway).lifecycle.preStop.exec.command[2]).toMatch(/^keep_serving=23$/m);
+    expect((objects.workload as any).spec.template.spec.terminationGracePeriodSeconds).toBe(58);
     expect(checkGateway(gateway.model())).toEqual([]);
   });
 
@@ -175,7 +175,7 @@ describe('GatewayPlan and its load balancer', () => {
     expect(() => gateway.attachLoadBalancer({
       model: drainingNlb(gateway, { healthCheck: { intervalSeconds: 30, timeoutSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 3 } }),
       serviceAnnotations: {},
-    })).toThrow(/^'keepServing' \(31s\) must be at least the load balancer's detection window \(100s\)/);
+    })).toThrow(/^'keepServing' \(31s\) must be at least the load balancer's detection window \(92.5s\)/);
     // The failed attachment left the gateway as it was.
     expect(gateway.budget.keepServingSeconds).toBe(31);
   });
@@ -304,9 +304,9 @@ describe('GatewayPlan props', () => {
     expect(() => plan({ drainTimeout: Duration.seconds(400), idleTimeout: Duration.seconds(360) })).toThrow("'idleTimeout' (6m) must be under 5m50s");
     expect(() => plan({ drainTimeout: Duration.ZERO })).toThrow("'drainTimeout' (0s) must be at least 1s");
     expect(() => plan({ drainTimeout: Duration.millis(1500) })).toThrow("'drainTimeout' (1.5s) must be whole seconds");
-    expect(() => plan({ keepServing: Duration.seconds(10) })).toThrow(/^'keepServing' \(10s\) must be at least the load balancer's detection window \(26s\)/);
+    expect(() => plan({ keepServing: Duration.seconds(10) })).toThrow(/^'keepServing' \(10s\) must be at least the load balancer's detection window \(22s\)/);
     expect(() => plan({ terminationGracePeriod: Duration.seconds(60) })).toThrow(/^'terminationGracePeriod' \(60s\) must be at least the whole preStop \(61s\)/);
-    expect(() => plan({ minReady: Duration.seconds(5) })).toThrow(/^'minReady' \(5s\) must be at least the load balancer's recovery window \(20s\)/);
+    expect(() => plan({ minReady: Duration.seconds(5) })).toThrow(/^'minReady' \(5s\) must be at least the load balancer's recovery window less its earliest unhealthy mark \(10s\)/);
     expect(() => plan({ workload: GatewayWorkload.deployment({ replicas: 1 }) })).toThrow("'replicas' (1) must be a whole number, at least 2");
     expect(() => plan({ httpPort: 9901 })).toThrow("'httpPort' (9901), 'tls.port' (none) and 'adminPort' (9901) must all differ");
     expect(() => plan({ name: 'Edge' })).toThrow(`'name' ("Edge") must be a DNS label`);

@@ -32,9 +32,9 @@ describe('GlooEdgeGatewayPlan timings', () => {
     expect((values.kubeResourceOverride as any).spec.minReadySeconds).toBe(plan.budget.minReadySeconds);
   });
 
-  test("the Gloo guide's sleep of 5s can't be set against a 26s detection window", () => {
+  test("the Gloo guide's sleep of 5s can't be set against a 22s detection window", () => {
     expect(() => new GlooEdgeGatewayPlan({ gracefulShutdownSleep: Duration.seconds(5) }))
-      .toThrow("'gracefulShutdownSleep' (5s) must be at least the load balancer's detection window (26s): the load balancer marks a failing target unhealthy only after 2 × 10s + 6s timeout = 26s");
+      .toThrow("'gracefulShutdownSleep' (5s) must be at least the load balancer's detection window (22s): the load balancer marks a target that answers its checks with 503 unhealthy only after 2 × 10s (+ jitter, + kube-proxy learning of it) = 22s");
   });
 
   test("the Gloo guide's grace period of 7s can't be set either", () => {
@@ -53,7 +53,7 @@ describe('GlooEdgeGatewayPlan timings', () => {
   });
 
   test('fails on a minReady shorter than the recovery window', () => {
-    expect(() => new GlooEdgeGatewayPlan({ minReady: Duration.seconds(5) })).toThrow("'minReady' (5s) must be at least the load balancer's recovery window (20s)");
+    expect(() => new GlooEdgeGatewayPlan({ minReady: Duration.seconds(5) })).toThrow("'minReady' (5s) must be at least the load balancer's recovery window less its earliest unhealthy mark (10s)");
   });
 
   test('fails on a fractional sleep, which the chart cannot take', () => {
@@ -84,7 +84,7 @@ describe('GlooEdgeGatewayPlan and the load balancer', () => {
   test('an attachment that breaks an override throws and leaves the gateway as it was', () => {
     const plan = new GlooEdgeGatewayPlan({ gracefulShutdownSleep: Duration.seconds(31) });
     const slow = { ...fastNlb, healthCheck: { intervalSeconds: 30, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 } };
-    expect(() => plan.attachLoadBalancer({ model: slow, serviceAnnotations: { a: 'b' } })).toThrow("'gracefulShutdownSleep' (31s) must be at least the load balancer's detection window (100s)");
+    expect(() => plan.attachLoadBalancer({ model: slow, serviceAnnotations: { a: 'b' } })).toThrow("'gracefulShutdownSleep' (31s) must be at least the load balancer's detection window (92.5s)");
     expect(plan.loadBalancer.healthCheck.intervalSeconds).toBe(10);
     expect(plan.proxyValues().service?.extraAnnotations).toBeUndefined();
   });

@@ -10,7 +10,7 @@ describe('solveGatewayBudget', () => {
     expect(budget).toEqual({
       marginSeconds: 5,
       detectionWindowSeconds: 26,
-      newConnectionWindowSeconds: 26,
+      newConnectionWindowSeconds: 22,
       recoveryWindowSeconds: 20,
       keepServingSeconds: 31,
       drainTimeoutSeconds: 15,
@@ -37,13 +37,13 @@ describe('solveGatewayBudget', () => {
 
   test('fails when a keep-serving override is shorter than the detection window, naming prop, value and bound', () => {
     expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 5, propNames: { keepServing: 'preStopDelay' } }))
-      .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window (26s): the load balancer marks a failing target unhealthy only after 2 × 10s + 6s timeout = 26s");
+      .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window (22s): the load balancer marks a target that answers its checks with 503 unhealthy only after 2 × 10s (+ jitter, + kube-proxy learning of it) = 22s");
   });
 
   test('accepts overrides at the bounds that drop requests, where the checker only warns of the margin', () => {
-    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 26, terminationGracePeriodSeconds: 41, minReadySeconds: 20, unhealthyDrainingIntervalSeconds: 31 });
-    expect(budget).toMatchObject({ keepServingSeconds: 26, preStopSeconds: 41, terminationGracePeriodSeconds: 41, minReadySeconds: 20, unhealthyDrainingIntervalSeconds: 31 });
-    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 25.5 })).toThrow(/'keepServing' \(25.5s\)/);
+    const budget = solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 22, terminationGracePeriodSeconds: 37, minReadySeconds: 10, unhealthyDrainingIntervalSeconds: 27 });
+    expect(budget).toMatchObject({ keepServingSeconds: 22, preStopSeconds: 37, terminationGracePeriodSeconds: 37, minReadySeconds: 10, unhealthyDrainingIntervalSeconds: 27 });
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 21.5 })).toThrow(/'keepServing' \(21.5s\)/);
   });
 
   test('with eTP Cluster, derives keep-serving from kube-proxy propagation and asks no minReady', () => {
@@ -70,8 +70,8 @@ describe('solveGatewayBudget', () => {
     expect(error).toMatchObject({ prop: 'terminationGracePeriod', value: '45s', bound: 'at least the whole preStop (46s)' });
   });
 
-  test('fails when minReady is shorter than the recovery window', () => {
-    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, minReadySeconds: 19 })).toThrow(/'minReadySeconds' \(19s\) must be at least the load balancer's recovery window \(20s\)/);
+  test('fails when minReady lets the old target turn unhealthy before its replacement is healthy', () => {
+    expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, minReadySeconds: 9 })).toThrow(/'minReadySeconds' \(9s\) must be at least the load balancer's recovery window less its earliest unhealthy mark \(10s\)/);
   });
 
   test('fails when the unhealthy draining interval does not cover the drain', () => {

@@ -1,5 +1,6 @@
 import { assumedLoadBalancer } from '../../../lib/core/load-balancer';
 import {
+  answeredDetectionWindowSeconds,
   defaultDnsDiscovery,
   detectionWindowSeconds,
   discoveryDelaySeconds,
@@ -28,7 +29,9 @@ describe('load balancer windows', () => {
   });
 
   test('IP targets stay open to new connections for the deregistration lag when it is longer', () => {
-    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'instance'))).toBe(26);
+    // An answered check (kube-proxy's 503 on healthCheckNodePort, 1 s after it learns) turns the target in
+    // 2 × (10 s + 0.5 s jitter); the 6 s timeout does not count.
+    expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'instance'))).toBe(22);
     expect(newConnectionWindowSeconds(assumedLoadBalancer('Service/x/y', 'ip'))).toBe(120);
   });
 
@@ -58,13 +61,18 @@ describe('load balancer windows', () => {
     expect(readinessStopsServingSeconds(probe)).toBe(21);
   });
 
-  test('a gateway must keep serving the window plus margin', () => {
+  test('a gateway drops below threshold × interval, and the derived keep-serving adds the timeout and the margin', () => {
     expect(requiredKeepServingSeconds(assumedLoadBalancer())).toBe(31);
-    expect(requiredKeepServingSeconds(assumedLoadBalancer(), 0)).toBe(26);
+    expect(requiredKeepServingSeconds(assumedLoadBalancer(), 0)).toBe(22);
+    expect(answeredDetectionWindowSeconds(assumedLoadBalancer().healthCheck)).toBe(21);
   });
 
-  test('minReadySeconds of a gateway covers the recovery window plus margin', () => {
+  test('minReadySeconds of a gateway derives the recovery window plus margin, and drops only below recovery less the earliest unhealthy mark', () => {
     expect(requiredGatewayMinReadySeconds(assumedLoadBalancer())).toBe(25);
+    // R_lb 2 × 10 s, old target unhealthy as soon as (2 − 1) × 10 s after deletion.
+    expect(requiredGatewayMinReadySeconds(assumedLoadBalancer(), 0)).toBe(10);
+    const slow = { ...assumedLoadBalancer(), healthCheck: { intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 3 } };
+    expect(requiredGatewayMinReadySeconds(slow, 0)).toBe(0);
   });
 
   test('grace period covers preStop, app drain and margin, rounded up', () => {
