@@ -220,7 +220,7 @@ export class HitlessGateway extends Construct implements LoadBalancedGateway {
 
     // Which objects exist is fixed by the props; what they hold depends on the routes and the load
     // balancer, so everything but their identity is produced at synth time.
-    const initial = plan.objects();
+    const initial = plan.provisionalObjects();
     const render = (id: string, pick: (objects: ReturnType<GatewayPlan['objects']>) => KubeObject | undefined, object: KubeObject) => {
       const lazy: Record<string, unknown> = {};
       for (const key of Object.keys(object)) {

@@ -12,6 +12,7 @@ import { assumedLoadBalancer } from '../load-balancer';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';
 import { DiscoveryModel, EnvoyModel, GatewayModel, LoadBalancerModel, ProbeModel, ServiceModel, WorkloadModel } from '../model';
 import { restrictedPodSecurityContext, restrictedSecurityContext } from '../pod-security';
+import { BudgetError } from '../timing/budget-error';
 import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
 import { defaultDnsDiscovery } from '../timing/windows';
 import { RoutableUpstream } from '../upstream-link';
@@ -243,7 +244,13 @@ export class GatewayPlan implements LoadBalancedGateway {
   private readonly clusters = new Map<string, ResolvedCluster>();
   private readonly routeList: ResolvedRoute[] = [];
   private attachment?: LoadBalancerAttachment;
-  private solved: GatewayBudget;
+  private solvedBudget: GatewayBudget;
+  /**
+   * An override the assumed load balancer refuses. The load balancer attached later may accept it
+   * (its bounds differ), so the refusal waits until the budget or the objects are asked for with
+   * no load balancer attached.
+   */
+  private deferredRefusal?: BudgetError;
 
   constructor(options: GatewayPlanOptions) {
     this.options = options;
@@ -308,7 +315,20 @@ export class GatewayPlan implements LoadBalancedGateway {
     if (this.workloadSpec.mode === 'daemonset' && this.workloadSpec.shape.mode === 'daemonset' && this.workloadSpec.shape.httpsHostPort !== undefined && !this.tls) {
       throw new Error(`'httpsHostPort' (${this.workloadSpec.shape.httpsHostPort}) needs 'tls': there is no HTTPS listener to bind it to`);
     }
-    this.solved = this.solve(assumedLoadBalancer(this.serviceObject));
+    const assumed = assumedLoadBalancer(this.serviceObject);
+    try {
+      this.solvedBudget = this.solve(assumed);
+    } catch (error) {
+      if (!(error instanceof BudgetError)) throw error;
+      this.deferredRefusal = error;
+      this.solvedBudget = this.solve(assumed, false);
+    }
+  }
+
+  /** The budget the objects use; throws the assumed load balancer's refusal while none is attached. */
+  private get solved(): GatewayBudget {
+    if (this.deferredRefusal) throw this.deferredRefusal;
+    return this.solvedBudget;
   }
 
   /** The timings of the pods' life, solved against the load balancer in front. */
@@ -338,7 +358,8 @@ export class GatewayPlan implements LoadBalancedGateway {
       // The NLB sends the PROXY header on health checks too; kube-proxy's healthCheckNodePort reads plain HTTP.
       throw new Error(`'proxyProtocolV2' (true) needs the load balancer's health check on the gateway's own listener, not '${model.healthCheckPort}': the NLB sends the PROXY header on health checks too, and only Envoy's listener reads it`);
     }
-    this.solved = this.solve(model);
+    this.solvedBudget = this.solve(model);
+    this.deferredRefusal = undefined;
     this.attachment = attachment;
   }
 
@@ -397,7 +418,26 @@ export class GatewayPlan implements LoadBalancedGateway {
     });
   }
 
-  /** The Kubernetes objects, for the current routes and load balancer. */
+  /**
+   * The objects' identity before the load balancer is known (the cdk8s face renders their contents
+   * at synth): solved without the overrides the assumed load balancer refuses.
+   * @internal
+   */
+  public provisionalObjects(): GatewayObjects {
+    const refusal = this.deferredRefusal;
+    this.deferredRefusal = undefined;
+    try {
+      return this.objects();
+    } finally {
+      this.deferredRefusal = refusal;
+    }
+  }
+
+  /**
+   * The Kubernetes objects, for the current routes and load balancer.
+   * @throws BudgetError when an override breaks the chain of the load balancer in front (the assumed
+   * AWS NLB when none was attached)
+   */
   public objects(): GatewayObjects {
     const bootstrapText = JSON.stringify(this.bootstrap(), null, 2);
     const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: this.namespace, labels: { ...this.labels }, ...extra });
@@ -486,8 +526,8 @@ export class GatewayPlan implements LoadBalancedGateway {
     return { workload, services: [service], envoy: this.envoyModel() };
   }
 
-  private solve(loadBalancer: LoadBalancerModel): GatewayBudget {
-    const o = this.options;
+  private solve(loadBalancer: LoadBalancerModel, withOverrides = true): GatewayBudget {
+    const o: Partial<GatewayPlanOptions> = withOverrides ? this.options : {};
     return solveGatewayBudget({
       loadBalancer,
       drainTimeoutSeconds: this.drainTimeout.toSeconds(),

@@ -299,14 +299,23 @@ describe('GatewayPlan configuration changes', () => {
 });
 
 describe('GatewayPlan props', () => {
+  it('accepts an override the assumed load balancer refuses until the budget is asked for, since the one attached may accept it', () => {
+    const edge = plan({ minReady: Duration.seconds(5) });
+    expect(() => edge.objects()).toThrow(/^'minReady' \(5s\)/);
+    expect(() => edge.provisionalObjects()).not.toThrow();
+    const fast = { ...assumedLoadBalancer('Service/edge/gateway'), healthCheck: { intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 } };
+    edge.attachLoadBalancer({ model: fast, serviceAnnotations: {} });
+    expect(edge.budget.minReadySeconds).toBe(5);
+  });
+
   it('rejects values that break the drain, naming prop, value and bound', () => {
     expect(() => plan({ idleTimeout: Duration.seconds(45) })).toThrow("'idleTimeout' (45s) must be at most 'drainTimeout' (30s)");
     expect(() => plan({ drainTimeout: Duration.seconds(400), idleTimeout: Duration.seconds(360) })).toThrow("'idleTimeout' (6m) must be under 5m50s");
     expect(() => plan({ drainTimeout: Duration.ZERO })).toThrow("'drainTimeout' (0s) must be at least 1s");
     expect(() => plan({ drainTimeout: Duration.millis(1500) })).toThrow("'drainTimeout' (1.5s) must be whole seconds");
-    expect(() => plan({ keepServing: Duration.seconds(10) })).toThrow(/^'keepServing' \(10s\) must be at least the load balancer's detection window \(22s\)/);
-    expect(() => plan({ terminationGracePeriod: Duration.seconds(60) })).toThrow(/^'terminationGracePeriod' \(60s\) must be at least the whole preStop \(61s\)/);
-    expect(() => plan({ minReady: Duration.seconds(5) })).toThrow(/^'minReady' \(5s\) must be at least the load balancer's recovery window less its earliest unhealthy mark \(10s\)/);
+    expect(() => plan({ keepServing: Duration.seconds(10) }).budget).toThrow(/^'keepServing' \(10s\) must be at least the load balancer's detection window \(22s\)/);
+    expect(() => plan({ terminationGracePeriod: Duration.seconds(60) }).budget).toThrow(/^'terminationGracePeriod' \(60s\) must be at least the whole preStop \(61s\)/);
+    expect(() => plan({ minReady: Duration.seconds(5) }).budget).toThrow(/^'minReady' \(5s\) must be at least the load balancer's recovery window less its earliest unhealthy mark \(10s\)/);
     expect(() => plan({ workload: GatewayWorkload.deployment({ replicas: 1 }) })).toThrow("'replicas' (1) must be a whole number, at least 2");
     expect(() => plan({ httpPort: 9901 })).toThrow("'httpPort' (9901), 'tls.port' (none) and 'adminPort' (9901) must all differ");
     expect(() => plan({ name: 'Edge' })).toThrow(`'name' ("Edge") must be a DNS label`);
