@@ -701,7 +701,9 @@ class World {
     if (change === 'unhealthy') {
       if (this.lb.unhealthyConnectionTermination) {
         this.resetConnections(target);
-      } else if (this.lb.unhealthyDrainingIntervalSeconds > 0) {
+      } else {
+        // Past the draining interval (at once when it is 0, the default) the target leaves
+        // unhealthy.draining and its connections are terminated.
         this.queue.push(this.now + this.lb.unhealthyDrainingIntervalSeconds, Kind.LbReset, target.index, target.epoch);
       }
     } else if (change === 'healthy' && target.pod && target.pod.readyAt === Infinity && target.pod.containerReadyAt <= this.now) {
