@@ -17,6 +17,7 @@ import { defaultDnsDiscovery } from '../timing/windows';
 import { RoutableUpstream } from '../upstream-link';
 import { GatewayDrain, RenderedDrain } from './drain';
 import { GatewayWorkload } from './workload';
+import { checkSecondsAtMost } from '../prop-bounds';
 
 /**
  * The official Envoy image: it runs as uid 101 and has bash (no curl, no wget), which the default
@@ -197,7 +198,7 @@ function checkPort(prop: string, value: number): number {
 function wholeSeconds(prop: string, value: Duration | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value.toMilliseconds() % 1000 !== 0) throw new Error(`'${prop}' (${value}) must be whole seconds: the Kubernetes field takes an integer`);
-  return value.toSeconds();
+  return checkSecondsAtMost(prop, value.toSeconds(), String(value));
 }
 
 function parseObjectRef(ref: string): { kind: string; namespace: string; name: string } {
