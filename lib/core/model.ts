@@ -114,6 +114,8 @@ export interface WorkloadModel {
   readonly readiness?: ProbeModel;
   readonly hostPorts: number[];
   readonly hostNetwork: boolean;
+  /** The `containerPort`s its containers declare (absent: not read). */
+  readonly containerPorts?: readonly number[];
   /** Required pod anti-affinity on `kubernetes.io/hostname`: at most one pod per node. */
   readonly onePodPerNode: boolean;
   /** Topology keys the pods are spread over (anti-affinity or topology spread constraints). */

@@ -11,7 +11,7 @@ import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';
 import { DiscoveryModel, EnvoyModel, GatewayModel, LoadBalancerModel, ProbeModel, ServiceModel, WorkloadModel } from '../model';
-import { restrictedPodSecurityContext, restrictedSecurityContext } from '../pod-security';
+import { restrictedPodSecurityContext, restrictedSecurityContext, unbindablePortsOnHostNetwork, UNPRIVILEGED_PORT_START } from '../pod-security';
 import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
 import { defaultDnsDiscovery } from '../timing/windows';
 import { RoutableUpstream } from '../upstream-link';
@@ -274,6 +274,11 @@ export class GatewayPlan implements LoadBalancedGateway {
     const listenerPorts = [this.httpPort, ...(this.tls ? [this.tls.port] : [])];
     if (new Set([...listenerPorts, this.adminPort]).size !== listenerPorts.length + 1) {
       throw new Error(`'httpPort' (${this.httpPort}), 'tls.port' (${this.tls?.port ?? 'none'}) and 'adminPort' (${this.adminPort}) must all differ`);
+    }
+    const unbindable = unbindablePortsOnHostNetwork(listenerPorts, this.workloadSpec.hostNetwork, true);
+    if (unbindable.length > 0) {
+      const prop = unbindable[0] === this.httpPort ? 'httpPort' : 'tls.port';
+      throw new Error(`'${prop}' (${unbindable[0]}) must be at least ${UNPRIVILEGED_PORT_START} with hostNetwork: Envoy runs as uid ${ENVOY_USER_ID}, and on the node's network no sysctl or capability lets it bind a privileged port, so it would crash-loop (use hostPort, or a listener port of ${UNPRIVILEGED_PORT_START} or more)`);
     }
     this.healthCheckPath = options.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
     if (!this.healthCheckPath.startsWith('/')) throw new Error(`'healthCheckPath' (${JSON.stringify(this.healthCheckPath)}) must start with '/'`);

@@ -1,5 +1,6 @@
 import { Finding, formatSeconds as s } from '../finding';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, LoadBalancerModel, ServiceModel, UpstreamModel, WorkloadModel } from '../model';
+import { unbindablePortsOnHostNetwork, UNPRIVILEGED_PORT_START } from '../pod-security';
 import { MechanismId } from './mechanisms';
 import {
   DEFAULT_MARGIN_SECONDS,
@@ -453,6 +454,11 @@ export function checkSecurity(workload: WorkloadModel, envoy?: EnvoyModel): Find
   }
   if (workload.runsAsNonRoot === false || workload.runsAsNonRoot === undefined) {
     findings.push({ rule: 'runs-as-root', category: 'security', severity: 'warning', objects: [workload.object], message: `${workload.object} does not require a non-root user.`, fix: `set securityContext.runAsNonRoot: true and a runAsUser on ${workload.object}` });
+  }
+  const unbindable = unbindablePortsOnHostNetwork(workload.containerPorts ?? [], workload.hostNetwork, workload.runsAsNonRoot);
+  if (unbindable.length > 0) {
+    // Not a security finding: the pod never starts, so the rollout that replaces a node's gateway with it leaves the node without one.
+    findings.push({ rule: 'privileged-port-on-host-network', category: 'capacity', severity: 'error', objects: [workload.object], message: `${workload.object} runs as non-root on the host network and listens on port ${unbindable.join(', ')}, below ${UNPRIVILEGED_PORT_START}: on the node's network no sysctl or added capability lets a non-root process bind it, so the container exits and crash-loops.`, fix: `use hostPort instead of hostNetwork, or listen on port ${UNPRIVILEGED_PORT_START} or above` });
   }
   if (workload.hostNetwork) {
     findings.push({ rule: 'host-network', category: 'security', severity: 'warning', objects: [workload.object], message: `${workload.object} uses the host network: its ports, admin included, are the node's.`, fix: 'use hostPort for the traffic ports instead of hostNetwork' });

@@ -315,6 +315,17 @@ describe('security and drain', () => {
     expect(rules(checkSecurity(workload({ runsAsNonRoot: undefined, hostNetwork: true })))).toEqual(['runs-as-root', 'host-network']);
   });
 
+  test('fails when a non-root pod on the host network listens on a privileged port (it crash-loops)', () => {
+    const found = checkSecurity(workload({ runsAsNonRoot: true, hostNetwork: true, containerPorts: [80, 9901] }));
+    expect(rules(found)).toEqual(['privileged-port-on-host-network', 'host-network']);
+    expect(found[0].severity).toBe('error');
+    expect(found[0].message).toContain('port 80, below 1024');
+    // Root may bind it; off the host network a sysctl may lower the bound: neither is this error.
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: false, hostNetwork: true, containerPorts: [80] })))).toEqual(['runs-as-root', 'host-network']);
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: true, hostNetwork: false, containerPorts: [80] })))).toEqual([]);
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: true, hostNetwork: true, containerPorts: [8080] })))).toEqual(['host-network']);
+  });
+
   test('reports a missing preStop, an unknown one, and a missing readiness probe', () => {
     expect(rules(checkHasDrain(workload({ drain: drain({ mechanism: 'none' }) })))).toEqual(['no-prestop']);
     expect(checkHasDrain(workload({ drain: drain({ mechanism: 'unknown' }) }))[0].category).toBe('unknown');
