@@ -188,6 +188,11 @@ export interface EnvoyModel {
   /** The port Envoy admin listens on, where the bootstrap (or `--config-yaml`) states it. */
   readonly adminPort?: number;
   readonly healthCheckPath?: string;
+  /**
+   * Whether the static HTTP connection managers carry the health check filter: `false` when they
+   * were read and none does (then nothing answers 503 on a drain), absent when not known.
+   */
+  readonly healthCheckFilter?: boolean;
   readonly clusters: EnvoyClusterModel[];
   readonly routes: EnvoyRouteModel[];
 }

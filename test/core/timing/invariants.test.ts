@@ -95,6 +95,15 @@ describe('lb-detection', () => {
     expect(checkHealthCheckTarget(gateway(), loadBalancer({ healthCheckProtocol: 'TCP' }))).toEqual([]);
   });
 
+  test('fails when the load balancer checks a path and the bootstrap has no health check filter', () => {
+    const onPath = loadBalancer({ healthCheckPort: 'traffic-port', healthCheckPath: '/envoy-hc' });
+    const noFilter = gateway({ envoy: { object: 'ConfigMap/edge/gw', healthCheckFilter: false, clusters: [], routes: [] } });
+    expect(checkHealthCheckTarget(noFilter, onPath)[0]).toMatchObject({ rule: 'no-health-check-filter', severity: 'error', mechanism: 'lb-health-check-blind-to-drain' });
+    expect(checkHealthCheckTarget(gateway({ envoy: { object: 'ConfigMap/edge/gw', healthCheckFilter: true, healthCheckPath: '/envoy-hc', clusters: [], routes: [] } }), onPath)).toEqual([]);
+    // kube-proxy's healthCheckNodePort turns 503 on its own: the filter is not needed there.
+    expect(checkHealthCheckTarget(noFilter, loadBalancer())).toEqual([]);
+  });
+
   test('IP targets need the deregistration lag', () => {
     const ip = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300 });
     const findings = checkLoadBalancerDetection(workload(), ip);
