@@ -17,8 +17,11 @@ const project = new typescript.TypeScriptProject({
   peerDependencyOptions: { pinnedDevDependency: false },
   // Every framework is optional: a Pulumi-only project gets no cdk8s, a cdk8s project no Pulumi.
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0'],
-  deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0', '@grpc/grpc-js-xds@1.14.1'],
+  deps: ['yaml@^2.9.0', 'js-yaml@^4.1.0', 'protobufjs@^7.5.0'],
   devDeps: [
+    // Only for its copy of Envoy's .proto files, from which `npx projen envoy-api` generates
+    // lib/core/envoy/envoy-api.json at build time: nothing installed with hitless reads a .proto file.
+    '@grpc/grpc-js-xds@1.14.1',
     // The tests' CRD schema validation only (test/support/crd-schema.ts): nothing in lib uses it.
     'ajv@^8.17.0',
     '@types/node@^20',
@@ -78,8 +81,9 @@ project.package.addField('exports', {
 project.addPeerDeps('@pulumi/pulumi@^3.200.0', '@pulumi/kubernetes@^4.20.0', '@pulumi/aws@^7.2.0');
 const optionalPeers = ['cdk8s', 'constructs', '@pulumi/pulumi', '@pulumi/kubernetes', '@pulumi/aws'];
 project.package.addField('peerDependenciesMeta', Object.fromEntries(optionalPeers.map((name) => [name, { optional: true }])));
-// What the tarball holds, stated rather than left to .npmignore: compiled code and types only.
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', '!dist/**/*.tsbuildinfo', 'README.md', 'LICENSE', 'API.md']);
+// What the tarball holds, stated rather than left to .npmignore: compiled code and types, and the
+// generated Envoy API descriptor the validator loads (tsc copies it into dist/).
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'dist/core/envoy/envoy-api.json', '!dist/**/*.tsbuildinfo', 'README.md', 'LICENSE', 'API.md']);
 // A git install or `npm pack` from a clean clone compiles first; `prepare` runs for both, and
 // `prepack` for `npm publish`/`npm pack` on a checkout whose dist/ is stale.
 project.package.setScript('prepare', 'tsc --build');
@@ -98,12 +102,17 @@ const docgen = project.addTask('docgen', {
   description: 'Regenerate API.md from the TSDoc',
   exec: 'ts-node --project test/tsconfig.json scripts/docgen.ts',
 });
+project.addTask('envoy-api', {
+  description: 'Regenerate lib/core/envoy/envoy-api.json, the Envoy API descriptor the validator loads, from the protos in @grpc/grpc-js-xds',
+  exec: 'ts-node --project test/tsconfig.json scripts/envoy-api.ts',
+});
 const docgenCheck = project.addTask('docgen:check', {
-  description: 'Fail when API.md is stale',
+  description: 'Fail when a generated file (API.md, lib/core/envoy/envoy-api.json) is stale',
   exec: 'ts-node --project test/tsconfig.json scripts/check-generated.ts',
 });
 void docgen;
 project.gitattributes.addAttributes('/API.md', 'linguist-generated');
+project.gitattributes.addAttributes('/lib/core/envoy/envoy-api.json', 'linguist-generated');
 project.npmignore?.exclude('/scripts/', '/typedoc.json', '/bench/', '/examples/', '/.ci/');
 
 // The examples import the package by name, which resolves to dist/: tests compile first.

@@ -6,9 +6,11 @@
  * Each check regenerates its file in memory and compares; each prints how to regenerate.
  */
 import { main as docgen } from './docgen';
+import { main as envoyApi } from './envoy-api';
 
 const CHECKS: ReadonlyArray<{ readonly name: string; readonly run: () => number }> = [
   { name: 'API.md', run: () => docgen(['--check']) },
+  { name: 'lib/core/envoy/envoy-api.json', run: () => envoyApi(['--check']) },
 ];
 
 function main(): number {

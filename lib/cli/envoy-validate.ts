@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { EnvoyConfigParseError, findEnvoyConfigs, formatEnvoyProblem, validateBootstrap } from '../core/envoy/validate';
+import { decodeUtf8 } from '../read/load';
 import { CliIo, EXIT_STATUS_HELP, EXIT_USAGE } from './io';
 
 const USAGE = `usage: hitless envoy-validate [--format text|json] FILE...
@@ -21,7 +22,8 @@ ${EXIT_STATUS_HELP}`;
 /** Reads one FILE argument; `-` is standard input. */
 async function readInput(file: string, io: CliIo): Promise<string> {
   if (file === '-') return io.readStdin();
-  return fs.readFile(path.resolve(io.cwd, file), 'utf8');
+  // Held to the rules `check` holds files to: UTF-8 only, so both judge the same text.
+  return decodeUtf8(await fs.readFile(path.resolve(io.cwd, file)));
 }
 
 function readFailure(file: string, error: unknown): string {

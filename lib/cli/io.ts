@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { decodeUtf8 } from '../read/load';
 
 /** What a CLI command may touch, so that tests can run commands without a process. */
 export interface CliIo {
@@ -20,14 +21,21 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: () => readUtf8Stream(process.stdin),
     isTty: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   };
+}
+
+/**
+ * A stream read whole as UTF-8 text, held to the rules files are held to: UTF-16 or bytes that are
+ * not UTF-8 throw (`Buffer.toString` would turn them into replacement characters, or a UTF-16
+ * manifest into zero objects, and the verdict would be about something else).
+ */
+export async function readUtf8Stream(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+  return decodeUtf8(Buffer.concat(chunks), 'standard input');
 }
 
 /**

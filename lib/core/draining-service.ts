@@ -9,6 +9,7 @@ import { readinessProbe } from './probe';
 import { BudgetPropNames, solveUpstreamBudget, UpstreamBudget } from './timing/solver';
 import { defaultDnsDiscovery } from './timing/windows';
 import { GatewayInFront } from './upstream-link';
+import { checkReplicasAtMost, checkSecondsAtMost } from './prop-bounds';
 
 /**
  * A Deployment that never drops a request on rollout, scale-in or node drain, with the Services
@@ -207,6 +208,11 @@ function checkWholeNumberAtLeast(prop: string, value: number, bound: number, bec
   return value;
 }
 
+function boundedWholeSeconds(prop: string, value: DurationLike | undefined): number | undefined {
+  const seconds = asDuration(value)?.toWholeSeconds();
+  return seconds === undefined ? undefined : checkSecondsAtMost(prop, seconds);
+}
+
 /** A DNS-1035 label (what Service names must be). */
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -237,9 +243,10 @@ export function resolveDrainingServiceOptions(options: DrainingServiceOptions): 
   }
   const replicas = checkWholeNumberAtLeast('replicas', options.replicas ?? 2, 2,
     'with one replica a node drain, an eviction or a crash leaves no pod to serve, and the disruption budget would block node drains');
+  checkReplicasAtMost('replicas', replicas);
   const maxSurge = checkWholeNumberAtLeast('maxSurge', options.maxSurge ?? 1, 1,
     'maxUnavailable is 0 so that capacity never drops during a rollout, and Kubernetes needs at least one of the two above 0 to make progress');
-  const appDrainSeconds = asDuration(options.appDrainTime ?? Duration.seconds(5)).toSeconds();
+  const appDrainSeconds = checkSecondsAtMost('appDrainTime', asDuration(options.appDrainTime ?? Duration.seconds(5)).toSeconds());
   const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const preStopAction = resolvePreStopAction(kubernetesVersion, options.preStopAction);
   return {
@@ -253,9 +260,9 @@ export function resolveDrainingServiceOptions(options: DrainingServiceOptions): 
     appDrainSeconds,
     // Kubernetes takes whole seconds; rounding up never shortens a window, and the solver then
     // checks exactly what the manifest will say.
-    preStopDelaySeconds: asDuration(options.preStopDelay)?.toWholeSeconds(),
-    terminationGracePeriodSeconds: asDuration(options.terminationGracePeriod)?.toWholeSeconds(),
-    minReadySeconds: asDuration(options.minReady)?.toWholeSeconds(),
+    preStopDelaySeconds: boundedWholeSeconds('preStopDelay', options.preStopDelay),
+    terminationGracePeriodSeconds: boundedWholeSeconds('terminationGracePeriod', options.terminationGracePeriod),
+    minReadySeconds: boundedWholeSeconds('minReady', options.minReady),
     spreadAcrossZones: options.spreadAcrossZones ?? false,
     kubernetesVersion,
     preStopAction,

@@ -114,6 +114,8 @@ export interface WorkloadModel {
   readonly readiness?: ProbeModel;
   readonly hostPorts: number[];
   readonly hostNetwork: boolean;
+  /** The `containerPort`s its containers declare (absent: not read). */
+  readonly containerPorts?: readonly number[];
   /** Required pod anti-affinity on `kubernetes.io/hostname`: at most one pod per node. */
   readonly onePodPerNode: boolean;
   /** Topology keys the pods are spread over (anti-affinity or topology spread constraints). */
@@ -186,6 +188,11 @@ export interface EnvoyModel {
   /** The port Envoy admin listens on, where the bootstrap (or `--config-yaml`) states it. */
   readonly adminPort?: number;
   readonly healthCheckPath?: string;
+  /**
+   * Whether the static HTTP connection managers carry the health check filter: `false` when they
+   * were read and none does (then nothing answers 503 on a drain), absent when not known.
+   */
+  readonly healthCheckFilter?: boolean;
   readonly clusters: EnvoyClusterModel[];
   readonly routes: EnvoyRouteModel[];
 }

@@ -52,3 +52,21 @@ export function restrictedPodSecurityContext(options: RestrictedSecurityOptions 
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
+
+/**
+ * The first port a non-root process may bind: Linux's default `net.ipv4.ip_unprivileged_port_start`.
+ * A pod lowers it with that (namespaced, safe) sysctl, but not on the host network, whose namespace
+ * is the node's: the kubelet refuses the sysctl there. Added capabilities (NET_BIND_SERVICE) reach a
+ * non-root process only through file capabilities, which Envoy's binary does not carry.
+ * @see https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls
+ */
+export const UNPRIVILEGED_PORT_START = 1024;
+
+/**
+ * The ports a non-root container on the host network cannot bind (it exits with EACCES and
+ * crash-loops). Empty when the pod is not on the host network or may run as root.
+ */
+export function unbindablePortsOnHostNetwork(ports: readonly number[], hostNetwork: boolean, runsAsNonRoot: boolean | undefined): number[] {
+  if (!hostNetwork || runsAsNonRoot !== true) return [];
+  return ports.filter((port) => port < UNPRIVILEGED_PORT_START);
+}

@@ -113,6 +113,8 @@ export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Jso
     BOOTSTRAP_KEYS.set(value, key);
     const rejected = bootstrapRejection(value, `${key} in ${ref}`, ref);
     if (rejected) findings.push(rejected);
+    const idle = bootstrapServesNothing(value, `${key} in ${ref}`, ref);
+    if (idle) findings.push(idle);
     findings.push(...adminRouteFindings(value, `${key} in ${ref}`, ref));
   }
   return found;
@@ -133,6 +135,25 @@ export function bootstrapRejection(bootstrap: unknown, what: string, object: str
     objects: [object],
     message: `Envoy rejects ${what}: ${shown}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}. Envoy exits at start and the pods never serve.`,
     fix: `fix ${what} (hitless envoy-validate lists every problem)`,
+  };
+}
+
+/**
+ * A bootstrap with no listener, static or from a listener discovery service, accepts no
+ * connection: the gateway serves nothing and its drain has nothing to drain.
+ */
+export function bootstrapServesNothing(bootstrap: unknown, what: string, object: string): Finding | undefined {
+  const listeners = asArray(at(bootstrap as Json, 'static_resources', 'listeners'));
+  const dynamic = at(bootstrap as Json, 'dynamic_resources');
+  const discovered = isObject(dynamic) && (dynamic.lds_config !== undefined || dynamic.ldsConfig !== undefined || dynamic.lds_resources_locator !== undefined || dynamic.ldsResourcesLocator !== undefined);
+  if (listeners.length > 0 || discovered) return undefined;
+  return {
+    rule: 'envoy-bootstrap-serves-nothing',
+    category: 'schema',
+    severity: 'error',
+    objects: [object],
+    message: `${what} has no listener (none under static_resources.listeners, no dynamic_resources.lds_config): Envoy starts, but accepts no connection, so the gateway serves nothing.`,
+    fix: `add the gateway's listeners to ${what}`,
   };
 }
 
@@ -181,12 +202,14 @@ export function readEnvoyBootstrap(bootstrap: Json, object: string, resolve: Ser
     .map((filter) => asObject(at(filter, 'typed_config')))
     .filter((config): config is Json => config !== undefined);
   let healthCheckPath: string | undefined;
+  let healthCheckFilter = false;
   const routes: EnvoyRouteModel[] = [];
   for (const manager of managers) {
     for (const filter of asArray(manager.http_filters)) {
       const name = asString(at(filter, 'name')) ?? '';
       const type = asString(at(filter, 'typed_config', '@type')) ?? '';
       if (!HEALTH_CHECK_FILTER.test(name) && !HEALTH_CHECK_FILTER.test(type)) continue;
+      healthCheckFilter = true;
       for (const header of asArray(at(filter, 'typed_config', 'headers'))) {
         if (at(header, 'name') !== ':path') continue;
         healthCheckPath ??= asString(at(header, 'exact_match')) ?? asString(at(header, 'string_match', 'exact')) ?? asString(at(header, 'string_match', 'prefix')) ?? asString(at(header, 'prefix_match'));
@@ -215,7 +238,7 @@ export function readEnvoyBootstrap(bootstrap: Json, object: string, resolve: Ser
   const clusters = asArray(at(bootstrap, 'static_resources', 'clusters')).filter(isObject)
     .filter((cluster) => !controlPlane.has(asString(cluster.name) ?? ''))
     .map((cluster) => readCluster(cluster, resolve));
-  return { object, ...(adminAddress !== undefined ? { adminAddress } : {}), ...(adminPort !== undefined ? { adminPort } : {}), ...(healthCheckPath !== undefined ? { healthCheckPath } : {}), clusters, routes };
+  return { object, ...(adminAddress !== undefined ? { adminAddress } : {}), ...(adminPort !== undefined ? { adminPort } : {}), ...(healthCheckPath !== undefined ? { healthCheckPath } : {}), ...(managers.length > 0 ? { healthCheckFilter } : {}), clusters, routes };
 }
 
 function readAdminAddress(bootstrap: Json): string | undefined {

@@ -281,17 +281,17 @@ async function expand(target: string, into: string[], problems: ReadProblem[], s
  * Manifest bytes as text. Kubernetes reads UTF-8 (a UTF-8 byte order mark is dropped); anything
  * else, UTF-16 included, would be read here as garbage or as nothing, so it is an error.
  */
-export function decodeUtf8(bytes: Uint8Array): string {
+export function decodeUtf8(bytes: Uint8Array, what = 'the file'): string {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    throw new Error('the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8');
+    throw new Error(`${what} is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8`);
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new Error('the file is not valid UTF-8; save it as UTF-8');
+    throw new Error(`${what} is not valid UTF-8; save it as UTF-8`);
   }
-  if (text.includes('\u0000')) throw new Error('the file holds NUL characters: it is binary, or UTF-16 without a byte order mark; save it as UTF-8');
+  if (text.includes('\u0000')) throw new Error(`${what} holds NUL characters: it is binary, or UTF-16 without a byte order mark; save it as UTF-8`);
   return text;
 }
 

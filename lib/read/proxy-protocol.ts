@@ -10,7 +10,14 @@ import { ServiceModel } from '../core/model';
  * header (the filter's default) refuses every connection of a load balancer that sends none.
  * And kube-proxy's healthCheckNodePort server reads plain HTTP: a health check sent there with
  * the header fails on every node.
+ *
+ * That health checks carry the header too is AWS's own statement, not an inference: the NLB
+ * target-group documentation (proxy protocol section) says that once proxy protocol is on, health
+ * check connections from the load balancer include the header as well, only without the client's
+ * connection information. (Quoted in gitlab-org/charts/gitlab merge request 3014, whose ingress
+ * logged "broken header" for every health check until it moved them to a port without the header.)
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#proxy-protocol
+ * @see https://gitlab.com/gitlab-org/charts/gitlab/-/merge_requests/3014
  * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/listeners/listener_filters/proxy_protocol
  */
 export function proxyProtocolFindings(

@@ -156,6 +156,7 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     readiness,
     hostPorts,
     hostNetwork: podSpec.hostNetwork === true,
+    containerPorts: containers.flatMap((container) => asArray(container.ports).filter(isObject).map((port) => port.containerPort)).filter((port): port is number => typeof port === 'number' && Number.isInteger(port)),
     onePodPerNode,
     spreadTopologyKeys: [...spreadTopologyKeys],
     runsAsNonRoot: readRunsAsNonRoot(podSpec, containers),

@@ -120,6 +120,12 @@ describe('hitless envoy-validate', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  test('exits 2 for a file that is not UTF-8, as check does, rather than validating replacement characters', async () => {
+    fs.writeFileSync(path.join(dir, 'latin1.yaml'), Buffer.from('admin: {}\nnode: {id: caf\xe9}\n', 'latin1'));
+    const result = await run(['latin1.yaml']);
+    expect(result).toEqual({ code: 2, stdout: [], stderr: 'hitless envoy-validate: latin1.yaml: cannot read: the file is not valid UTF-8; save it as UTF-8\n' });
+  });
+
   test('exits 2 for a manifest without a bootstrap', async () => {
     const file = write('svc.yaml', stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } }));
     const result = await run([file]);

@@ -99,7 +99,9 @@ maybe('the packed tarball', () => {
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cdk8s/index.js', 'dist/cdk8s/index.d.ts', 'dist/pulumi/index.js', 'dist/pulumi/index.d.ts', 'dist/cli.js']) {
       expect(files).toContain(needed);
     }
-    const unexpected = files.filter((file) => !/^dist\/.*\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'LICENSE', 'API.md'].includes(file));
+    // The Envoy API descriptor the validator loads, generated at build time from the protos.
+    expect(files).toContain('dist/core/envoy/envoy-api.json');
+    const unexpected = files.filter((file) => !/^dist\/.*\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'LICENSE', 'API.md', 'dist/core/envoy/envoy-api.json'].includes(file));
     expect(unexpected).toEqual([]);
     expect(files.filter((file) => file.startsWith('demo.out') || file.startsWith('lib/') || file.startsWith('test/'))).toEqual([]);
   });
@@ -114,6 +116,16 @@ maybe('the packed tarball', () => {
     const report = JSON.parse(result.stdout);
     expect(report.verdict).toBe('drops-requests');
     expect(result.status).toBe(1);
+    // A gateway with a bootstrap is validated against Envoy's API with no .proto file installed.
+    expect(fs.existsSync(path.join(dir, 'node_modules', '@grpc'))).toBe(false);
+    const careful = run(process.execPath, [path.join(dir, 'node_modules', '.bin', 'hitless'), 'check', path.join(ROOT, 'test', 'fixtures', 'check', 'careful-envoy.yaml')], dir);
+    expect(careful.stderr).toBe('');
+    expect(careful.stdout).toMatch(/^verdict: hitless/);
+    expect(careful.status).toBe(0);
+    fs.writeFileSync(path.join(dir, 'envoy.yaml'), 'admin:\n  address: {socket_address: {address: 127.0.0.1, port_value: 9901}}\n  bogus_field: 1\n');
+    const invalid = run(process.execPath, [path.join(dir, 'node_modules', '.bin', 'hitless'), 'envoy-validate', 'envoy.yaml'], dir);
+    expect(invalid.stdout + invalid.stderr).toMatch(/bogus_field/);
+    expect(invalid.status).toBe(1);
     const version = run(process.execPath, [path.join(dir, 'node_modules', '.bin', 'hitless'), '--version'], dir);
     expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   }, 180_000);

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readManifestText } from '../../lib/read';
-import { readConfigYaml, readEnvoyBootstrap, withAdminOverride } from '../../lib/read/envoy-bootstrap';
+import { checkManifestText } from '../../lib/check/check';
+import { bootstrapServesNothing, readConfigYaml, readEnvoyBootstrap, withAdminOverride } from '../../lib/read/envoy-bootstrap';
 
 const resolve = () => undefined;
 const bootstrap = (socketAddress: unknown) => ({ admin: { address: { socket_address: socketAddress } }, static_resources: { clusters: [] } });
@@ -81,5 +82,53 @@ describe('admin reached through a route', () => {
 
   test('a loopback cluster on another port is not the admin', () => {
     expect(readManifestText(withAdminRoute('127.0.0.1', 9902), 'x.yaml').findings.map((finding) => finding.rule)).not.toContain('admin-routed');
+  });
+});
+
+describe('a bootstrap that cannot drain or serve', () => {
+  const careful = () => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'check', 'careful-envoy.yaml'), 'utf8');
+  const HEALTH_CHECK_FILTER = `              - name: envoy.filters.http.health_check
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.http.health_check.v3.HealthCheck
+                  pass_through_mode: false
+                  headers:
+                  - name: ":path"
+                    string_match: { exact: /envoy-hc }
+`;
+
+  test('the fixture holds the filter this test removes', () => {
+    expect(careful()).toContain(HEALTH_CHECK_FILTER);
+  });
+
+  test('no health check filter while the NLB checks its path is an error: the LB never sees the drain', () => {
+    const report = checkManifestText(careful().replace(HEALTH_CHECK_FILTER, ''), 'x.yaml');
+    const finding = report.findings.find((each) => each.rule === 'no-health-check-filter');
+    expect(finding).toMatchObject({ severity: 'error', category: 'lb-detection' });
+    expect(finding!.message).toContain('/envoy-hc');
+    expect(report.verdict).toBe('drops-requests');
+    expect(checkManifestText(careful(), 'x.yaml').findings.map((each) => each.rule)).not.toContain('no-health-check-filter');
+  });
+
+  test('the reader says whether the static connection managers carry the filter, and nothing when there are none', () => {
+    const withFilter = readEnvoyBootstrap({ static_resources: { listeners: [{ filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { http_filters: [{ name: 'envoy.filters.http.health_check' }] } }] }] }] } }, 'b', resolve);
+    const without = readEnvoyBootstrap({ static_resources: { listeners: [{ filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { http_filters: [{ name: 'envoy.filters.http.router' }] } }] }] }] } }, 'b', resolve);
+    expect(withFilter.healthCheckFilter).toBe(true);
+    expect(without.healthCheckFilter).toBe(false);
+    expect(readEnvoyBootstrap(bootstrap({ address: '127.0.0.1', port_value: 9901 }), 'b', resolve).healthCheckFilter).toBeUndefined();
+  });
+
+  test('no listener at all (static_resources: {}) is an error: it serves nothing', () => {
+    const empty = careful().replace(/    static_resources:\n[\s\S]*?(?=\n---)/, '    static_resources: {}');
+    expect(empty).toContain('    static_resources: {}\n---');
+    const { findings } = readManifestText(empty, 'x.yaml');
+    expect(findings.find((each) => each.rule === 'envoy-bootstrap-serves-nothing')).toMatchObject({ severity: 'error', objects: ['ConfigMap/edge/gateway-envoy'] });
+    const clustersOnly = careful().replace(/      listeners:\n[\s\S]*?(?=      clusters:\n)/, '');
+    expect(readManifestText(clustersOnly, 'x.yaml').findings.map((each) => each.rule)).toContain('envoy-bootstrap-serves-nothing');
+    expect(readManifestText(careful(), 'x.yaml').findings.map((each) => each.rule)).not.toContain('envoy-bootstrap-serves-nothing');
+  });
+
+  test('listeners from a listener discovery service count', () => {
+    expect(bootstrapServesNothing({ dynamic_resources: { lds_config: { ads: {} } } }, 'b', 'ConfigMap/x/y')).toBeUndefined();
+    expect(bootstrapServesNothing({ static_resources: {} }, 'b', 'ConfigMap/x/y')?.rule).toBe('envoy-bootstrap-serves-nothing');
   });
 });

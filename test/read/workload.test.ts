@@ -42,7 +42,7 @@ describe('pod template', () => {
       topologySpreadConstraints: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1 }],
       containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080, hostPort: 80 }], readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 2 } }],
     }));
-    expect(model).toMatchObject({ hostPorts: [80], onePodPerNode: true, runsAsNonRoot: true });
+    expect(model).toMatchObject({ hostPorts: [80], containerPorts: [8080], onePodPerNode: true, runsAsNonRoot: true });
     expect(model.spreadTopologyKeys.sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
     expect(model.readiness).toMatchObject({ kind: 'http', path: '/ready', periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3 });
   });

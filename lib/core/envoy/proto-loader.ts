@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as protobuf from 'protobufjs';
+// A type-only import (erased from the JavaScript, so nothing is read at module load) that puts the
+// descriptor in the program, which makes tsc copy it into dist/ beside this module.
+import type * as _descriptorFile from './envoy-api.json';
 
 /** A proto file that could not be loaded, and why. */
 export interface SkippedProtoFile {
@@ -11,9 +14,11 @@ export interface SkippedProtoFile {
 
 /** Envoy's v3 API, loaded once per process. */
 export interface EnvoyProtos {
-  /** Every loaded message and enum, resolved. Field names keep their proto (snake_case) spelling. */
+  /** Every loaded message and enum; a field's type resolves on `field.resolve()`. Field names keep their proto (snake_case) spelling. */
   readonly root: protobuf.Root;
-  /** The proto files asked for (transitive imports come along without being listed). */
+  /** Where the protos came from, e.g. `@grpc/grpc-js-xds@1.14.1`. */
+  readonly source: string;
+  /** The proto files the descriptor was generated from (transitive imports come along without being listed). */
   readonly loadedFiles: readonly string[];
   /** Files left out because an import is missing from the shipped protos or they failed to parse. */
   readonly skippedFiles: readonly SkippedProtoFile[];
@@ -22,142 +27,107 @@ export interface EnvoyProtos {
 }
 
 /**
- * Where `@grpc/grpc-js-xds` keeps its copy of the Envoy, xDS, googleapis and
- * protoc-gen-validate protos. It ships them for its own xDS client; we only read them.
+ * Envoy's v3 API as generated at build time (scripts/envoy-api.ts): protobufjs's JSON form of
+ * every loaded file, plus the custom options (`(validate.rules)`, Envoy's annotations) that
+ * protobufjs's JSON form leaves out.
  */
-export function envoyProtoIncludeDirs(): string[] {
-  const xds = path.dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
-  const deps = path.join(xds, 'deps');
-  // google/protobuf/descriptor.proto is not under deps; protobufjs ships it.
-  const protobufjs = path.dirname(require.resolve('protobufjs/package.json'));
-  return [
-    path.join(deps, 'envoy-api'),
-    path.join(deps, 'xds'),
-    path.join(deps, 'googleapis'),
-    path.join(deps, 'protoc-gen-validate'),
-    protobufjs,
-  ];
+export interface EnvoyApiDescriptor {
+  readonly source: string;
+  readonly loadedFiles: readonly string[];
+  readonly skippedFiles: readonly SkippedProtoFile[];
+  /** `Root.toJSON()`. */
+  readonly root: protobuf.INamespace;
+  /** Parsed custom options by the full name of the type, field or oneof that carries them. */
+  readonly parsedOptions: Readonly<Record<string, unknown[]>>;
+  /** The options of enum values (`deprecated`, Envoy's annotations) by enum, which `Enum.fromJSON` drops. */
+  readonly valuesOptions: Readonly<Record<string, Record<string, Record<string, unknown>>>>;
 }
 
-const IMPORT = /^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"\s*;/gm;
-
-/** protobufjs bundles these well-known types, so they need no file on disk. */
-const BUNDLED = /^google\/protobuf\/(any|api|duration|empty|field_mask|source_context|struct|timestamp|type|wrappers)\.proto$/;
-
-function findFile(includeDirs: readonly string[], file: string): string | undefined {
-  for (const dir of includeDirs) {
-    const candidate = path.join(dir, file);
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function listProtos(dir: string, base: string, out: string[]): string[] {
-  if (!fs.existsSync(dir)) return out;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) listProtos(full, base, out);
-    else if (entry.name.endsWith('.proto')) out.push(path.relative(base, full).split(path.sep).join('/'));
+/** Every type, field, oneof, enum and service below `namespace`, by full name (without the leading dot). */
+function reflectionObjects(namespace: protobuf.NamespaceBase, out: Map<string, protobuf.ReflectionObject>): Map<string, protobuf.ReflectionObject> {
+  for (const nested of namespace.nestedArray) {
+    out.set(nested.fullName.slice(1), nested);
+    if (nested instanceof protobuf.Type) {
+      for (const field of nested.fieldsArray) out.set(field.fullName.slice(1), field);
+      for (const oneof of nested.oneofsArray) out.set(oneof.fullName.slice(1), oneof);
+    }
+    if (nested instanceof protobuf.Field) continue;
+    if (nested instanceof protobuf.Namespace) reflectionObjects(nested, out);
   }
   return out;
 }
 
-/**
- * Finds an import missing anywhere below `file`, so that a file whose dependencies aren't
- * shipped is skipped up front: protobufjs leaves a half-loaded file behind in the Root
- * when an import is missing, which breaks every later resolve.
- */
-function missingImport(
-  includeDirs: readonly string[],
-  file: string,
-  memo: Map<string, string | null>,
-): string | undefined {
-  if (memo.has(file)) return memo.get(file) ?? undefined;
-  memo.set(file, null); // cycles: assume fine while visiting
-  let missing: string | undefined;
-  if (!BUNDLED.test(file)) {
-    const found = findFile(includeDirs, file);
-    if (!found) {
-      missing = file;
-    } else {
-      const text = fs.readFileSync(found, 'utf8');
-      for (const match of text.matchAll(IMPORT)) {
-        missing = missingImport(includeDirs, match[1], memo);
-        if (missing) break;
-      }
+/** The descriptor of a resolved Root (what scripts/envoy-api.ts writes). */
+export function describeEnvoyApi(
+  root: protobuf.Root,
+  about: Pick<EnvoyApiDescriptor, 'source' | 'loadedFiles' | 'skippedFiles'>,
+): EnvoyApiDescriptor {
+  const parsedOptions: Record<string, unknown[]> = {};
+  const valuesOptions: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [name, object] of reflectionObjects(root, new Map())) {
+    const parsed = object.parsedOptions as unknown[] | undefined;
+    if (parsed && parsed.length > 0) parsedOptions[name] = parsed;
+    if (object instanceof protobuf.Enum && object.valuesOptions && Object.keys(object.valuesOptions).length > 0) {
+      valuesOptions[name] = object.valuesOptions as Record<string, Record<string, unknown>>;
     }
   }
-  memo.set(file, missing ?? null);
-  return missing;
+  return {
+    source: about.source,
+    loadedFiles: [...about.loadedFiles],
+    skippedFiles: [...about.skippedFiles],
+    root: root.toJSON({ keepComments: false }),
+    parsedOptions,
+    valuesOptions,
+  };
 }
 
-function newRoot(includeDirs: readonly string[]): protobuf.Root {
+/**
+ * A Root from a descriptor, custom options restored. Its fields are resolved on first use
+ * (`field.resolve()`), not up front: resolving all of Envoy's API takes longer than reading it,
+ * and one bootstrap touches a small part of it.
+ */
+export function rootFromDescriptor(descriptor: EnvoyApiDescriptor): protobuf.Root {
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => {
-    if (path.isAbsolute(target)) return target;
-    // Returning the bare name for bundled well-known types lets protobufjs use its own copies.
-    return findFile(includeDirs, target) ?? target;
-  };
+  if (descriptor.root.options) root.setOptions(descriptor.root.options);
+  root.addJSON(descriptor.root.nested ?? {});
+  const objects = reflectionObjects(root, new Map());
+  for (const [name, parsed] of Object.entries(descriptor.parsedOptions)) {
+    const object = objects.get(name);
+    if (!object) throw new Error(`the Envoy API descriptor has options for '${name}', which it does not define`);
+    // protobufjs types parsedOptions as a map; at run time it is the array of parsed options.
+    (object as unknown as { parsedOptions: unknown[] }).parsedOptions = parsed;
+  }
+  for (const [name, options] of Object.entries(descriptor.valuesOptions)) {
+    const object = objects.get(name);
+    if (!(object instanceof protobuf.Enum)) throw new Error(`the Envoy API descriptor has enum value options for '${name}', which is not one of its enums`);
+    object.valuesOptions = options;
+  }
   return root;
 }
 
-const LOAD_OPTIONS: protobuf.IParseOptions = { keepCase: true };
-
 /**
- * Which files to load: every v3 (and v3alpha) file of Envoy's API, so that any `@type` an
- * Envoy config can name resolves, plus the xDS/udpa types (TypedStruct, matchers).
+ * Where the generated descriptor sits: beside this module, in lib/ (tests) as in dist/ (installed).
+ * Generated by `npx projen envoy-api`; `npx projen docgen:check` fails when it is stale.
  */
-function candidateFiles(includeDirs: readonly string[]): string[] {
-  const [envoyApi, xds] = includeDirs;
-  const envoy = listProtos(path.join(envoyApi, 'envoy'), envoyApi, []).filter((file) =>
-    /\/v3(alpha)?\//.test(file),
-  );
-  const xdsFiles = [
-    ...listProtos(path.join(xds, 'xds'), xds, []),
-    ...listProtos(path.join(xds, 'udpa'), xds, []),
-  ].filter((file) => /\/v\d+(alpha)?\//.test(file));
-  return [...xdsFiles, ...envoy];
-}
+export const ENVOY_API_DESCRIPTOR = path.join(__dirname, 'envoy-api.json');
 
-/** Loads the protos from scratch (no cache). Prefer {@link envoyProtos}. */
-export function loadEnvoyProtos(includeDirs: readonly string[] = envoyProtoIncludeDirs()): EnvoyProtos {
+/** Loads the API from the generated descriptor (no cache). Prefer {@link envoyProtos}. */
+export function loadEnvoyProtos(file: string = ENVOY_API_DESCRIPTOR): EnvoyProtos {
   const started = Date.now();
-  const skipped: SkippedProtoFile[] = [];
-  const memo = new Map<string, string | null>();
-  const wanted: string[] = [];
-  for (const file of candidateFiles(includeDirs)) {
-    const missing = missingImport(includeDirs, file, memo);
-    if (missing) skipped.push({ file, reason: `imports ${missing}, which is not shipped` });
-    else wanted.push(file);
-  }
-
-  let root = newRoot(includeDirs);
-  let loaded = wanted;
-  try {
-    root.loadSync(wanted, LOAD_OPTIONS);
-  } catch {
-    // Slow path: find the culprits one file at a time, starting over after each failure
-    // because a failed load leaves unresolvable pieces behind in the Root.
-    loaded = [];
-    root = newRoot(includeDirs);
-    for (const file of wanted) {
-      try {
-        root.loadSync(file, LOAD_OPTIONS);
-        loaded.push(file);
-      } catch (error) {
-        skipped.push({ file, reason: error instanceof Error ? error.message : String(error) });
-        root = newRoot(includeDirs);
-        if (loaded.length > 0) root.loadSync(loaded, LOAD_OPTIONS);
-      }
-    }
-  }
-  root.resolveAll();
-  return { root, loadedFiles: loaded, skippedFiles: skipped, loadMillis: Date.now() - started };
+  const descriptor = JSON.parse(fs.readFileSync(file, 'utf8')) as EnvoyApiDescriptor;
+  const root = rootFromDescriptor(descriptor);
+  return {
+    root,
+    source: descriptor.source,
+    loadedFiles: descriptor.loadedFiles,
+    skippedFiles: descriptor.skippedFiles,
+    loadMillis: Date.now() - started,
+  };
 }
 
 let cached: EnvoyProtos | undefined;
 
-/** Envoy's v3 API protos, loaded on first use and shared by every later validation. */
+/** Envoy's v3 API, loaded on first use and shared by every later validation. */
 export function envoyProtos(): EnvoyProtos {
   cached ??= loadEnvoyProtos();
   return cached;

@@ -459,7 +459,8 @@ class Walker {
   }
 
   private typeLabel(field: protobuf.FieldBase): string {
-    return field.resolvedType ? field.resolvedType.fullName.slice(1) : field.type;
+    const resolved = field.resolve().resolvedType;
+    return resolved ? resolved.fullName.slice(1) : field.type;
   }
 
   private map(field: protobuf.MapField, value: unknown, path: string, rules: Rules | undefined): void {
@@ -488,7 +489,7 @@ class Walker {
 
   /** One (non-repeated) value of the field's type. */
   private singular(field: protobuf.FieldBase, value: unknown, path: string, rules: Rules | undefined): void {
-    const resolved = field.resolvedType;
+    const resolved = field.resolve().resolvedType;
     if (resolved instanceof protobuf.Type) {
       this.message(resolved, value, path);
       this.messageRules(resolved, value, path, rules);
@@ -727,7 +728,7 @@ class Walker {
       }
       return;
     }
-    const resolved = field.resolvedType;
+    const resolved = field.resolve().resolvedType;
     if (resolved instanceof protobuf.Type) {
       if (rules.message?.required === true || rules.duration?.required === true || rules.timestamp?.required === true || rules.any?.required === true) {
         this.error(path, `'${field.name}' is required (${resolved.fullName.slice(1)})`);

@@ -26,6 +26,8 @@
  * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/statistics
  */
 
+import { checkSecondsAtMost } from '../prop-bounds';
+
 /** How the script reaches the admin API. */
 export type AdminClient = 'bash' | 'wget' | 'curl';
 
@@ -65,7 +67,7 @@ export function drainScriptShell(client: AdminClient): string {
 
 function wholeSeconds(prop: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new Error(`'${prop}' (${value}) must be a whole number of seconds, 0 or more`);
-  return value;
+  return checkSecondsAtMost(prop, value);
 }
 
 function shellQuote(text: string): string {
@@ -152,6 +154,7 @@ export function adminDrainScript(options: AdminDrainScriptOptions): string {
   const drainTimeout = wholeSeconds('drainTimeoutSeconds', options.drainTimeoutSeconds);
   const poll = options.pollSeconds ?? 1;
   if (!Number.isInteger(poll) || poll < 1) throw new Error(`'pollSeconds' (${poll}) must be a whole number of seconds, at least 1`);
+  checkSecondsAtMost('pollSeconds', poll);
   const port = options.adminPort;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`'adminPort' (${port}) must be a port number, 1 to 65535`);
   const now = options.client === 'bash' ? 'now() { printf \'%s\' "$SECONDS"; }' : 'now() { date +%s; }';

@@ -3,6 +3,7 @@ import { DrainModel } from '../model';
 import { restrictedSecurityContext } from '../pod-security';
 import { AdminClient, adminDrainScript, drainScriptShell } from './drain-script';
 import { ImageTool, knownImage, missingTools } from './images';
+import { checkSecondsAtMost } from '../prop-bounds';
 
 /** What a drain mechanism needs to know of the gateway it drains. */
 export interface DrainContext {
@@ -203,5 +204,5 @@ export class GatewayDrain {
 function pollSeconds(options: AdminScriptDrainOptions): number {
   const seconds = asDuration(options.pollInterval ?? Duration.seconds(1)).toSeconds();
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`'pollInterval' (${options.pollInterval}) must be a whole number of seconds, at least 1s`);
-  return seconds;
+  return checkSecondsAtMost('pollInterval', seconds);
 }

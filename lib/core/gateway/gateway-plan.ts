@@ -11,13 +11,14 @@ import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';
 import { DiscoveryModel, EnvoyModel, GatewayModel, LoadBalancerModel, ProbeModel, ServiceModel, WorkloadModel } from '../model';
-import { restrictedPodSecurityContext, restrictedSecurityContext } from '../pod-security';
+import { restrictedPodSecurityContext, restrictedSecurityContext, unbindablePortsOnHostNetwork, UNPRIVILEGED_PORT_START } from '../pod-security';
 import { BudgetError } from '../timing/budget-error';
 import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
 import { defaultDnsDiscovery } from '../timing/windows';
 import { RoutableUpstream } from '../upstream-link';
 import { GatewayDrain, RenderedDrain } from './drain';
 import { GatewayWorkload } from './workload';
+import { checkSecondsAtMost } from '../prop-bounds';
 
 /**
  * The official Envoy image: it runs as uid 101 and has bash (no curl, no wget), which the default
@@ -198,7 +199,7 @@ function checkPort(prop: string, value: number): number {
 function wholeSeconds(prop: string, value: Duration | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value.toMilliseconds() % 1000 !== 0) throw new Error(`'${prop}' (${value}) must be whole seconds: the Kubernetes field takes an integer`);
-  return value.toSeconds();
+  return checkSecondsAtMost(prop, value.toSeconds(), String(value));
 }
 
 function parseObjectRef(ref: string): { kind: string; namespace: string; name: string } {
@@ -280,6 +281,11 @@ export class GatewayPlan implements LoadBalancedGateway {
     const listenerPorts = [this.httpPort, ...(this.tls ? [this.tls.port] : [])];
     if (new Set([...listenerPorts, this.adminPort]).size !== listenerPorts.length + 1) {
       throw new Error(`'httpPort' (${this.httpPort}), 'tls.port' (${this.tls?.port ?? 'none'}) and 'adminPort' (${this.adminPort}) must all differ`);
+    }
+    const unbindable = unbindablePortsOnHostNetwork(listenerPorts, this.workloadSpec.hostNetwork, true);
+    if (unbindable.length > 0) {
+      const prop = unbindable[0] === this.httpPort ? 'httpPort' : 'tls.port';
+      throw new Error(`'${prop}' (${unbindable[0]}) must be at least ${UNPRIVILEGED_PORT_START} with hostNetwork: Envoy runs as uid ${ENVOY_USER_ID}, and on the node's network no sysctl or capability lets it bind a privileged port, so it would crash-loop (use hostPort, or a listener port of ${UNPRIVILEGED_PORT_START} or more)`);
     }
     this.healthCheckPath = options.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
     if (!this.healthCheckPath.startsWith('/')) throw new Error(`'healthCheckPath' (${JSON.stringify(this.healthCheckPath)}) must start with '/'`);

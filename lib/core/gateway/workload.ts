@@ -1,3 +1,5 @@
+import { checkReplicasAtMost } from '../prop-bounds';
+
 /** Options of {@link GatewayWorkload.deployment}. */
 export interface DeploymentWorkloadOptions {
   /**
@@ -55,6 +57,7 @@ export class GatewayWorkload {
     if (!Number.isInteger(replicas) || replicas < 2) {
       throw new Error(`'replicas' (${replicas}) must be a whole number, at least 2: with one gateway pod, a node drain or eviction leaves nothing to serve`);
     }
+    checkReplicasAtMost('replicas', replicas);
     return new GatewayWorkload({ mode: 'deployment', replicas, zoneTopologyKey: options.zoneTopologyKey ?? 'topology.kubernetes.io/zone' });
   }
 

@@ -1,5 +1,6 @@
 import { Finding, formatSeconds as s } from '../finding';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel, GatewayModel, LoadBalancerModel, ServiceModel, UpstreamModel, WorkloadModel } from '../model';
+import { unbindablePortsOnHostNetwork, UNPRIVILEGED_PORT_START } from '../pod-security';
 import { MechanismId } from './mechanisms';
 import {
   DEFAULT_MARGIN_SECONDS,
@@ -432,6 +433,9 @@ export function checkHealthCheckTarget(gateway: GatewayModel, loadBalancer: Load
     return [error('lb-health-check-blind-to-drain', { rule: 'lb-health-check-blind-to-drain', category: 'lb-detection', objects, message: `the load balancer checks ${gateway.workload.object} over TCP on port ${loadBalancer.healthCheckPort}, which keeps accepting while Envoy drains: the target stays healthy until Envoy exits, and connections sent to it then fail.`, fix: `check over HTTP on Envoy's health-check path${gateway.envoy?.healthCheckPath ? ` (${gateway.envoy.healthCheckPath})` : ''}, which answers 503 as soon as the drain starts` })];
   }
   const envoyPath = gateway.envoy?.healthCheckPath;
+  if (gateway.envoy?.healthCheckFilter === false && loadBalancer.healthCheckPath !== undefined) {
+    return [error('lb-health-check-blind-to-drain', { rule: 'no-health-check-filter', category: 'lb-detection', objects: [...objects, gateway.envoy.object], message: `the load balancer checks ${loadBalancer.healthCheckPath} on ${gateway.workload.object}, but ${gateway.envoy.object} has no health check filter: /healthcheck/fail changes no answer, so the target stays healthy until Envoy exits, and connections sent to it then fail.`, fix: `add the envoy.filters.http.health_check filter (pass_through_mode false) on ${loadBalancer.healthCheckPath} to the gateway's HTTP connection manager` })];
+  }
   if (envoyPath !== undefined && loadBalancer.healthCheckPath !== undefined && loadBalancer.healthCheckPath.split('?')[0] !== envoyPath) {
     return [error('lb-health-check-blind-to-drain', { rule: 'lb-health-check-path-not-drained', category: 'lb-detection', objects: [...objects, gateway.envoy!.object], message: `the load balancer checks ${loadBalancer.healthCheckPath}, but ${gateway.workload.object} fails only ${envoyPath} when it drains: the target stays healthy until Envoy exits, not ${detection}s after the drain starts.`, fix: `set the load balancer's health-check path to ${envoyPath}` })];
   }
@@ -472,6 +476,11 @@ export function checkSecurity(workload: WorkloadModel, envoy?: EnvoyModel): Find
   }
   if (workload.runsAsNonRoot === false || workload.runsAsNonRoot === undefined) {
     findings.push({ rule: 'runs-as-root', category: 'security', severity: 'warning', objects: [workload.object], message: `${workload.object} does not require a non-root user.`, fix: `set securityContext.runAsNonRoot: true and a runAsUser on ${workload.object}` });
+  }
+  const unbindable = unbindablePortsOnHostNetwork(workload.containerPorts ?? [], workload.hostNetwork, workload.runsAsNonRoot);
+  if (unbindable.length > 0) {
+    // Not a security finding: the pod never starts, so the rollout that replaces a node's gateway with it leaves the node without one.
+    findings.push({ rule: 'privileged-port-on-host-network', category: 'capacity', severity: 'error', objects: [workload.object], message: `${workload.object} runs as non-root on the host network and listens on port ${unbindable.join(', ')}, below ${UNPRIVILEGED_PORT_START}: on the node's network no sysctl or added capability lets a non-root process bind it, so the container exits and crash-loops.`, fix: `use hostPort instead of hostNetwork, or listen on port ${UNPRIVILEGED_PORT_START} or above` });
   }
   if (workload.hostNetwork) {
     findings.push({ rule: 'host-network', category: 'security', severity: 'warning', objects: [workload.object], message: `${workload.object} uses the host network: its ports, admin included, are the node's.`, fix: 'use hostPort for the traffic ports instead of hostNetwork' });

@@ -219,6 +219,13 @@ describe('GatewayPlan modes and mechanisms', () => {
     expect(pod.dnsPolicy).toBe('ClusterFirstWithHostNet');
   });
 
+  it('refuses a privileged listener port on the host network, where uid 101 cannot bind it', () => {
+    expect(() => plan({ httpPort: 80, workload: GatewayWorkload.daemonSet({ hostNetwork: true }) })).toThrow(/'httpPort' \(80\) must be at least 1024 with hostNetwork/);
+    expect(() => plan({ tls: { secretName: 'edge-tls', port: 443 }, workload: GatewayWorkload.daemonSet({ hostNetwork: true }) })).toThrow(/'tls\.port' \(443\) must be at least 1024 with hostNetwork/);
+    // Off the host network a pod sysctl lowers the bound, so the port is allowed.
+    expect(() => plan({ httpPort: 80, workload: GatewayWorkload.daemonSet() })).not.toThrow();
+  });
+
   it('serves HTTPS from the TLS secret on a second listener', () => {
     const gateway = plan({ tls: { secretName: 'edge-tls' } });
     const objects = gateway.objects();

@@ -96,6 +96,15 @@ describe('lb-detection', () => {
     expect(checkHealthCheckTarget(gateway(), loadBalancer({ healthCheckProtocol: 'TCP' }))).toEqual([]);
   });
 
+  test('fails when the load balancer checks a path and the bootstrap has no health check filter', () => {
+    const onPath = loadBalancer({ healthCheckPort: 'traffic-port', healthCheckPath: '/envoy-hc' });
+    const noFilter = gateway({ envoy: { object: 'ConfigMap/edge/gw', healthCheckFilter: false, clusters: [], routes: [] } });
+    expect(checkHealthCheckTarget(noFilter, onPath)[0]).toMatchObject({ rule: 'no-health-check-filter', severity: 'error', mechanism: 'lb-health-check-blind-to-drain' });
+    expect(checkHealthCheckTarget(gateway({ envoy: { object: 'ConfigMap/edge/gw', healthCheckFilter: true, healthCheckPath: '/envoy-hc', clusters: [], routes: [] } }), onPath)).toEqual([]);
+    // kube-proxy's healthCheckNodePort turns 503 on its own: the filter is not needed there.
+    expect(checkHealthCheckTarget(noFilter, loadBalancer())).toEqual([]);
+  });
+
   test('IP targets need the deregistration lag', () => {
     const ip = loadBalancer({ targetType: 'ip', deregistrationLagSeconds: 300 });
     const findings = checkLoadBalancerDetection(workload(), ip);
@@ -317,6 +326,17 @@ describe('security and drain', () => {
 
   test('warns on root and host network', () => {
     expect(rules(checkSecurity(workload({ runsAsNonRoot: undefined, hostNetwork: true })))).toEqual(['runs-as-root', 'host-network']);
+  });
+
+  test('fails when a non-root pod on the host network listens on a privileged port (it crash-loops)', () => {
+    const found = checkSecurity(workload({ runsAsNonRoot: true, hostNetwork: true, containerPorts: [80, 9901] }));
+    expect(rules(found)).toEqual(['privileged-port-on-host-network', 'host-network']);
+    expect(found[0].severity).toBe('error');
+    expect(found[0].message).toContain('port 80, below 1024');
+    // Root may bind it; off the host network a sysctl may lower the bound: neither is this error.
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: false, hostNetwork: true, containerPorts: [80] })))).toEqual(['runs-as-root', 'host-network']);
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: true, hostNetwork: false, containerPorts: [80] })))).toEqual([]);
+    expect(rules(checkSecurity(workload({ runsAsNonRoot: true, hostNetwork: true, containerPorts: [8080] })))).toEqual(['host-network']);
   });
 
   test('reports a missing preStop, an unknown one, and a missing readiness probe', () => {
