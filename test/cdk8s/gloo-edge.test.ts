@@ -58,7 +58,7 @@ describe('GlooEdgeGateway', () => {
 
   test("the Gloo guide's sleep and grace period throw, naming prop, value and bound", () => {
     expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.seconds(5) })).toThrow(BudgetError);
-    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.seconds(5) })).toThrow("'gracefulShutdownSleep' (5s) must be at least the load balancer's detection window (26s)");
+    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.seconds(5) })).toThrow("'gracefulShutdownSleep' (5s) must be at least the load balancer's detection window (22s)");
     expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { terminationGracePeriod: Duration.seconds(7) })).toThrow("'terminationGracePeriod' (7s) must be at least the whole preStop (46s)");
   });
 

@@ -129,7 +129,7 @@ describe('HealthCheckedNlb with a gateway that reports its budget', () => {
   test("fails when the gateway's own setting can't hold behind this NLB (the gateway's solver speaks)", () => {
     const gateway = new FakeGateway({ keepServingSeconds: 20 });
     expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway })).toThrow(BudgetError);
-    expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway })).toThrow(/'keepServing' \(20s\) must be at least the load balancer's detection window \(26s\)/);
+    expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway })).toThrow(/'keepServing' \(20s\) must be at least the load balancer's detection window \(21s\): .* 2 × 10s \(\+ jitter\) = 21s/);
     // a faster health check lets the same gateway through: 2 × 5 + 2 + 5 = 17 s
     expect(() => new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway, healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(2) })).not.toThrow();
   });
@@ -141,7 +141,8 @@ describe('HealthCheckedNlb with a gateway that reports its budget', () => {
   test('explains the termination with the numbers it solved', () => {
     const nlb = new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway: new FakeGateway() });
     const timeline = nlb.explain();
-    expect(timeline.events.find((event) => event.kind === 'lb-stops-new-connections')?.atSeconds).toBe(26);
+    // 2 × (10 s + 0.5 s jitter) for a check Envoy answers with 503; the derived keep-serving is D_lb (26 s) + 5 s.
+    expect(timeline.events.find((event) => event.kind === 'lb-stops-new-connections')?.atSeconds).toBe(21);
     expect(timeline.events.find((event) => event.kind === 'stops-serving')?.atSeconds).toBe(31);
     expect(timeline.events.find((event) => event.kind === 'sigkill')?.atSeconds).toBe(nlb.budget.terminationGracePeriodSeconds);
     expect(timeline.margins.every((margin) => margin.ok)).toBe(true);
