@@ -1,3 +1,4 @@
+import { DEFAULT_NAMESPACE, parseObjectRef } from './object-ref';
 import { formatSeconds as s } from './finding';
 import { explainGkeTermination } from './gke/explain';
 import { assumedLoadBalancer } from './load-balancer';
@@ -331,13 +332,13 @@ export interface GatewayBudgetView {
  */
 export function explainGatewayBudget(view: GatewayBudgetView): ExplainedTimeline {
   const budget = view.budget;
-  const [kind, namespace, name] = view.gateway.split('/');
+  const ref = parseObjectRef(view.gateway);
   const gateway: GatewayModel = {
     workload: {
       object: view.gateway,
-      kind: kind === 'DaemonSet' ? 'DaemonSet' : 'Deployment',
-      namespace: namespace ?? 'default',
-      name: name ?? view.gateway,
+      kind: ref?.kind === 'DaemonSet' ? 'DaemonSet' : 'Deployment',
+      namespace: ref?.namespace ?? DEFAULT_NAMESPACE,
+      name: ref?.name ?? view.gateway,
       podLabels: {},
       replicas: 2,
       maxSurge: 1,

@@ -37,10 +37,7 @@ export interface Finding {
   readonly mechanism?: string;
 }
 
-/** `Kind/namespace/name`, the form findings name objects by. */
-export function objectRef(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}/${namespace ?? 'default'}/${name}`;
-}
+export { objectRef } from './object-ref';
 
 /** Seconds as people read them in messages: `26s`, `1.5s`. */
 export function formatSeconds(seconds: number): string {

@@ -22,7 +22,7 @@ export { readService, selects } from './service';
 export type { ServiceReading } from './service';
 export { buildTopology } from './topology';
 export type { ReadResult, SkippedDocument } from './topology';
-export { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, readWorkload, resolveIntOrPercent } from './workload';
+export { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, readWorkload } from './workload';
 export type { WorkloadReading } from './workload';
 
 /**

@@ -1,3 +1,4 @@
+import { resolveIntOrPercent } from '../core/int-or-percent';
 import { APP_DRAIN_ANNOTATION } from '../core/draining-service';
 import { Finding, objectRef } from '../core/finding';
 import { ProbeModel, WorkloadModel } from '../core/model';
@@ -47,18 +48,6 @@ function isEnvoyContainer(container: Json): boolean {
   const image = asString(container.image) ?? '';
   const command = [...asArray(container.command), ...asArray(container.args)].filter((word): word is string => typeof word === 'string');
   return /envoy/i.test(image.split('/').pop() ?? '') || /(^|\/)envoy$/.test(command[0] ?? '') || command.some((word) => /^(-c|--config-path)$/.test(word)) && /envoy/i.test(image);
-}
-
-/**
- * Resolves an int-or-percent against replicas as Kubernetes does: surge rounds up, unavailable
- * rounds down.
- * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/deployment/util/deployment_util.go (ResolveFenceposts)
- */
-export function resolveIntOrPercent(value: number | string, replicas: number, roundUp: boolean): number {
-  if (typeof value === 'number') return Math.floor(value);
-  const percent = Number(value.replace('%', ''));
-  const exact = (percent * replicas) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
 
 /** Reads one workload; undefined for other kinds. Never throws. */

@@ -1,3 +1,4 @@
+import { resolveIntOrPercent } from '../core/int-or-percent';
 import { WorkloadModel } from '../core/model';
 import { drainTimeline, preStopSeconds } from '../read/drain/timeline';
 import { Random } from './engine';
@@ -99,24 +100,13 @@ export function nodeHealthz(pods: readonly SimPod[], at: number): boolean {
   return false;
 }
 
-/** Resolves an int-or-percent of `replicas` as Kubernetes does (`roundUp` for maxSurge and PDBs, down for maxUnavailable). */
-export function intOrPercent(value: number | string | undefined, replicas: number, roundUp: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  const match = /^(\d+)%$/.exec(value.trim());
-  if (!match) return Number(value);
-  const exact = (Number(match[1]) * replicas) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
-
 /** How many pods a PodDisruptionBudget wants healthy; undefined without one. */
 export function desiredHealthy(workload: WorkloadModel, replicas: number): number | undefined {
   const budget = workload.disruptionBudget;
   if (!budget) return undefined;
-  const minAvailable = intOrPercent(budget.minAvailable, replicas, true);
-  if (minAvailable !== undefined) return minAvailable;
-  const maxUnavailable = intOrPercent(budget.maxUnavailable, replicas, true);
-  return maxUnavailable === undefined ? undefined : replicas - maxUnavailable;
+  if (budget.minAvailable !== undefined) return resolveIntOrPercent(budget.minAvailable, replicas, true);
+  if (budget.maxUnavailable === undefined) return undefined;
+  return replicas - resolveIntOrPercent(budget.maxUnavailable, replicas, true);
 }
 
 /** When the readiness probe first passes after the container starts at `startedAt`. */

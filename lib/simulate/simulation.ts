@@ -1,3 +1,4 @@
+import { namesObject } from '../core/object-ref';
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { GatewayModel, LoadBalancerModel, Topology, UpstreamModel, WorkloadModel } from '../core/model';
 import { gatewayRolloutWindows, leastDrainSeconds, leastRolloutSeconds, RolloutWindows, upstreamRolloutWindows } from '../core/timing/rollout-time';
@@ -1145,23 +1146,19 @@ function summarizeLatency(values: Float64Array): LatencySummary {
   };
 }
 
-function matches(object: string, wanted: string): boolean {
-  return object === wanted || object.split('/').pop() === wanted;
-}
-
 function pickGateway(topology: Topology, wanted?: string): GatewayModel {
   if (topology.gateways.length === 0) {
     throw new Error('the manifests hold no gateway: simulate needs an Envoy Deployment or DaemonSet behind a load-balanced Service');
   }
   if (wanted === undefined) return topology.gateways[0];
-  const found = topology.gateways.find((gateway) => matches(gateway.workload.object, wanted));
+  const found = topology.gateways.find((gateway) => namesObject(gateway.workload.object, wanted));
   if (!found) throw new Error(`no gateway '${wanted}' (gateways: ${topology.gateways.map((gateway) => gateway.workload.object).join(', ')})`);
   return found;
 }
 
 function pickUpstream(topology: Topology, gateway: GatewayModel, wanted?: string): { upstream: UpstreamModel; routing: UpstreamRouting } | undefined {
   const clusters = gateway.envoy?.clusters ?? [];
-  const candidates = wanted === undefined ? topology.upstreams : topology.upstreams.filter((upstream) => matches(upstream.workload.object, wanted));
+  const candidates = wanted === undefined ? topology.upstreams : topology.upstreams.filter((upstream) => namesObject(upstream.workload.object, wanted));
   if (wanted !== undefined && candidates.length === 0) {
     throw new Error(`no upstream '${wanted}' (upstreams: ${topology.upstreams.map((upstream) => upstream.workload.object).join(', ') || 'none'})`);
   }

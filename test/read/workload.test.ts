@@ -1,5 +1,5 @@
 import { Finding } from '../../lib/core/finding';
-import { readWorkload, resolveIntOrPercent } from '../../lib/read/workload';
+import { readWorkload } from '../../lib/read/workload';
 
 function deployment(spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}) {
   return {
@@ -20,8 +20,6 @@ describe('Kubernetes defaults', () => {
   test('percentages resolve as Kubernetes does: surge rounds up, unavailable rounds down', () => {
     expect(read(deployment({ replicas: 10 }))).toMatchObject({ maxSurge: 3, maxUnavailable: 2 });
     expect(read(deployment({ replicas: 3, strategy: { rollingUpdate: { maxSurge: '50%', maxUnavailable: '50%' } } }))).toMatchObject({ maxSurge: 2, maxUnavailable: 1 });
-    expect(resolveIntOrPercent('10%', 5, true)).toBe(1);
-    expect(resolveIntOrPercent('10%', 5, false)).toBe(0);
   });
 
   test('Recreate takes every pod down first', () => {

@@ -6,7 +6,7 @@ import { EdgeHardeningOptions, resolveEdgeHardening, ResolvedEdgeHardening } fro
 import { envoyModelFromBootstrap } from '../envoy/envoy-model';
 import { DEFAULT_HEALTH_CHECK_PATH } from '../envoy/listener';
 import { resolveRoute, ResolvedRoute, RouteRetryOptions } from '../envoy/route';
-import { objectRef } from '../finding';
+import { objectRef, requireObjectRef } from '../object-ref';
 import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';
@@ -202,12 +202,6 @@ function wholeSeconds(prop: string, value: Duration | undefined): number | undef
   return checkSecondsAtMost(prop, value.toSeconds(), String(value));
 }
 
-function parseObjectRef(ref: string): { kind: string; namespace: string; name: string } {
-  const [kind, namespace, name] = ref.split('/');
-  if (!kind || !namespace || !name) throw new Error(`'${ref}' is not a Kind/namespace/name reference`);
-  return { kind, namespace, name };
-}
-
 /**
  * An Envoy edge gateway that drains without dropping requests, as plain data: the bootstrap, the
  * Kubernetes objects and the model the checker reads. Both faces (`HitlessGateway` for cdk8s and
@@ -375,7 +369,7 @@ export class GatewayPlan implements LoadBalancedGateway {
    */
   public addRoute(options: GatewayRouteOptions): ResolvedRoute {
     const service = options.service;
-    const { namespace, name } = parseObjectRef(service.serviceObject);
+    const { namespace, name } = requireObjectRef(service.serviceObject);
     const clusterName = `${namespace}_${name}`;
     let cluster = this.clusters.get(clusterName);
     const firstToService = cluster === undefined;

@@ -1,3 +1,4 @@
+import { requireObjectRef } from '../object-ref';
 import { asDuration, Duration, DurationLike } from '../duration';
 import { KubeObject } from '../kube-object';
 import { DiscoveryModel, HealthCheckTiming } from '../model';
@@ -86,15 +87,6 @@ export interface GlooUpstreamPlan {
   readonly outlierDetection: { readonly consecutive5xx: number; readonly intervalSeconds: number; readonly baseEjectionSeconds: number; readonly maxEjectionPercent: number };
 }
 
-/** Splits `Kind/namespace/name`. */
-export function parseObjectRef(ref: string): { kind: string; namespace: string; name: string } {
-  const parts = ref.split('/');
-  if (parts.length !== 3 || parts.some((part) => part.length === 0)) {
-    throw new Error(`'${ref}' is not an object reference of the form Kind/namespace/name`);
-  }
-  return { kind: parts[0], namespace: parts[1], name: parts[2] };
-}
-
 function positiveInteger(prop: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`'${prop}' (${value}) must be a whole number of at least 1`);
   return value;
@@ -102,7 +94,7 @@ function positiveInteger(prop: string, value: number): number {
 
 /** Applies the defaults of {@link GlooUpstreamProps}. */
 export function planGlooUpstream(props: GlooUpstreamProps): GlooUpstreamPlan {
-  const service = parseObjectRef(props.service.serviceObject);
+  const service = requireObjectRef(props.service.serviceObject);
   const hc = props.healthCheck ?? {};
   const od = props.outlierDetection ?? {};
   const interval = asDuration(hc.interval ?? Duration.seconds(5));

@@ -1,5 +1,6 @@
 import { Duration } from '../../../lib/core/duration';
-import { glooEdsDiscovery, glooUpstream, parseObjectRef, planGlooUpstream } from '../../../lib/core/gloo/upstream';
+import { glooEdsDiscovery, glooUpstream, planGlooUpstream } from '../../../lib/core/gloo/upstream';
+import { requireObjectRef } from '../../../lib/core/object-ref';
 import { discoveryDelaySeconds } from '../../../lib/core/timing/windows';
 import { describeWithCrds, validateCustomResource } from '../../support/crd-schema';
 
@@ -23,7 +24,7 @@ describe('planGlooUpstream', () => {
   });
 
   test('fails on a service reference that is not Kind/namespace/name', () => {
-    expect(() => parseObjectRef('orders')).toThrow('Kind/namespace/name');
+    expect(() => requireObjectRef('orders')).toThrow('Kind/namespace/name');
   });
 });
 
