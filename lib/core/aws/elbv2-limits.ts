@@ -1,4 +1,5 @@
 import { formatSeconds } from '../finding';
+import { PropBoundError } from '../prop-bound-error';
 
 /**
  * The values ELBv2 accepts for a Network Load Balancer's target group, checked before anything
@@ -63,18 +64,13 @@ export const ELBV2_LIMITS = {
 export const ELBV2_HEALTH_CHECK_PATH_MAX_LENGTH = 1024;
 
 /** A value ELBv2 would refuse. The message names the prop, the value and what is accepted. */
-export class Elbv2LimitError extends Error {
-  constructor(
-    /** The prop that was set, as the user wrote it. */
-    public readonly prop: string,
-    /** The value received, for people (`3s`). */
-    public readonly value: string,
-    /** What ELBv2 accepts, for people (`between 5s and 300s`). */
-    public readonly allowed: string,
-    /** Who refuses it, and when. */
-    public readonly because = 'ELBv2 rejects the target group otherwise',
-  ) {
-    super(`'${prop}' (${value}) must be ${allowed}: ${because}`);
+export class Elbv2LimitError extends PropBoundError {
+  /** What ELBv2 accepts, for people (`a whole number between 5s and 300s`): the `bound`. */
+  public readonly allowed: string;
+
+  constructor(prop: string, value: string, allowed: string, because = 'ELBv2 rejects the target group otherwise') {
+    super(prop, value, allowed, because);
+    this.allowed = allowed;
     this.name = 'Elbv2LimitError';
   }
 }

@@ -1,5 +1,6 @@
 import { formatSeconds } from '../finding';
 import { HealthCheckTiming } from '../model';
+import { PropBoundError } from '../prop-bound-error';
 
 /**
  * GKE's facts, each with its source: the defaults the controllers apply, the ranges the Compute
@@ -122,14 +123,9 @@ export const GKE_LIMITS = {
 } as const satisfies Record<string, GkeRange>;
 
 /** A value a GKE load balancer refuses. The message names the prop, the value and the bound. */
-export class GkeLimitError extends Error {
-  constructor(
-    public readonly prop: string,
-    public readonly value: string,
-    public readonly bound: string,
-    public readonly because: string,
-  ) {
-    super(`'${prop}' (${value}) must be ${bound}: ${because}`);
+export class GkeLimitError extends PropBoundError {
+  constructor(prop: string, value: string, bound: string, because: string) {
+    super(prop, value, bound, because);
     this.name = 'GkeLimitError';
   }
 }
