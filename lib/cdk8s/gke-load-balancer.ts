@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExplainedTimeline, renderTimeline } from '../core/explain';
 import { GkeShape } from '../core/gke/defaults';
@@ -6,45 +6,14 @@ import { BuiltGkeLoadBalancer, GkeLoadBalancerOptions, buildGkeLoadBalancer } fr
 import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
-import { toCoreDuration } from './duration';
 
 /**
- * Props of {@link GkeLoadBalancer}: the options of {@link GkeLoadBalancerOptions}, with times as
- * cdk8s `Duration`s, and the gateway.
+ * Props of {@link GkeLoadBalancer}: the options of core's `GkeLoadBalancerOptions` (times as cdk8s
+ * `Duration`s or any `DurationLike`), and the gateway.
  */
-export interface GkeLoadBalancerProps
-  extends Omit<GkeLoadBalancerOptions, 'negDetachLatency' | 'healthCheckInterval' | 'healthCheckTimeout' | 'connectionDrainingTimeout' | 'gatewayDrainTimeout'> {
+export interface GkeLoadBalancerProps extends GkeLoadBalancerOptions {
   /** The gateway the load balancer fronts; its timings are solved again against it. */
   readonly gateway: LoadBalancedGateway;
-  /**
-   * How long after a pod starts terminating the load balancer may still send it new requests
-   * through its NEG (NEG shapes). Undocumented by Google; measure it on your cluster.
-   * @default Duration.seconds(40) - the example of Google's support article (`sleep 40`)
-   * @see https://github.com/kubernetes/ingress-gce/issues/1574
-   */
-  readonly negDetachLatency?: Duration;
-  /**
-   * Time between health checks (1–300 s, whole seconds; NEG shapes only).
-   * @default Duration.seconds(5)
-   * @see https://cloud.google.com/load-balancing/docs/health-check-concepts
-   */
-  readonly healthCheckInterval?: Duration;
-  /**
-   * Health check timeout (1–300 s, at most the interval).
-   * @default Duration.seconds(5)
-   */
-  readonly healthCheckTimeout?: Duration;
-  /**
-   * `connectionDraining.drainingTimeoutSec` (0–3600 s; NEG shapes).
-   * @default - the gateway's drain timeout plus margin
-   * @see https://cloud.google.com/load-balancing/docs/enabling-connection-draining
-   */
-  readonly connectionDrainingTimeout?: Duration;
-  /**
-   * How long the gateway waits for open connections, for a gateway that does not report its own timings.
-   * @default Duration.seconds(15)
-   */
-  readonly gatewayDrainTimeout?: Duration;
 }
 
 /**
@@ -74,14 +43,7 @@ export class GkeLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: GkeLoadBalancerProps) {
     super(scope, id);
     const { gateway, ...options } = props;
-    this.built = buildGkeLoadBalancer({
-      ...options,
-      negDetachLatency: toCoreDuration(props.negDetachLatency),
-      healthCheckInterval: toCoreDuration(props.healthCheckInterval),
-      healthCheckTimeout: toCoreDuration(props.healthCheckTimeout),
-      connectionDrainingTimeout: toCoreDuration(props.connectionDrainingTimeout),
-      gatewayDrainTimeout: toCoreDuration(props.gatewayDrainTimeout),
-    }, gateway);
+    this.built = buildGkeLoadBalancer(options, gateway);
     this.shape = this.built.shape;
     this.model = this.built.model;
     this.budget = this.built.budget;

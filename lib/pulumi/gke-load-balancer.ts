@@ -5,11 +5,8 @@ import { BuiltGkeLoadBalancer, GkeLoadBalancerOptions, buildGkeLoadBalancer } fr
 import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
+import { claimLoadBalancer } from './load-balancer-claim';
 import { renderKubeObject } from './render';
-
-function isPulumiGateway(gateway: LoadBalancedGateway): gateway is LoadBalancedGateway & { claimLoadBalancer(owner: string): void } {
-  return typeof (gateway as { claimLoadBalancer?: unknown }).claimLoadBalancer === 'function';
-}
 
 /** Arguments of {@link GkeLoadBalancer}: the options of {@link GkeLoadBalancerOptions} and the gateway. */
 export interface GkeLoadBalancerArgs extends GkeLoadBalancerOptions {
@@ -43,7 +40,7 @@ export class GkeLoadBalancer extends pulumi.ComponentResource {
   constructor(name: string, args: GkeLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:GkeLoadBalancer', name, {}, opts);
     const { gateway, ...options } = args;
-    if (isPulumiGateway(gateway)) gateway.claimLoadBalancer(`GkeLoadBalancer '${name}'`);
+    claimLoadBalancer(gateway, `GkeLoadBalancer '${name}'`);
     this.built = buildGkeLoadBalancer(options, gateway);
     this.shape = this.built.shape;
     this.model = this.built.model;

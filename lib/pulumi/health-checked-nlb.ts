@@ -8,6 +8,7 @@ import { LoadBalancedGateway } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
 import { createAwsLoadBalancer, loadPulumiAws } from './aws-load-balancer';
+import { claimLoadBalancer } from './load-balancer-claim';
 import { renderKubeObject } from './render';
 
 /**
@@ -106,7 +107,7 @@ export class HealthCheckedNlb extends pulumi.ComponentResource {
     const { gateway, aws: awsArgs, ...options } = args;
     const hostPortTargets = awsArgs?.autoScalingGroupNames !== undefined;
     // A HitlessGateway holds one load balancer: refuse a second before anything is solved against it.
-    (gateway as { claimLoadBalancer?(owner: string): void }).claimLoadBalancer?.(`HealthCheckedNlb '${name}'`);
+    claimLoadBalancer(gateway, `HealthCheckedNlb '${name}'`);
     const binding = awsArgs === undefined ? 'annotations' : hostPortTargets ? 'host-port' : 'target-group-binding';
     this.built = buildHealthCheckedNlb({
       ...options,

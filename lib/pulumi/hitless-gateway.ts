@@ -124,6 +124,14 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
     return this.plan.budget;
   }
 
+  /**
+   * The timings behind `loadBalancer`, without attaching it (what a load balancer plans with).
+   * @throws BudgetError when a timing set here can't hold behind it
+   */
+  public solveBudget(loadBalancer: LoadBalancerModel): GatewayBudget {
+    return this.plan.solveBudget(loadBalancer);
+  }
+
   /** How long the pod keeps serving after failing its health check. */
   public get keepServing(): Duration {
     return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).keepServingSeconds);

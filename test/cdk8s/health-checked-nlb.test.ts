@@ -27,6 +27,10 @@ class FakeGateway implements LoadBalancedGateway {
     this.budget = this.solve({ ...placeholderModel });
   }
 
+  public solveBudget(loadBalancer: LoadBalancerModel): GatewayBudget {
+    return this.solve(loadBalancer);
+  }
+
   public attachLoadBalancer(attachment: LoadBalancerAttachment): void {
     this.budget = this.solve(attachment.model);
     this.attachments.push(attachment);
@@ -57,6 +61,7 @@ describe('HealthCheckedNlb with a gateway that reports its budget', () => {
     const chart = Testing.chart();
     const gateway = new FakeGateway();
     const nlb = new HealthCheckedNlb(chart, 'nlb', { gateway, scheme: 'internet-facing' });
+    expect(gateway.attachments).toHaveLength(1);
     const last = gateway.attachments.at(-1)!;
     expect(last.model).toBe(nlb.model);
     expect(last.serviceAnnotations).toEqual(nlb.serviceAnnotations);
@@ -147,23 +152,6 @@ describe('HealthCheckedNlb with a gateway that reports its budget', () => {
     expect(timeline.events.find((event) => event.kind === 'sigkill')?.atSeconds).toBe(nlb.budget.terminationGracePeriodSeconds);
     expect(timeline.margins.every((margin) => margin.ok)).toBe(true);
     expect(nlb.explainText()).toContain('Deployment/edge/gateway behind Service/edge/gateway');
-  });
-});
-
-describe('HealthCheckedNlb with a gateway that does not report its budget', () => {
-  test('solves with gatewayDrainTimeout', () => {
-    const attachments: LoadBalancerAttachment[] = [];
-    const gateway = {
-      workloadObject: 'Deployment/edge/gateway',
-      serviceObject: 'Service/edge/gateway',
-      trafficPort: 80,
-      healthCheckPath: '/envoy-hc',
-      mode: 'deployment',
-      attachLoadBalancer: (attachment: LoadBalancerAttachment) => attachments.push(attachment),
-    } as unknown as LoadBalancedGateway;
-    const nlb = new HealthCheckedNlb(Testing.chart(), 'nlb', { gateway, gatewayDrainTimeout: Duration.seconds(30) });
-    expect(nlb.budget.preStopSeconds).toBe(26 + 5 + 30);
-    expect(attachments.at(-1)?.model).toBe(nlb.model);
   });
 });
 

@@ -1,5 +1,4 @@
-import { LoadBalancedGateway } from '../load-balancer-link';
-import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
+import { attachPlannedLoadBalancer, LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';
 import { NlbOptions, NlbPlan, planNlb } from './nlb';
 
 /** How {@link attachNlb} attaches. */
@@ -19,41 +18,24 @@ export interface AttachNlbOptions {
    * @default - not bound to a host port
    */
   readonly hostPortTargetGroup?: string;
-  /**
-   * The gateway's drain timeout, for a gateway that does not report its own timings (`budget`).
-   * @default 15
-   */
-  readonly fallbackDrainTimeoutSeconds?: number;
-}
-
-/** A gateway that reports its timings as solved against the load balancer now in front. */
-interface BudgetReporting {
-  readonly budget: GatewayBudget;
-}
-
-function reportsBudget(gateway: LoadBalancedGateway): gateway is LoadBalancedGateway & BudgetReporting {
-  const budget = (gateway as Partial<BudgetReporting>).budget;
-  return budget !== undefined && typeof budget.preStopSeconds === 'number';
 }
 
 /**
- * Plans an NLB in front of `gateway` and attaches it. The gateway solves its own timings (its drain,
- * its user's overrides) when a load balancer attaches; the target group's attributes depend on
- * those timings, so the NLB attaches twice: first with the health checks alone, to learn the
- * gateway's budget, then with the attributes derived from it. Both faces call this.
+ * Plans an NLB in front of `gateway` and attaches it, once: the target group's attributes depend
+ * on the gateway's timings, which `planNlb` asks of the gateway's pure solver; then the final
+ * model is attached and the gateway's budget behind it returned. Both faces call this.
  * @throws Elbv2LimitError for a value ELBv2 refuses; BudgetError for one that breaks the chain
  */
 export function attachNlb(options: NlbOptions, gateway: LoadBalancedGateway, attach: AttachNlbOptions = {}): NlbPlan {
   const boundObject = attach.hostPortTargetGroup ?? attach.targetGroupBinding;
   const bound = boundObject !== undefined;
-  const plan = planNlb(options, gateway, (loadBalancer) => {
-    gateway.attachLoadBalancer({ model: loadBalancer, serviceAnnotations: {}, serviceTypeLoadBalancer: !bound });
-    if (reportsBudget(gateway)) return gateway.budget;
-    return solveGatewayBudget({ loadBalancer, drainTimeoutSeconds: attach.fallbackDrainTimeoutSeconds ?? 15 });
+  const { planned, budget } = attachPlannedLoadBalancer(gateway, (solveBudget) => {
+    const plan = planNlb(options, gateway, solveBudget);
+    const hostPort = attach.hostPortTargetGroup !== undefined ? { targetType: 'host-port' as const } : {};
+    const model = bound ? { ...plan.model, object: boundObject, ...hostPort } : plan.model;
+    const attachment: LoadBalancerAttachment = { model, serviceAnnotations: bound ? {} : plan.serviceAnnotations, serviceTypeLoadBalancer: !bound };
+    return { settings: plan.settings, attachment };
   });
-  const hostPort = attach.hostPortTargetGroup !== undefined ? { targetType: 'host-port' as const } : {};
-  const model = bound ? { ...plan.model, object: boundObject, ...hostPort } : plan.model;
-  const serviceAnnotations = bound ? {} : plan.serviceAnnotations;
-  gateway.attachLoadBalancer({ model, serviceAnnotations, serviceTypeLoadBalancer: !bound });
-  return { settings: plan.settings, model, serviceAnnotations, budget: reportsBudget(gateway) ? gateway.budget : plan.budget };
+  const { model, serviceAnnotations } = planned.attachment;
+  return { settings: planned.settings, model, serviceAnnotations, budget };
 }

@@ -1,4 +1,3 @@
-import { asDuration, DurationLike } from '../duration';
 import { ExplainedTimeline, explainGatewayBudget } from '../explain';
 import { KubeObject } from '../kube-object';
 import { LoadBalancedGateway } from '../load-balancer-link';
@@ -38,28 +37,28 @@ export interface HealthCheckedNlbOptions extends NlbOptions {
    */
   readonly bindingProp?: string;
   /**
-   * ARN of the bound target group, when it is known now (binding `target-group-binding` only). It is
-   * checked before anything is solved, and the TargetGroupBinding is built whole. A face that learns
-   * the ARN only once the target group exists (Pulumi) leaves it out and uses `forArn`.
-   * @default - the ARN is given later, to `targetGroupBinding.forArn`
+   * ARN of a target group made outside Kubernetes (by `@pulumi/aws`, Terraform, the console). A
+   * TargetGroupBinding then registers the gateway's endpoints in it and the gateway's Service gets
+   * no load balancer annotations; the target group must be made with this construct's `model`.
+   * The ARN is checked before anything is solved. (Core: binding `target-group-binding` only; a
+   * face that learns the ARN only once the target group exists leaves it out and uses `forArn`.)
+   * @default - the AWS Load Balancer Controller makes the NLB from the Service's annotations
+   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/targetgroupbinding/
    */
   readonly targetGroupArn?: string;
   /**
-   * Ingress rules of the TargetGroupBinding (binding `target-group-binding` only).
+   * Ingress rules of the TargetGroupBinding (with a TargetGroupBinding only).
    * @default - none: the security groups are managed elsewhere
    */
   readonly targetGroupBindingIngress?: TargetGroupBindingIngressRule[];
   /**
-   * Emit the gateway's Namespace labelled for the controller's pod readiness gate (IP targets only).
+   * Emit the gateway's Namespace with `elbv2.k8s.aws/pod-readiness-gate-inject: enabled` (IP targets
+   * only), so a new gateway pod becomes ready only once its target is healthy. Leave it off when
+   * the namespace is made elsewhere, and label that namespace.
    * @default false
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
    */
   readonly readinessGateNamespace?: boolean;
-  /**
-   * How long the gateway waits for open connections, for a gateway that does not report its own timings.
-   * @default Duration.seconds(15)
-   */
-  readonly gatewayDrainTimeout?: DurationLike;
 }
 
 /** The TargetGroupBinding of a `target-group-binding` NLB, whose spec needs the target group's ARN. */
@@ -125,8 +124,7 @@ function checkBinding(options: HealthCheckedNlbOptions, binding: NlbBinding, gat
 /**
  * An AWS Network Load Balancer in front of a hitless gateway, as both faces' `HealthCheckedNlb`
  * build it: checks the options (ELBv2's limits, and that they fit the binding and the gateway),
- * attaches the NLB to the gateway (which solves its timings against the NLB's health checks; see
- * `attachNlb`), and builds the TargetGroupBinding and the readiness-gate Namespace.
+ * plans the NLB with the gateway's timings behind it and attaches it once (see `attachNlb`), and builds the TargetGroupBinding and the readiness-gate Namespace.
  * @throws Elbv2LimitError for a value ELBv2 or the binding refuses; BudgetError for one that breaks the chain
  */
 export function buildHealthCheckedNlb(options: HealthCheckedNlbOptions, gateway: LoadBalancedGateway): BuiltHealthCheckedNlb {
@@ -136,7 +134,6 @@ export function buildHealthCheckedNlb(options: HealthCheckedNlbOptions, gateway:
     targetGroupArn,
     targetGroupBindingIngress,
     readinessGateNamespace: withNamespace,
-    gatewayDrainTimeout,
     ...nlbOptions
   } = options;
   checkBinding(options, binding, gateway);
@@ -146,7 +143,6 @@ export function buildHealthCheckedNlb(options: HealthCheckedNlbOptions, gateway:
   const plan = attachNlb(nlbOptions, gateway, {
     targetGroupBinding: binding === 'target-group-binding' ? `TargetGroupBinding/${namespace}/${name}` : undefined,
     hostPortTargetGroup: binding === 'host-port' ? `TargetGroup/${namespace}/${name}` : undefined,
-    fallbackDrainTimeoutSeconds: asDuration(gatewayDrainTimeout)?.toSeconds(),
   });
 
   let bindingTemplate: TargetGroupBindingTemplate | undefined;

@@ -1,6 +1,7 @@
 import { BudgetError } from '../timing/budget-error';
 import { asDuration, Duration, DurationLike } from '../duration';
 import { formatSeconds as s } from '../finding';
+import { GatewayBudgetSolver } from '../load-balancer-link';
 import { LoadBalancerModel } from '../model';
 import { GatewayBudget } from '../timing/solver';
 import { DEFAULT_IP_DEREGISTRATION_LAG_SECONDS, earliestUnhealthySeconds, requiredUnhealthyDrainingIntervalSeconds } from '../timing/windows';
@@ -162,7 +163,7 @@ export interface NlbOptions {
   readonly backendProtocol?: 'tcp' | 'ssl';
   /**
    * For IP targets, how long the NLB may go on sending new connections after deregistration.
-   * @default 300s (the worst measured: 2–5 minutes)
+   * @default 120s (measured: at least 2 minutes whatever the deregistration delay; longer lags are covered by the margin)
    * @see https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2366
    */
   readonly ipDeregistrationLag?: DurationLike;
@@ -258,12 +259,6 @@ export interface NlbGatewayTarget {
   readonly healthCheckPath: string;
 }
 
-/**
- * How the gateway's timings come out behind a given load balancer: the gateway's own solver
- * (`solveGatewayBudget` with its drain timeout and the user's overrides).
- */
-export type GatewayBudgetSolver = (loadBalancer: LoadBalancerModel) => GatewayBudget;
-
 /** Everything the NLB construct renders, and the budget it was derived from. */
 export interface NlbPlan {
   readonly settings: NlbSettings;
@@ -307,7 +302,7 @@ export function nlbLoadBalancerModel(settings: NlbSettings, gateway: NlbGatewayT
 }
 
 /**
- * Validates the options, asks the gateway's solver for its timings behind this NLB, and derives
+ * Validates the options, asks the gateway's pure solver for its timings behind this NLB, and derives
  * the attributes that depend on them: the unhealthy-target draining interval (covers the part of
  * the drain after the target turns unhealthy) and the deregistration delay (the grace period).
  * Throws `Elbv2LimitError` for a value ELBv2 refuses and `BudgetError` for one that breaks the chain.

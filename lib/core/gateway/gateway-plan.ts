@@ -325,15 +325,26 @@ export class GatewayPlan implements LoadBalancedGateway {
     }
   }
 
-  /** The budget the objects use; throws the assumed load balancer's refusal while none is attached. */
-  private get solved(): GatewayBudget {
-    if (this.deferredRefusal) throw this.deferredRefusal;
+  /**
+   * The budget the objects use. Strict, it throws the assumed load balancer's refusal while none is
+   * attached; not strict, it is the budget solved without the overrides that load balancer refuses.
+   */
+  private budgetFor(strict: boolean): GatewayBudget {
+    if (strict && this.deferredRefusal) throw this.deferredRefusal;
     return this.solvedBudget;
   }
 
   /** The timings of the pods' life, solved against the load balancer in front. */
   public get budget(): GatewayBudget {
-    return this.solved;
+    return this.budgetFor(true);
+  }
+
+  /**
+   * The timings behind `loadBalancer`, as {@link attachLoadBalancer} would solve them; attaches nothing.
+   * @throws BudgetError when an override breaks that load balancer's chain
+   */
+  public solveBudget(loadBalancer: LoadBalancerModel): GatewayBudget {
+    return this.solve(loadBalancer);
   }
 
   /** The load balancer the budget is solved against: the attached one, else the assumed AWS NLB. */
@@ -410,12 +421,7 @@ export class GatewayPlan implements LoadBalancedGateway {
 
   /** What the drain mechanism adds to the pod, for the current budget. */
   public renderedDrain(): RenderedDrain {
-    return this.drain.render({
-      adminPort: this.adminPort,
-      keepServingSeconds: Math.ceil(this.solved.keepServingSeconds),
-      drainTimeoutSeconds: this.solved.drainTimeoutSeconds,
-      marginSeconds: this.solved.marginSeconds,
-    });
+    return this.drainFor(this.budget);
   }
 
   /**
@@ -424,13 +430,7 @@ export class GatewayPlan implements LoadBalancedGateway {
    * @internal
    */
   public provisionalObjects(): GatewayObjects {
-    const refusal = this.deferredRefusal;
-    this.deferredRefusal = undefined;
-    try {
-      return this.objects();
-    } finally {
-      this.deferredRefusal = refusal;
-    }
+    return this.render(false);
   }
 
   /**
@@ -439,17 +439,32 @@ export class GatewayPlan implements LoadBalancedGateway {
    * AWS NLB when none was attached)
    */
   public objects(): GatewayObjects {
+    return this.render(true);
+  }
+
+  private drainFor(budget: GatewayBudget): RenderedDrain {
+    return this.drain.render({
+      adminPort: this.adminPort,
+      keepServingSeconds: Math.ceil(budget.keepServingSeconds),
+      drainTimeoutSeconds: budget.drainTimeoutSeconds,
+      marginSeconds: budget.marginSeconds,
+    });
+  }
+
+  /** The objects; `strict`: see {@link budgetFor}. */
+  private render(strict: boolean): GatewayObjects {
     const bootstrapText = JSON.stringify(this.bootstrap(), null, 2);
+    const budget = this.budgetFor(strict);
     const metadata = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: this.namespace, labels: { ...this.labels }, ...extra });
     const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(`${this.name}-envoy`), data: { [CONFIG_KEY]: bootstrapText } };
     const serviceAccount: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(this.name), automountServiceAccountToken: false };
-    const drain = this.renderedDrain();
-    const template = this.podTemplate(drain, createHash('sha256').update(bootstrapText).digest('hex'));
+    const drain = this.drainFor(budget);
+    const template = this.podTemplate(drain, createHash('sha256').update(bootstrapText).digest('hex'), budget);
     const workload: KubeObject = {
       apiVersion: 'apps/v1',
       kind: this.workloadSpec.kind,
       metadata: metadata(this.name),
-      spec: this.workloadSpec.spec(this.selector, template, Math.ceil(this.solved.minReadySeconds)),
+      spec: this.workloadSpec.spec(this.selector, template, Math.ceil(budget.minReadySeconds)),
     };
     const annotations = this.attachment?.serviceAnnotations;
     const service: KubeObject = {
@@ -490,7 +505,8 @@ export class GatewayPlan implements LoadBalancedGateway {
 
   /** The gateway as the checker sees it, for `checkGateway`. */
   public model(): GatewayModel {
-    const drain = this.renderedDrain();
+    const budget = this.budget;
+    const drain = this.drainFor(budget);
     const rollout = this.workloadSpec.rollout;
     const workload: WorkloadModel = {
       object: this.workloadObject,
@@ -501,8 +517,8 @@ export class GatewayPlan implements LoadBalancedGateway {
       replicas: this.workloadSpec.replicas,
       maxSurge: rollout.maxSurge,
       maxUnavailable: rollout.maxUnavailable,
-      minReadySeconds: Math.ceil(this.solved.minReadySeconds),
-      terminationGracePeriodSeconds: this.solved.terminationGracePeriodSeconds,
+      minReadySeconds: Math.ceil(budget.minReadySeconds),
+      terminationGracePeriodSeconds: budget.terminationGracePeriodSeconds,
       drain: drain.model,
       appDrainSeconds: 0,
       readiness: this.readinessModel(),
@@ -566,7 +582,7 @@ export class GatewayPlan implements LoadBalancedGateway {
     return { kind: 'tcp', port: 'http', periodSeconds: 2, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1, initialDelaySeconds: 0, failsWhileDraining: false };
   }
 
-  private podTemplate(drain: RenderedDrain, configHash: string): Record<string, unknown> {
+  private podTemplate(drain: RenderedDrain, configHash: string, budget: GatewayBudget): Record<string, unknown> {
     const listenerPorts = [this.httpPort, ...(this.tls ? [this.tls.port] : [])];
     const lowest = Math.min(...listenerPorts);
     const lowPort = lowest < 1024;
@@ -607,7 +623,7 @@ export class GatewayPlan implements LoadBalancedGateway {
       spec: {
         serviceAccountName: this.name,
         automountServiceAccountToken: false,
-        terminationGracePeriodSeconds: this.solved.terminationGracePeriodSeconds,
+        terminationGracePeriodSeconds: budget.terminationGracePeriodSeconds,
         securityContext: podSecurity,
         ...this.workloadSpec.placement(this.selector),
         containers: [envoy, ...drain.sidecars],

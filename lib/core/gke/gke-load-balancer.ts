@@ -1,10 +1,11 @@
 import { asDuration, DurationLike } from '../duration';
 import { ExplainedTimeline, explainGatewayBudget } from '../explain';
 import { KubeObject } from '../kube-object';
-import { LoadBalancedGateway } from '../load-balancer-link';
+import { attachPlannedLoadBalancer, LoadBalancedGateway } from '../load-balancer-link';
 import { HealthCheckTiming, LoadBalancerModel } from '../model';
+import { requireObjectRef } from '../object-ref';
 import { solveConnectionDrainingSeconds } from '../timing/gke';
-import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
+import { GatewayBudget } from '../timing/solver';
 import {
   checkGkeRange, controllerDefaultHealthCheck, GKE_LIMITS, GkeLimitError, GkeShape, DEFAULT_NEG_DETACH_SECONDS, HITLESS_GKE_HEALTH_CHECK,
 } from './defaults';
@@ -33,6 +34,7 @@ export interface GkeLoadBalancerOptions {
   /**
    * Time between health checks (1–300 s, whole seconds; NEG shapes only: GKE sets the L4 ones).
    * @default Duration.seconds(5)
+   * @see https://cloud.google.com/load-balancing/docs/health-check-concepts
    */
   readonly healthCheckInterval?: DurationLike;
   /**
@@ -54,6 +56,7 @@ export interface GkeLoadBalancerOptions {
    * `connectionDraining.drainingTimeoutSec` (0–3600 s): how long requests in flight on a detached
    * endpoint may go on (NEG shapes).
    * @default - the gateway's drain timeout plus margin
+   * @see https://cloud.google.com/load-balancing/docs/enabling-connection-draining
    */
   readonly connectionDrainingTimeout?: DurationLike;
   /**
@@ -77,11 +80,6 @@ export interface GkeLoadBalancerOptions {
    * @default false
    */
   readonly internal?: boolean;
-  /**
-   * How long the gateway waits for open connections, for a gateway that does not report its own timings.
-   * @default Duration.seconds(15)
-   */
-  readonly gatewayDrainTimeout?: DurationLike;
 }
 
 /** What both faces render for a GKE load balancer in front of a gateway. */
@@ -99,14 +97,6 @@ export interface BuiltGkeLoadBalancer {
   readonly objects: KubeObject[];
   /** The termination of one gateway pod behind this load balancer, step by step, with the margins. */
   explain(): ExplainedTimeline;
-}
-
-interface BudgetReporting {
-  readonly budget: GatewayBudget;
-}
-
-function reportsBudget(gateway: LoadBalancedGateway): gateway is LoadBalancedGateway & BudgetReporting {
-  return typeof (gateway as Partial<BudgetReporting>).budget?.preStopSeconds === 'number';
 }
 
 function wholeSeconds(_prop: string, value: DurationLike | undefined): number | undefined {
@@ -133,25 +123,12 @@ function resolveHealthCheck(options: GkeLoadBalancerOptions, shape: GkeShape): H
   };
 }
 
-/** `Kind/namespace/name` → [namespace, name]. */
-function splitRef(object: string): { namespace: string; name: string } {
-  const [, namespace, ...rest] = object.split('/');
-  return { namespace: namespace || 'default', name: rest.join('/') || object };
-}
-
 /**
- * A GKE load balancer in front of a hitless gateway, as both faces' `GkeLoadBalancer` build it:
- * checks the options (Compute Engine's ranges, and that they fit the shape), attaches the load
- * balancer to the gateway (which solves its timings: it keeps serving until the NEG detach or the
- * health check has stopped new requests, plus margin), derives connection draining from the
- * gateway's drain, and builds the objects of the shape.
- * @throws GkeLimitError for a value GKE refuses; BudgetError for one that breaks the chain
+ * Checks the options that only some shapes take, and the listener port.
+ * @throws GkeLimitError naming the prop set for a shape that has no such setting
  */
-export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: LoadBalancedGateway): BuiltGkeLoadBalancer {
-  const shape = options.shape ?? 'ingress';
-  const healthCheck = resolveHealthCheck(options, shape);
-  const neg = shape !== 'l4';
-  if (!neg) {
+function checkShapeOptions(options: GkeLoadBalancerOptions, shape: GkeShape): void {
+  if (shape === 'l4') {
     for (const [prop, value] of [['negDetachLatency', options.negDetachLatency], ['connectionDrainingTimeout', options.connectionDrainingTimeout]] as const) {
       if (value !== undefined) throw new GkeLimitError(prop, `${asDuration(value).toSeconds()}s`, "left unset with shape 'l4'", 'an L4 passthrough load balancer has nodes as members: no pod is detached, and nothing drains on detach');
     }
@@ -163,13 +140,46 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
   if (shape !== 'l4' && options.internal !== undefined) throw new GkeLimitError('internal', String(options.internal), "used with shape 'l4' only", "an internal Ingress or Gateway is chosen by its class ('gce-internal', 'gke-l7-rilb')");
   const listenerPort = options.listenerPort ?? 80;
   if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) throw new GkeLimitError('listenerPort', String(listenerPort), 'a port number within 1–65535', 'it is a TCP port');
+}
+
+/** The objects of the shape: BackendConfig and Ingress; Gateway, HTTPRoute and the two policies; none for `l4`. */
+function shapeObjects(options: GkeLoadBalancerOptions, shape: GkeShape, gateway: LoadBalancedGateway, healthCheck: HealthCheckTiming, draining: number): KubeObject[] {
+  const { namespace, name } = requireObjectRef(gateway.serviceObject);
+  const target = { name, namespace };
+  const settings = { ...healthCheck, requestPath: gateway.healthCheckPath };
+  if (shape === 'ingress') {
+    return [backendConfig(target, settings, draining), gkeIngress(target, name, gateway.trafficPort, options.ingressClass ?? 'gce')];
+  }
+  if (shape === 'gateway') {
+    return [
+      gkeGateway(target, options.gatewayClassName ?? 'gke-l7-global-external-managed', options.listenerPort ?? 80),
+      gkeHttpRoute(target, name, name, gateway.trafficPort),
+      healthCheckPolicy(target, name, settings),
+      gcpBackendPolicy(target, name, draining),
+    ];
+  }
+  return [];
+}
+
+/**
+ * A GKE load balancer in front of a hitless gateway, as both faces' `GkeLoadBalancer` build it:
+ * checks the options (Compute Engine's ranges, and that they fit the shape), derives connection
+ * draining from the gateway's drain behind this load balancer (asked of the gateway's pure
+ * solver: it keeps serving until the NEG detach or the health check has stopped new requests,
+ * plus margin), attaches the load balancer once, and builds the objects of the shape.
+ * @throws GkeLimitError for a value GKE refuses; BudgetError for one that breaks the chain
+ */
+export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: LoadBalancedGateway): BuiltGkeLoadBalancer {
+  const shape = options.shape ?? 'ingress';
+  const healthCheck = resolveHealthCheck(options, shape);
+  const neg = shape !== 'l4';
+  checkShapeOptions(options, shape);
   const detach = neg ? checkGkeRange('negDetachLatency', wholeSeconds('negDetachLatency', options.negDetachLatency) ?? DEFAULT_NEG_DETACH_SECONDS, GKE_LIMITS.negDetachSeconds, 'it is a length of time, in whole seconds') : 0;
   const drainingOverride = options.connectionDrainingTimeout !== undefined
     ? checkGkeRange('connectionDrainingTimeout', asDuration(options.connectionDrainingTimeout).toSeconds(), GKE_LIMITS.connectionDrainingSeconds)
     : undefined;
 
-  const { namespace, name } = splitRef(gateway.serviceObject);
-  const target = { name, namespace };
+  const { namespace, name } = requireObjectRef(gateway.serviceObject);
   const configuredBy = shape === 'ingress' ? [`BackendConfig/${namespace}/${name}`] : shape === 'gateway' ? [`HealthCheckPolicy/${namespace}/${name}`, `GCPBackendPolicy/${namespace}/${name}`] : [];
   const modelWith = (drainingSeconds: number): LoadBalancerModel => gkeLoadBalancerModel({
     object: gateway.serviceObject,
@@ -182,37 +192,21 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
     configuredBy,
   });
   const serviceAnnotations = shape === 'ingress' ? negServiceAnnotations(name) : shape === 'l4' ? l4ServiceAnnotations(options.internal ?? false) : {};
-  const serviceTypeLoadBalancer = shape === 'l4';
-  const solve = (model: LoadBalancerModel): GatewayBudget => {
-    gateway.attachLoadBalancer({ model, serviceAnnotations, serviceTypeLoadBalancer });
-    return reportsBudget(gateway) ? gateway.budget : solveGatewayBudget({ loadBalancer: model, drainTimeoutSeconds: asDuration(options.gatewayDrainTimeout)?.toSeconds() ?? 15 });
-  };
-  // Connection draining follows the gateway's drain, which the gateway solves once attached: attach, read, attach again.
-  let budget = solve(modelWith(drainingOverride ?? 0));
-  const draining = neg ? solveConnectionDrainingSeconds(budget.drainTimeoutSeconds, drainingOverride, 'connectionDrainingTimeout', budget.marginSeconds) : 0;
-  checkGkeRange('connectionDrainingTimeout', draining, GKE_LIMITS.connectionDrainingSeconds, "the gateway's drain is longer than GKE's longest connection draining; shorten the drain");
-  const model = modelWith(draining);
-  budget = solve(model);
-
-  const settings = { ...healthCheck, requestPath: gateway.healthCheckPath };
-  const objects: KubeObject[] = [];
-  if (shape === 'ingress') {
-    objects.push(backendConfig(target, settings, draining), gkeIngress(target, name, gateway.trafficPort, options.ingressClass ?? 'gce'));
-  } else if (shape === 'gateway') {
-    objects.push(
-      gkeGateway(target, options.gatewayClassName ?? 'gke-l7-global-external-managed', listenerPort),
-      gkeHttpRoute(target, name, name, gateway.trafficPort),
-      healthCheckPolicy(target, name, settings),
-      gcpBackendPolicy(target, name, draining),
-    );
-  }
+  const { planned, budget } = attachPlannedLoadBalancer(gateway, (solveBudget) => {
+    // Connection draining follows the gateway's drain behind this load balancer.
+    const drain = solveBudget(modelWith(drainingOverride ?? 0));
+    const draining = neg ? solveConnectionDrainingSeconds(drain.drainTimeoutSeconds, drainingOverride, 'connectionDrainingTimeout', drain.marginSeconds) : 0;
+    checkGkeRange('connectionDrainingTimeout', draining, GKE_LIMITS.connectionDrainingSeconds, "the gateway's drain is longer than GKE's longest connection draining; shorten the drain");
+    return { draining, attachment: { model: modelWith(draining), serviceAnnotations, serviceTypeLoadBalancer: shape === 'l4' } };
+  });
+  const model = planned.attachment.model;
   return {
     shape,
     model,
     budget,
     serviceAnnotations,
-    connectionDrainingSeconds: draining,
-    objects,
+    connectionDrainingSeconds: planned.draining,
+    objects: shapeObjects(options, shape, gateway, healthCheck, planned.draining),
     explain: () => explainGatewayBudget({ gateway: gateway.workloadObject, loadBalancer: model, budget }),
   };
 }

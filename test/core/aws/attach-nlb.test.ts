@@ -2,51 +2,67 @@ import { attachNlb } from '../../../lib/core/aws/attach-nlb';
 import { NLB_ANNOTATIONS, TARGET_GROUP_ATTRIBUTES, parseAttributeMap } from '../../../lib/core/aws/nlb';
 import { Duration } from '../../../lib/core/duration';
 import { explainGatewayTermination } from '../../../lib/core/explain';
-import { GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
-import { LoadBalancedGateway, LoadBalancerAttachment } from '../../../lib/core/load-balancer-link';
+import { GatewayPlan, GatewayPlanOptions } from '../../../lib/core/gateway/gateway-plan';
+import { GatewayWorkload } from '../../../lib/core/gateway/workload';
+import { LoadBalancerAttachment } from '../../../lib/core/load-balancer-link';
 import { checkGracePeriod, checkKeepAlive, checkLoadBalancerDetection } from '../../../lib/core/timing/invariants';
 import { readManifestObjects } from '../../../lib/read';
 
-function bareGateway(attachments: LoadBalancerAttachment[]): LoadBalancedGateway {
-  return {
-    workloadObject: 'Deployment/edge/gateway',
-    serviceObject: 'Service/edge/gateway',
-    trafficPort: 80,
-    healthCheckPath: '/envoy-hc',
-    mode: 'deployment',
-    attachLoadBalancer: (attachment: LoadBalancerAttachment) => attachments.push(attachment),
-  } as unknown as LoadBalancedGateway; // a gateway made before `budget` joined the contract: attachNlb falls back to its own solve
+/** A hitless gateway whose attachments are recorded. */
+function recordingGateway(options: Partial<GatewayPlanOptions> = {}): { gateway: GatewayPlan; attachments: LoadBalancerAttachment[] } {
+  const gateway = new GatewayPlan({ name: 'gateway', namespace: 'edge', ...options });
+  const attachments: LoadBalancerAttachment[] = [];
+  const attach = gateway.attachLoadBalancer.bind(gateway);
+  jest.spyOn(gateway, 'attachLoadBalancer').mockImplementation((attachment) => {
+    attachments.push(attachment);
+    attach(attachment);
+  });
+  return { gateway, attachments };
 }
 
 describe('attachNlb', () => {
-  test('attaches twice: the health checks first, then the attributes derived from the budget', () => {
-    const attachments: LoadBalancerAttachment[] = [];
-    const plan = attachNlb({}, bareGateway(attachments), { fallbackDrainTimeoutSeconds: 20 });
-    expect(attachments).toHaveLength(2);
-    expect(attachments[0].serviceAnnotations).toEqual({});
-    expect(attachments[1].model).toBe(plan.model);
-    expect(attachments[1].serviceAnnotations).toBe(plan.serviceAnnotations);
+  test('attaches once: the attributes derived from the budget the gateway solves for the health checks', () => {
+    const { gateway, attachments } = recordingGateway({ drainTimeout: Duration.seconds(20) });
+    const plan = attachNlb({}, gateway);
+    expect(attachments).toHaveLength(1);
+    expect(attachments[0].model).toBe(plan.model);
+    expect(attachments[0].serviceAnnotations).toBe(plan.serviceAnnotations);
+    expect(gateway.loadBalancer).toBe(plan.model);
     // 26 s detection + 5 s margin + 20 s drain = 51 s preStop
     expect(plan.budget.preStopSeconds).toBe(51);
+    expect(plan.budget).toEqual(gateway.budget);
     // from the earliest unhealthy mark, (2 − 1) × 10 s
     expect(plan.model.unhealthyDrainingIntervalSeconds).toBe(51 - 10 + 5);
   });
 
+  test('plans with the gateway\'s overrides: one that the NLB breaks is refused and nothing is attached', () => {
+    const { gateway, attachments } = recordingGateway({ keepServing: Duration.seconds(20) });
+    expect(() => attachNlb({}, gateway)).toThrow(/^'keepServing' \(20s\) must be at least the load balancer's detection window \(21s\)/);
+    expect(attachments).toEqual([]);
+  });
+
   test('a bound target group names the binding and leaves the Service plain', () => {
-    const attachments: LoadBalancerAttachment[] = [];
-    const plan = attachNlb({}, bareGateway(attachments), { targetGroupBinding: 'TargetGroupBinding/edge/gateway' });
+    const { gateway, attachments } = recordingGateway();
+    const plan = attachNlb({}, gateway, { targetGroupBinding: 'TargetGroupBinding/edge/gateway' });
     expect(plan.model.object).toBe('TargetGroupBinding/edge/gateway');
     expect(plan.serviceAnnotations).toEqual({});
-    expect(attachments.every((each) => each.serviceTypeLoadBalancer === false)).toBe(true);
+    expect(attachments.map((each) => each.serviceTypeLoadBalancer)).toEqual([false]);
+    expect((gateway.objects().service.spec as { type: string }).type).toBe('NodePort');
   });
 
   test('a host-port target group names the target group with targetType host-port, after solving as instance targets', () => {
-    const attachments: LoadBalancerAttachment[] = [];
-    const plan = attachNlb({}, bareGateway(attachments), { hostPortTargetGroup: 'TargetGroup/edge/gateway' });
+    const { gateway, attachments } = recordingGateway({ workload: GatewayWorkload.daemonSet({ hostPort: 8080 }) });
+    const solved: string[] = [];
+    const solve = gateway.solveBudget.bind(gateway);
+    jest.spyOn(gateway, 'solveBudget').mockImplementation((loadBalancer) => {
+      solved.push(loadBalancer.targetType);
+      return solve(loadBalancer);
+    });
+    const plan = attachNlb({}, gateway, { hostPortTargetGroup: 'TargetGroup/edge/gateway' });
     expect(plan.model).toMatchObject({ object: 'TargetGroup/edge/gateway', targetType: 'host-port' });
-    expect(attachments[0].model.targetType).toBe('instance');
+    expect(solved).toEqual(['instance']);
     expect(plan.serviceAnnotations).toEqual({});
-    expect(attachments.every((each) => each.serviceTypeLoadBalancer === false)).toBe(true);
+    expect(attachments.map((each) => each.serviceTypeLoadBalancer)).toEqual([false]);
   });
 });
 

@@ -3,24 +3,21 @@ import { HealthCheckedNlbOptions, buildHealthCheckedNlb } from '../../../lib/cor
 import { NLB_ANNOTATIONS } from '../../../lib/core/aws/nlb';
 import { POD_READINESS_GATE_LABEL } from '../../../lib/core/aws/pod-readiness-gate';
 import { Duration } from '../../../lib/core/duration';
-import { GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
+import { GatewayPlan, GatewayPlanOptions } from '../../../lib/core/gateway/gateway-plan';
 import { GatewayWorkload } from '../../../lib/core/gateway/workload';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../../../lib/core/load-balancer-link';
 
 const ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/edge/0123456789abcdef';
 
-/** A gateway that records its attachments and reports no budget (the core solve then applies). */
-function recordingGateway(overrides: Partial<LoadBalancedGateway> = {}): { gateway: LoadBalancedGateway; attachments: LoadBalancerAttachment[] } {
+/** A hitless gateway whose attachments are recorded. */
+function recordingGateway(options: Partial<GatewayPlanOptions> = {}): { gateway: GatewayPlan; attachments: LoadBalancerAttachment[] } {
+  const gateway = new GatewayPlan({ name: 'gateway', namespace: 'edge', ...options });
   const attachments: LoadBalancerAttachment[] = [];
-  const gateway = {
-    workloadObject: 'Deployment/edge/gateway',
-    serviceObject: 'Service/edge/gateway',
-    trafficPort: 80,
-    healthCheckPath: '/envoy-hc',
-    mode: 'deployment',
-    attachLoadBalancer: (attachment: LoadBalancerAttachment) => attachments.push(attachment),
-    ...overrides,
-  } as unknown as LoadBalancedGateway;
+  const attach = gateway.attachLoadBalancer.bind(gateway);
+  jest.spyOn(gateway, 'attachLoadBalancer').mockImplementation((attachment) => {
+    attachments.push(attachment);
+    attach(attachment);
+  });
   return { gateway, attachments };
 }
 
@@ -44,13 +41,24 @@ describe('buildHealthCheckedNlb through the controller annotations (the default 
     expect(built.namespace).toBeUndefined();
   });
 
-  test('solves a gateway that reports no budget with gatewayDrainTimeout', () => {
-    const { gateway, attachments } = recordingGateway();
-    const built = build({ gatewayDrainTimeout: Duration.seconds(30) }, gateway);
+  test("attaches once, the final model, and the budget is the gateway's own behind it", () => {
+    const { gateway, attachments } = recordingGateway({ drainTimeout: Duration.seconds(30) });
+    const built = build({}, gateway);
+    expect(attachments).toHaveLength(1);
+    expect(attachments[0].model).toBe(built.model);
+    expect(attachments[0].serviceAnnotations).toBe(built.serviceAnnotations);
+    expect(attachments[0].serviceTypeLoadBalancer).toBe(true);
     const detection = built.settings.healthCheckIntervalSeconds * built.settings.unhealthyThreshold + built.settings.healthCheckTimeoutSeconds;
     expect(built.budget.preStopSeconds).toBe(detection + built.budget.marginSeconds + 30);
-    expect(attachments.at(-1)?.model).toBe(built.model);
-    expect(attachments.at(-1)?.serviceTypeLoadBalancer).toBe(true);
+    expect(built.budget).toEqual(gateway.solveBudget(built.model));
+  });
+
+  test('a refused option attaches nothing: the gateway keeps the load balancer it had', () => {
+    const { gateway, attachments } = recordingGateway();
+    expect(() => build({ unhealthyConnectionTermination: true }, gateway)).toThrow(/^'unhealthyConnectionTermination' \(true\) must be false/);
+    expect(attachments).toEqual([]);
+    expect(gateway.loadBalancer.object).toBe('Service/edge/gateway');
+    expect(gateway.loadBalancer.unhealthyConnectionTermination).toBe(true);
   });
 
   test('explains the termination with the budget it solved', () => {
@@ -72,9 +80,8 @@ describe('buildHealthCheckedNlb readiness-gate Namespace', () => {
     expect(built.namespace).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'edge', labels: { [POD_READINESS_GATE_LABEL]: 'enabled' } } });
   });
 
-  test('a Service reference without a namespace lands in default', () => {
-    const { gateway } = recordingGateway({ serviceObject: 'Service//gateway' });
-    expect(build({ readinessGateNamespace: true, targetType: 'ip' }, gateway).namespace?.metadata.name).toBe('default');
+  test("a gateway made without a namespace gets the Namespace 'default'", () => {
+    expect(build({ readinessGateNamespace: true, targetType: 'ip' }, new GatewayPlan({ name: 'gateway' })).namespace?.metadata.name).toBe('default');
   });
 });
 
@@ -84,7 +91,7 @@ describe('buildHealthCheckedNlb with a TargetGroupBinding', () => {
     const built = build({ binding: 'target-group-binding', targetType: 'ip' }, gateway);
     expect(built.model.object).toBe('TargetGroupBinding/edge/gateway');
     expect(built.serviceAnnotations).toEqual({});
-    expect(attachments.every((each) => each.serviceTypeLoadBalancer === false)).toBe(true);
+    expect(attachments.map((each) => each.serviceTypeLoadBalancer)).toEqual([false]);
     expect(built.targetGroupBinding?.object).toBeUndefined();
     const object = built.targetGroupBinding!.forArn(ARN);
     expect(object).toEqual({

@@ -315,6 +315,33 @@ describe('GatewayPlan props', () => {
     expect(edge.budget.minReadySeconds).toBe(5);
   });
 
+  it('renders provisional objects without the refused override, and still refuses them strictly afterwards', () => {
+    const edge = plan({ minReady: Duration.seconds(5) });
+    const provisional = edge.provisionalObjects();
+    // The derived value, as a plan without the override has it.
+    expect((provisional.workload.spec as { minReadySeconds: number }).minReadySeconds).toBe(Math.ceil(plan().budget.minReadySeconds));
+    expect(() => edge.objects()).toThrow(/^'minReady' \(5s\)/);
+    expect(() => edge.budget).toThrow(/^'minReady' \(5s\)/);
+  });
+
+  it('solves the budget behind a load balancer without attaching it', () => {
+    const edge = plan();
+    const fast = { ...assumedLoadBalancer('Service/edge/gateway'), healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 } };
+    const before = edge.budget;
+    const solved = edge.solveBudget(fast);
+    // 2 × 5 s + 2 s + 5 s margin, against 2 × 10 s + 6 s + 5 s for the assumed NLB
+    expect(solved.keepServingSeconds).toBe(17);
+    expect(edge.budget).toEqual(before);
+    expect(edge.loadBalancer).not.toBe(fast);
+    edge.attachLoadBalancer({ model: fast, serviceAnnotations: {} });
+    expect(edge.budget).toEqual(solved);
+  });
+
+  it('refuses, in solveBudget, an override the load balancer breaks, naming prop, value and bound', () => {
+    const slow = { ...assumedLoadBalancer('Service/edge/gateway'), healthCheck: { intervalSeconds: 30, timeoutSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 3 } };
+    expect(() => plan({ keepServing: Duration.seconds(60) }).solveBudget(slow)).toThrow(/^'keepServing' \(60s\) must be at least the load balancer's detection window/);
+  });
+
   it('rejects values that break the drain, naming prop, value and bound', () => {
     expect(() => plan({ idleTimeout: Duration.seconds(45) })).toThrow("'idleTimeout' (45s) must be at most 'drainTimeout' (30s)");
     expect(() => plan({ drainTimeout: Duration.seconds(400), idleTimeout: Duration.seconds(360) })).toThrow("'idleTimeout' (6m) must be under 5m50s");
