@@ -68,6 +68,12 @@ export class Elbv2LimitError extends PropBoundError {
   /** What ELBv2 accepts, for people (`a whole number between 5s and 300s`): the `bound`. */
   public readonly allowed: string;
 
+  /**
+   * @param prop The prop that was set, as the user wrote it.
+   * @param value The value received, for people (`3s`).
+   * @param allowed What ELBv2 accepts, for people (`a whole number between 5s and 300s`).
+   * @param because Who refuses it, and when.
+   */
   constructor(prop: string, value: string, allowed: string, because = 'ELBv2 rejects the target group otherwise') {
     super(prop, value, allowed, because);
     this.allowed = allowed;

@@ -124,6 +124,12 @@ export const GKE_LIMITS = {
 
 /** A value a GKE load balancer refuses. The message names the prop, the value and the bound. */
 export class GkeLimitError extends PropBoundError {
+  /**
+   * @param prop The prop that was set, as the user wrote it.
+   * @param value The value received, for people (`5s`).
+   * @param bound The bound it breaks, for people (`at least the load balancer's detection window (26s)`).
+   * @param because Why the bound holds, in a sentence.
+   */
   constructor(prop: string, value: string, bound: string, because: string) {
     super(prop, value, bound, because);
     this.name = 'GkeLimitError';

@@ -1,6 +1,8 @@
 import { formatSeconds as s } from '../finding';
 import { DiscoveryModel, LoadBalancerModel } from '../model';
+import type { GkeLoadBalancerModel } from '../gke/model';
 import { BudgetError } from './budget-error';
+import { gkeNewRequestWindowSeconds, gkeWindowEndsBy } from './gke';
 import {
   DEFAULT_MARGIN_SECONDS,
   detectionWindowSeconds,
@@ -83,6 +85,65 @@ function checkAtLeast(prop: string, value: number | undefined, dropsBelow: numbe
   return value;
 }
 
+/** What the keep-serving bound is, and why, in words for an error. */
+interface BoundWords {
+  readonly bound: string;
+  readonly because: string;
+}
+
+/** The keep-serving bound of an AWS NLB (or the assumed one): detection, IP deregistration lag, or kube-proxy. */
+function nlbKeepServingBound(lb: LoadBalancerModel, policy: ExternalTrafficPolicy, margin: number): BoundWords {
+  const hc = lb.healthCheck;
+  const detection = detectionWindowSeconds(hc);
+  const window = newConnectionWindowSeconds(lb, policy);
+  if (lb.targetType === 'instance' && policy === 'Cluster') {
+    return {
+      bound: "kube-proxy's endpoint propagation",
+      because: `with externalTrafficPolicy Cluster every node's kube-proxy may send the pod new connections until it learns the endpoint is terminating (KEP-1669); the derived value adds ${s(margin)} margin`,
+    };
+  }
+  if (window > detection) {
+    return {
+      bound: 'the IP deregistration lag',
+      because: `IP targets keep receiving new connections for up to ${s(window)} after deregistration, and the gateway must accept them; the derived value adds ${s(margin)} margin`,
+    };
+  }
+  return {
+    bound: "the load balancer's detection window",
+    because: `the load balancer marks a target that answers its checks with 503 unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} (+ jitter${lb.healthCheckPort === 'healthCheckNodePort' ? ', + kube-proxy learning of it' : ''}) = ${s(window)}, and sends it new connections until then; the derived value adds the ${s(hc.timeoutSeconds)} timeout (a check that goes unanswered) and ${s(margin)} margin`,
+  };
+}
+
+const GKE_SHAPE_NAMES = { ingress: 'GKE Ingress', gateway: 'GKE Gateway', l4: 'GKE L4 passthrough load balancer' } as const;
+
+/** The keep-serving bound of a GKE load balancer: the NEG detach, its health check, or kube-proxy (l4, Cluster). */
+function gkeKeepServingBound(lb: GkeLoadBalancerModel, margin: number): BoundWords {
+  const hc = lb.healthCheck;
+  const named = `the ${GKE_SHAPE_NAMES[lb.gke.shape]} (${lb.object})`;
+  const window = gkeNewRequestWindowSeconds(lb);
+  const checks = `${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} + ${s(hc.timeoutSeconds)} timeout = ${s(detectionWindowSeconds(hc))}`;
+  const derived = `the derived value adds ${s(margin)} margin`;
+  switch (gkeWindowEndsBy(lb)) {
+    case 'kube-proxy':
+      return {
+        bound: "kube-proxy's endpoint propagation",
+        because: `behind ${named} with externalTrafficPolicy Cluster the node health check says nothing of pods, and every node's kube-proxy may send the pod new connections until it learns the endpoint is terminating (KEP-1669); ${derived}`,
+      };
+    case 'neg-detach':
+      return {
+        bound: 'the NEG detach latency',
+        because: `${named} sends the pod new requests through its NEG until the detach of its endpoint has propagated, ${s(window)} after the pod starts terminating, and its health check (${checks}) fails it no sooner; ${derived}`,
+      };
+    case 'health-check':
+      return {
+        bound: "the load balancer's detection window",
+        because: lb.gke.shape === 'l4'
+          ? `${named} marks a node whose gateway pod is terminating unhealthy (its healthCheckNodePort answers 503) only after ${checks}, and sends it new connections until then; ${derived}`
+          : `${named} marks an endpoint that fails its health check unhealthy only after ${checks}, sooner than the NEG detach (${s(lb.gke.negDetachSeconds)}), and sends it new requests until then; ${derived}`,
+      };
+  }
+}
+
 /** Derives a gateway's drain and rollout timings from its load balancer, and checks any the user set. */
 export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
   const margin = input.marginSeconds ?? DEFAULT_MARGIN_SECONDS;
@@ -96,17 +157,14 @@ export function solveGatewayBudget(input: GatewayBudgetInput): GatewayBudget {
   const recovery = recoveryWindowSeconds(hc);
   if (input.drainTimeoutSeconds < 0) throw new BudgetError('drainTimeout', s(input.drainTimeoutSeconds), 'zero or more', 'it is a length of time');
 
+  const keepServingBound = lb.provider === 'gke' && lb.gke ? gkeKeepServingBound({ ...lb, gke: lb.gke }, margin) : nlbKeepServingBound(lb, policy, margin);
   const keepServing = checkAtLeast(
     names.keepServing ?? 'keepServing',
     input.keepServingSeconds,
     requiredKeepServingSeconds(lb, 0, policy),
     requiredKeepServingSeconds(lb, margin, policy),
-    byKubeProxy ? "kube-proxy's endpoint propagation" : window > detection ? 'the IP deregistration lag' : "the load balancer's detection window",
-    byKubeProxy
-      ? `with externalTrafficPolicy Cluster every node's kube-proxy may send the pod new connections until it learns the endpoint is terminating (KEP-1669); the derived value adds ${s(margin)} margin`
-      : window > detection
-        ? `IP targets keep receiving new connections for up to ${s(window)} after deregistration, and the gateway must accept them; the derived value adds ${s(margin)} margin`
-        : `the load balancer marks a target that answers its checks with 503 unhealthy only after ${hc.unhealthyThreshold} × ${s(hc.intervalSeconds)} (+ jitter${lb.healthCheckPort === 'healthCheckNodePort' ? ', + kube-proxy learning of it' : ''}) = ${s(window)}, and sends it new connections until then; the derived value adds the ${s(hc.timeoutSeconds)} timeout (a check that goes unanswered) and ${s(margin)} margin`,
+    keepServingBound.bound,
+    keepServingBound.because,
   );
   const preStop = keepServing + input.drainTimeoutSeconds;
   const gracePeriod = checkAtLeast(

@@ -81,7 +81,7 @@ describe('buildGkeLoadBalancer, Ingress with NEGs and a BackendConfig (the defau
     // Health check 2 × 30 s + 10 s = 70 s, detach 60 s: new requests until 60 s, so a keepServing
     // under 60 s drops them (refused); 60–65 s is within the margin (derived: 65 s).
     const plan = new GatewayPlan({ name: 'gateway', namespace: 'edge', keepServing: Duration.seconds(40) } as any);
-    expect(() => build({ healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(10), negDetachLatency: Duration.seconds(60) }, plan)).toThrow(/'keepServing' \(40s\) must be at least .*\(60s\)/);
+    expect(() => build({ healthCheckInterval: Duration.seconds(30), healthCheckTimeout: Duration.seconds(10), negDetachLatency: Duration.seconds(60) }, plan)).toThrow("'keepServing' (40s) must be at least the NEG detach latency (60s): the GKE Ingress (Service/edge/gateway) sends the pod new requests through its NEG until the detach of its endpoint has propagated, 60s after the pod starts terminating, and its health check (2 × 30s + 10s timeout = 70s) fails it no sooner; the derived value adds 5s margin");
   });
 });
 

@@ -1,3 +1,4 @@
+import { gkeLoadBalancerModel } from '../../../lib/core/gke/model';
 import { BudgetError } from '../../../lib/core/timing/budget-error';
 import { checkCapacity, checkGracePeriod, checkKeepAlive, checkLoadBalancerDetection, checkUpstreamPropagation } from '../../../lib/core/timing/invariants';
 import { solveGatewayBudget, solveUpstreamBudget } from '../../../lib/core/timing/solver';
@@ -38,6 +39,33 @@ describe('solveGatewayBudget', () => {
   test('fails when a keep-serving override is shorter than the detection window, naming prop, value and bound', () => {
     expect(() => solveGatewayBudget({ loadBalancer: loadBalancer(), drainTimeoutSeconds: 15, keepServingSeconds: 5, propNames: { keepServing: 'preStopDelay' } }))
       .toThrow("'preStopDelay' (5s) must be at least the load balancer's detection window (22s): the load balancer marks a target that answers its checks with 503 unhealthy only after 2 × 10s (+ jitter, + kube-proxy learning of it) = 22s");
+  });
+
+  describe('names the GKE load balancer it was solved for, in its own terms', () => {
+    const gke = (shape: 'ingress' | 'gateway' | 'l4', negDetachSeconds: number, externalTrafficPolicy?: 'Local' | 'Cluster') => gkeLoadBalancerModel({
+      object: 'Service/edge/gateway',
+      shape,
+      healthCheck: shape === 'l4' ? { intervalSeconds: 3, timeoutSeconds: 1, healthyThreshold: 1, unhealthyThreshold: 2 } : { intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+      negDetachSeconds,
+      ...(externalTrafficPolicy ? { externalTrafficPolicy } : {}),
+    });
+
+    test('the NEG detach, when it stops new requests first', () => {
+      expect(() => solveGatewayBudget({ loadBalancer: gke('ingress', 10), drainTimeoutSeconds: 15, keepServingSeconds: 5 }))
+        .toThrow("'keepServing' (5s) must be at least the NEG detach latency (10s): the GKE Ingress (Service/edge/gateway) sends the pod new requests through its NEG until the detach of its endpoint has propagated, 10s after the pod starts terminating, and its health check (2 × 5s + 5s timeout = 15s) fails it no sooner; the derived value adds 5s margin");
+    });
+
+    test('the health check, when it fails the draining gateway before the detach', () => {
+      expect(() => solveGatewayBudget({ loadBalancer: gke('gateway', 40), drainTimeoutSeconds: 15, keepServingSeconds: 5 }))
+        .toThrow("'keepServing' (5s) must be at least the load balancer's detection window (15s): the GKE Gateway (Service/edge/gateway) marks an endpoint that fails its health check unhealthy only after 2 × 5s + 5s timeout = 15s, sooner than the NEG detach (40s), and sends it new requests until then; the derived value adds 5s margin");
+    });
+
+    test("the node health check of an L4 load balancer, and kube-proxy's propagation with eTP Cluster", () => {
+      expect(() => solveGatewayBudget({ loadBalancer: gke('l4', 0), drainTimeoutSeconds: 15, keepServingSeconds: 5 }))
+        .toThrow("'keepServing' (5s) must be at least the load balancer's detection window (7s): the GKE L4 passthrough load balancer (Service/edge/gateway) marks a node whose gateway pod is terminating unhealthy (its healthCheckNodePort answers 503) only after 2 × 3s + 1s timeout = 7s, and sends it new connections until then; the derived value adds 5s margin");
+      expect(() => solveGatewayBudget({ loadBalancer: gke('l4', 0, 'Cluster'), drainTimeoutSeconds: 15, keepServingSeconds: 0 }))
+        .toThrow(/^'keepServing' \(0s\) must be at least kube-proxy's endpoint propagation \(\d+s\): behind the GKE L4 passthrough load balancer \(Service\/edge\/gateway\) with externalTrafficPolicy Cluster/);
+    });
   });
 
   test('accepts overrides at the bounds that drop requests, where the checker only warns of the margin', () => {
