@@ -27,6 +27,7 @@ export interface GkeLoadBalancerProps extends GkeLoadBalancerOptions {
  * the detach are not cut; minReadySeconds covers the health check's recovery window.
  */
 export class GkeLoadBalancer extends Construct {
+  /** Which GKE load balancer fronts the gateway: Ingress, GKE Gateway or L4 passthrough. */
   public readonly shape: GkeShape;
   /** The load balancer as the gateway, `hitless check` and `hitless simulate` see it. */
   public readonly model: LoadBalancerModel;

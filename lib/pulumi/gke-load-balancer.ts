@@ -24,6 +24,7 @@ export interface GkeLoadBalancerArgs extends GkeLoadBalancerOptions {
  * (a child named `<gateway>-gke`); made afterwards, it is refused.
  */
 export class GkeLoadBalancer extends pulumi.ComponentResource {
+  /** Which GKE load balancer fronts the gateway: Ingress, GKE Gateway or L4 passthrough. */
   public readonly shape: GkeShape;
   /** The load balancer as the gateway, `hitless check` and `hitless simulate` see it. */
   public readonly model: LoadBalancerModel;
@@ -33,8 +34,8 @@ export class GkeLoadBalancer extends pulumi.ComponentResource {
   public readonly serviceAnnotations: Record<string, string>;
   /** `connectionDraining.drainingTimeoutSec` as set. */
   public readonly connectionDrainingSeconds: number;
-  /** The objects of the shape, as Pulumi resources. */
-  public readonly resources: pulumi.CustomResource[];
+  /** The objects of the shape (BackendConfig and Ingress; Gateway, HTTPRoute and the policies; none for l4), as Pulumi resources. */
+  public readonly apiObjects: pulumi.CustomResource[];
   private readonly built: BuiltGkeLoadBalancer;
 
   constructor(name: string, args: GkeLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -47,8 +48,8 @@ export class GkeLoadBalancer extends pulumi.ComponentResource {
     this.budget = this.built.budget;
     this.serviceAnnotations = this.built.serviceAnnotations;
     this.connectionDrainingSeconds = this.built.connectionDrainingSeconds;
-    this.resources = this.built.objects.map((object) => renderKubeObject(name, object, { parent: this }));
-    this.registerOutputs({ resources: this.resources });
+    this.apiObjects = this.built.objects.map((object) => renderKubeObject(name, object, { parent: this }));
+    this.registerOutputs({ apiObjects: this.apiObjects });
   }
 
   /** The termination of one gateway pod behind this load balancer, step by step, with the margins. */

@@ -25,7 +25,7 @@ describe('GkeLoadBalancer (Pulumi)', () => {
     expect(recorder.get('hitless:index:GkeLoadBalancer', 'edge-gke').custom).toBe(false);
     const kinds = pulumiManifests(recorder.resources).map((each) => each.kind);
     expect(kinds).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'HealthCheckPolicy', 'GCPBackendPolicy']));
-    expect(lb.resources).toHaveLength(4);
+    expect(lb.apiObjects).toHaveLength(4);
     expect(recorder.resources.filter((each) => each.type.startsWith('gcp:'))).toHaveLength(0);
   });
 

@@ -20,29 +20,32 @@ export interface GkeHealthCheckSettings extends HealthCheckTiming {
   readonly requestPath: string;
 }
 
+/** An object of `kind` named `target`, with `spec`. */
+function gkeObject(apiVersion: string, kind: string, target: GkeObjectName, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion, kind, metadata: { name: target.name, namespace: target.namespace }, spec };
+}
+
+/** The timing fields of a health check, as BackendConfig and HealthCheckPolicy both name them. */
+function healthCheckTimingFields(healthCheck: HealthCheckTiming): Record<string, number> {
+  return {
+    checkIntervalSec: healthCheck.intervalSeconds,
+    timeoutSec: healthCheck.timeoutSeconds,
+    healthyThreshold: healthCheck.healthyThreshold,
+    unhealthyThreshold: healthCheck.unhealthyThreshold,
+  };
+}
+
 /**
  * A BackendConfig (`cloud.google.com/v1`) with a health check and connection draining.
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#configuring_ingress_features_through_backendconfig_parameters
  * @see https://github.com/kubernetes/ingress-gce/blob/master/pkg/apis/backendconfig/v1/types.go
  */
 export function backendConfig(target: GkeObjectName, healthCheck: GkeHealthCheckSettings, drainingTimeoutSeconds: number): KubeObject {
-  return {
-    apiVersion: 'cloud.google.com/v1',
-    kind: 'BackendConfig',
-    metadata: { name: target.name, namespace: target.namespace },
-    spec: {
-      // No port: the health check then uses each NEG endpoint's serving port, the gateway's listener.
-      healthCheck: {
-        type: 'HTTP',
-        requestPath: healthCheck.requestPath,
-        checkIntervalSec: healthCheck.intervalSeconds,
-        timeoutSec: healthCheck.timeoutSeconds,
-        healthyThreshold: healthCheck.healthyThreshold,
-        unhealthyThreshold: healthCheck.unhealthyThreshold,
-      },
-      connectionDraining: { drainingTimeoutSec: drainingTimeoutSeconds },
-    },
-  };
+  return gkeObject('cloud.google.com/v1', 'BackendConfig', target, {
+    // No port: the health check then uses each NEG endpoint's serving port, the gateway's listener.
+    healthCheck: { type: 'HTTP', requestPath: healthCheck.requestPath, ...healthCheckTimingFields(healthCheck) },
+    connectionDraining: { drainingTimeoutSec: drainingTimeoutSeconds },
+  });
 }
 
 /** The policy's target: the gateway's Service. */
@@ -55,21 +58,13 @@ function serviceTargetRef(serviceName: string): Record<string, string> {
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#configure_health_check
  */
 export function healthCheckPolicy(target: GkeObjectName, serviceName: string, healthCheck: GkeHealthCheckSettings): KubeObject {
-  return {
-    apiVersion: 'networking.gke.io/v1',
-    kind: 'HealthCheckPolicy',
-    metadata: { name: target.name, namespace: target.namespace },
-    spec: {
-      default: {
-        checkIntervalSec: healthCheck.intervalSeconds,
-        timeoutSec: healthCheck.timeoutSeconds,
-        healthyThreshold: healthCheck.healthyThreshold,
-        unhealthyThreshold: healthCheck.unhealthyThreshold,
-        config: { type: 'HTTP', httpHealthCheck: { portSpecification: 'USE_SERVING_PORT', requestPath: healthCheck.requestPath } },
-      },
-      targetRef: serviceTargetRef(serviceName),
+  return gkeObject('networking.gke.io/v1', 'HealthCheckPolicy', target, {
+    default: {
+      ...healthCheckTimingFields(healthCheck),
+      config: { type: 'HTTP', httpHealthCheck: { portSpecification: 'USE_SERVING_PORT', requestPath: healthCheck.requestPath } },
     },
-  };
+    targetRef: serviceTargetRef(serviceName),
+  });
 }
 
 /**
@@ -77,12 +72,7 @@ export function healthCheckPolicy(target: GkeObjectName, serviceName: string, he
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#configure_connection_draining
  */
 export function gcpBackendPolicy(target: GkeObjectName, serviceName: string, drainingTimeoutSeconds: number): KubeObject {
-  return {
-    apiVersion: 'networking.gke.io/v1',
-    kind: 'GCPBackendPolicy',
-    metadata: { name: target.name, namespace: target.namespace },
-    spec: { default: { connectionDraining: { drainingTimeoutSec: drainingTimeoutSeconds } }, targetRef: serviceTargetRef(serviceName) },
-  };
+  return gkeObject('networking.gke.io/v1', 'GCPBackendPolicy', target, { default: { connectionDraining: { drainingTimeoutSec: drainingTimeoutSeconds } }, targetRef: serviceTargetRef(serviceName) });
 }
 
 /**
@@ -116,22 +106,12 @@ export function gkeIngress(target: GkeObjectName, serviceName: string, servicePo
  * @see https://cloud.google.com/kubernetes-engine/docs/concepts/gateway-api#gatewayclass
  */
 export function gkeGateway(target: GkeObjectName, gatewayClassName: string, listenerPort: number): KubeObject {
-  return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: { name: target.name, namespace: target.namespace },
-    spec: { gatewayClassName, listeners: [{ name: 'http', protocol: 'HTTP', port: listenerPort }] },
-  };
+  return gkeObject('gateway.networking.k8s.io/v1', 'Gateway', target, { gatewayClassName, listeners: [{ name: 'http', protocol: 'HTTP', port: listenerPort }] });
 }
 
 /** An HTTPRoute attached to `gatewayName`, sending every request to the gateway's Service. */
 export function gkeHttpRoute(target: GkeObjectName, gatewayName: string, serviceName: string, servicePort: number): KubeObject {
-  return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: target.name, namespace: target.namespace },
-    spec: { parentRefs: [{ name: gatewayName }], rules: [{ backendRefs: [{ name: serviceName, port: servicePort }] }] },
-  };
+  return gkeObject('gateway.networking.k8s.io/v1', 'HTTPRoute', target, { parentRefs: [{ name: gatewayName }], rules: [{ backendRefs: [{ name: serviceName, port: servicePort }] }] });
 }
 
 /**
