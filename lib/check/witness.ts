@@ -1,7 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { Finding } from '../core/finding';
-import { GKE_MECHANISMS, GkeMechanismId } from '../core/gke/mechanisms';
 import { MECHANISMS, MechanismId } from '../core/timing/mechanisms';
 import { GatewayModel, Topology, UpstreamModel } from '../core/model';
 import { readManifestFiles } from '../read';
@@ -21,8 +20,8 @@ import { CheckOptions, checkReadResult, CheckReport } from './check';
 
 /** What the simulator plays to reproduce one mechanism. */
 export interface WitnessPlan {
-  /** The mechanism played: its scenario, placement and keep-alive come from `MECHANISMS` (or `GKE_MECHANISMS`). */
-  readonly mechanism: MechanismId | GkeMechanismId;
+  /** The mechanism played: its scenario, placement and keep-alive come from `MECHANISMS`. */
+  readonly mechanism: MechanismId;
   /** Whose rollout triggers it: the gateway's, the upstream's, or whichever workload the finding names first. */
   readonly workload: 'gateway' | 'upstream' | 'named';
   /** What to play: the workload's rolling update or a node drain. */
@@ -58,9 +57,9 @@ interface SimulatedSign {
 
 /**
  * The one table from a mechanism to the failures that show it; the scenario, placement and
- * keep-alive of each come from `MECHANISMS` and `GKE_MECHANISMS`, not from here.
+ * keep-alive of each come from `MECHANISMS`, not from here.
  */
-const SIGNS: Record<MechanismId | GkeMechanismId, SimulatedSign> = {
+const SIGNS: Record<MechanismId, SimulatedSign> = {
   'lb-sends-to-exited-gateway': { causes: GATEWAY_STOPS },
   'lb-health-check-blind-to-drain': { causes: GATEWAY_STOPS },
   'readiness-fails-before-lb-detection': { causes: ['node-without-endpoint', 'load-balancer-fail-open'] },
@@ -81,8 +80,8 @@ const SIGNS: Record<MechanismId | GkeMechanismId, SimulatedSign> = {
   'l4-node-health-check': { causes: GATEWAY_STOPS },
 };
 
-function planOf(id: MechanismId | GkeMechanismId): WitnessPlan {
-  const mechanism = id in MECHANISMS ? MECHANISMS[id as MechanismId] : GKE_MECHANISMS[id as GkeMechanismId];
+function planOf(id: MechanismId): WitnessPlan {
+  const mechanism = MECHANISMS[id];
   const sign = SIGNS[id];
   return {
     mechanism: id,
@@ -98,8 +97,8 @@ function planOf(id: MechanismId | GkeMechanismId): WitnessPlan {
 }
 
 /** The plan for every mechanism, by id. */
-export const WITNESS_PLANS: Readonly<Record<MechanismId | GkeMechanismId, WitnessPlan>> = Object.fromEntries(
-  (Object.keys(SIGNS) as (MechanismId | GkeMechanismId)[]).map((id) => [id, planOf(id)])) as Record<MechanismId | GkeMechanismId, WitnessPlan>;
+export const WITNESS_PLANS: Readonly<Record<MechanismId, WitnessPlan>> = Object.fromEntries(
+  (Object.keys(SIGNS) as MechanismId[]).map((id) => [id, planOf(id)])) as Record<MechanismId, WitnessPlan>;
 
 /** Error findings that name no mechanism: by category, what is played (a preStop that cannot run is no drain) or why nothing is. */
 const CATEGORY_PLANS: Partial<Record<Finding['category'], WitnessPlan | NotSimulated>> = {
@@ -112,7 +111,7 @@ const CATEGORY_PLANS: Partial<Record<Finding['category'], WitnessPlan | NotSimul
 /** The plan for one finding: by its mechanism id, else by its category. */
 export function witnessPlanFor(finding: Finding): WitnessPlan | NotSimulated {
   const mechanism = finding.mechanism;
-  if (mechanism !== undefined && mechanism in WITNESS_PLANS) return WITNESS_PLANS[mechanism as MechanismId | GkeMechanismId];
+  if (mechanism !== undefined && mechanism in WITNESS_PLANS) return WITNESS_PLANS[mechanism as MechanismId];
   return CATEGORY_PLANS[finding.category]
     ?? { notSimulated: `the finding names ${mechanism === undefined ? 'no mechanism' : `mechanism ${mechanism}, which the simulator does not know`}, so there is no scenario to play` };
 }
@@ -120,7 +119,7 @@ export function witnessPlanFor(finding: Finding): WitnessPlan | NotSimulated {
 /** One simulated run that shows a finding, or the runs that could not. */
 export interface Witness {
   readonly reproduced: boolean;
-  /** The mechanism played (`MECHANISMS`, `GKE_MECHANISMS`). */
+  /** The mechanism played (`MECHANISMS`). */
   readonly mechanism?: string;
   readonly scenario?: Scenario;
   readonly placement?: Placement;
