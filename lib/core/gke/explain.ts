@@ -1,4 +1,4 @@
-import type { ExplainedTimeline, TimelineEvent, TimelineMargin } from '../explain';
+import type { ExplainedTimeline, TimelineEvent, TimelineMargin } from '../explained-timeline';
 import { formatSeconds as s } from '../finding';
 import { GatewayModel, LoadBalancerModel } from '../model';
 import { gkeNewRequestWindowSeconds, gkeWindowEndsBy, requestsInFlightAtDetach, requiredConnectionDrainingSeconds } from '../timing/gke';
