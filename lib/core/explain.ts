@@ -1,3 +1,4 @@
+import { describeLoadBalancer } from './describe-load-balancer';
 import { ExplainedTimeline, TimelineEvent, TimelineEventKind, TimelineMargin } from './explained-timeline';
 import { formatSeconds as s } from './finding';
 import { explainGkeTermination } from './gke/explain';
@@ -35,13 +36,6 @@ function loadBalancerOf(gateway: GatewayModel): { model: LoadBalancerModel; assu
   if (found) return { model: found, assumed: false };
   const service = gateway.services.find((each) => each.type === 'LoadBalancer') ?? gateway.services[0];
   return { model: assumedLoadBalancer(service?.object, gateway.workload.hostPorts.length > 0 ? 'host-port' : 'instance'), assumed: true };
-}
-
-function describeLoadBalancer(lb: LoadBalancerModel): string {
-  const hc = lb.healthCheck;
-  const check = `${lb.healthCheckProtocol} ${lb.healthCheckPort}${lb.healthCheckPath ? ` ${lb.healthCheckPath}` : ''}`;
-  const targets = lb.targetType === 'host-port' ? 'host-port targets' : `${lb.targetType} targets`;
-  return `${lb.provider === 'aws-nlb' ? 'AWS NLB' : 'load balancer'}, ${targets}; health check ${check} every ${s(hc.intervalSeconds)}, timeout ${s(hc.timeoutSeconds)}, unhealthy after ${hc.unhealthyThreshold}, healthy after ${hc.healthyThreshold}`;
 }
 
 /** The facts of one termination every step of the account reads: the model's, and the windows computed from it once. */
