@@ -50,7 +50,7 @@ export type { DurationLike } from './core/duration';
 // Errors.
 export { BudgetError } from './core/timing/budget-error';
 export { Elbv2LimitError } from './core/aws/elbv2-limits';
-export { EnvoyConfigParseError } from './core/envoy/validate';
+export { EnvoyConfigParseError } from './read/find-envoy-configs';
 
 // Plugins for the tools users already run (`cdk8s synth`, `pulumi preview --policy-pack`).
 export { HitlessValidation } from './plugins/cdk8s-validation';

@@ -1,6 +1,6 @@
 import { Finding } from '../core/finding';
+import { checkManifestRules } from './manifest-rules';
 import { mergeByMechanism } from './merge-findings';
-import { Topology } from '../core/model';
 import { checkTopology } from '../core/timing/invariants';
 import { DEFAULT_MARGIN_SECONDS } from '../core/timing/windows';
 import { readManifestFiles, readManifestText } from '../read';
@@ -55,27 +55,6 @@ export interface CheckOptions {
   readonly marginSeconds?: number;
 }
 
-/** Rules over the topology that are not timing invariants. */
-export function checkManifestRules(topology: Topology): Finding[] {
-  const findings: Finding[] = [];
-  const services = new Map(topology.upstreams.flatMap((upstream) => upstream.services).map((service) => [service.object, service]));
-  for (const gateway of topology.gateways) {
-    for (const cluster of gateway.envoy?.clusters ?? []) {
-      const service = cluster.service ? services.get(cluster.service) : undefined;
-      if (!service || cluster.discovery.kind !== 'dns' || service.headless || service.type !== 'ClusterIP') continue;
-      findings.push({
-        rule: 'cluster-resolves-cluster-ip',
-        category: 'upstream-propagation',
-        severity: 'warning',
-        objects: [gateway.envoy!.object, service.object],
-        message: `cluster ${cluster.name} of ${gateway.envoy!.object} resolves ${service.object}, which has a cluster IP: Envoy sees one address, so its health checks, outlier detection and retries on another host act on kube-proxy's choice of pod, not on pods.`,
-        fix: `resolve a headless Service (clusterIP: None) selecting the same pods as ${service.object}`,
-      });
-    }
-  }
-  return findings;
-}
-
 function key(finding: Finding): string {
   return `${finding.rule}\u0000${finding.objects.join(',')}\u0000${finding.message}`;
 }
@@ -105,9 +84,13 @@ export function verdictOf(findings: Finding[], judged: boolean): Verdict {
   return 'hitless';
 }
 
+function isSecurityError(finding: Finding): boolean {
+  return finding.severity === 'error' && finding.category === 'security';
+}
+
 /** Whether any error-severity security finding is present. */
 export function securityVerdictOf(findings: Finding[]): SecurityVerdict {
-  return findings.some((finding) => finding.severity === 'error' && finding.category === 'security') ? 'exposed' : 'ok';
+  return findings.some(isSecurityError) ? 'exposed' : 'ok';
 }
 
 /** Checks what the reader found. Never throws on a topology the reader built. */
@@ -125,7 +108,7 @@ export function checkReadResult(result: ReadResult, options: CheckOptions = {}):
       upstreams: result.topology.upstreams.length,
       errors: findings.filter(dropsRequests).length,
       warnings: findings.filter((finding) => finding.severity === 'warning').length,
-      securityErrors: findings.filter((finding) => finding.severity === 'error' && finding.category === 'security').length,
+      securityErrors: findings.filter(isSecurityError).length,
     },
     problems: result.problems ?? [],
     ...(result.skipped ? { skipped: result.skipped } : {}),

@@ -11,10 +11,6 @@ export interface TextOptions {
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m' };
 
 /**
- * Findings grouped under the first object each names, errors first; each with its rule, message
- * and fix; a verdict line last.
- */
-/**
  * Control characters from the input (an object named with an escape sequence, say) shown as
  * `\u001b` and the like, never sent to the terminal, where they could rewrite what is shown.
  */
@@ -23,6 +19,10 @@ export function escapeControl(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * Findings grouped under the first object each names, errors first; each with its rule, message
+ * and fix; a verdict line last.
+ */
 export function formatText(report: CheckReport, options: TextOptions = {}): string {
   const paint = (code: keyof typeof ANSI, text: string) => (options.color ? `${ANSI[code]}${escapeControl(text)}${ANSI.reset}` : escapeControl(text));
   const groups = new Map<string, Finding[]>();

@@ -1,4 +1,5 @@
 import { Finding } from '../core/finding';
+import { parseObjectRef } from '../core/object-ref';
 
 /**
  * One finding per mechanism and gateway: when several Services select the same pods, the
@@ -9,8 +10,12 @@ import { Finding } from '../core/finding';
 
 const SERVICE_REF = /Service\/[a-z0-9.-]+\/[a-z0-9.-]+/g;
 
+function isService(object: string): boolean {
+  return parseObjectRef(object)?.kind === 'Service';
+}
+
 function mechanismKey(finding: Finding): string {
-  const others = finding.objects.slice(1).filter((object) => !object.startsWith('Service/'));
+  const others = finding.objects.slice(1).filter((object) => !isService(object));
   return [finding.rule, finding.severity, finding.objects[0] ?? '', others.join(','), finding.message.replace(SERVICE_REF, 'Service'), finding.fix.replace(SERVICE_REF, 'Service')].join('\u0000');
 }
 
@@ -34,7 +39,7 @@ export function mergeByMechanism(findings: Finding[]): Finding[] {
     const group = groups.get(key)!;
     if (group.length === 1) return group[0];
     const objects = [...new Set(group.flatMap((finding) => finding.objects))];
-    const services = objects.filter((object) => object.startsWith('Service/'));
+    const services = objects.filter(isService);
     const first = group[0];
     const named = (first.message.match(SERVICE_REF) ?? [])[0];
     // The first finding's Service, where its text names one, stands for all of them.

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { checkManifestFiles } from '../check/check';
 import { formatJson, formatText, toJson } from '../check/format';
-import { formatWitnessText, witnessJson, witnessManifestFiles } from '../check/witness';
+import { formatWitnessText, witnessJson, witnessManifestFiles } from '../check';
 import { CliIo, EXIT_FAILED, EXIT_OK, EXIT_STATUS_HELP, EXIT_UNKNOWN, reportReadProblems } from './io';
 
 const USAGE = `usage: hitless check [--format text|json] [--margin SECONDS] [--witness [--witness-dir DIR]] [--allow-unknown] PATH...

@@ -1,6 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { EnvoyConfigParseError, findEnvoyConfigs, formatEnvoyProblem, validateBootstrap } from '../core/envoy/validate';
+import { formatEnvoyProblem } from '../core/envoy/envoy-problem';
+import { validateBootstrap } from '../core/envoy/validate';
+import { EnvoyConfigParseError, findEnvoyConfigs } from '../read/find-envoy-configs';
 import { decodeUtf8 } from '../read/load';
 import { CliIo, EXIT_STATUS_HELP, EXIT_USAGE } from './io';
 

@@ -15,7 +15,7 @@ import {
 import * as YAML from 'yaml';
 import { checkManifestFiles } from '../../lib/check';
 import { NLB_ANNOTATIONS, parseAttributeMap, TARGET_GROUP_ATTRIBUTES } from '../../lib/core/aws/nlb';
-import { findEnvoyConfigs } from '../../lib/core/envoy/validate';
+import { findEnvoyConfigs } from '../../lib/read/find-envoy-configs';
 import { detectionWindowSeconds, recoveryWindowSeconds } from '../../lib/core/timing/windows';
 import { expectValidBootstrap } from '../support/envoy';
 import { expectValidKubernetesObjects } from '../support/k8s-schema';

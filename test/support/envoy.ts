@@ -1,4 +1,5 @@
-import { EnvoyProblem, formatEnvoyProblem, validateBootstrap, validateEnvoyMessage } from '../../lib/core/envoy/validate';
+import { EnvoyProblem, formatEnvoyProblem } from '../../lib/core/envoy/envoy-problem';
+import { validateBootstrap, validateEnvoyMessage } from '../../lib/core/envoy/validate';
 
 function lines(problems: readonly EnvoyProblem[]): string[] {
   return problems.map(formatEnvoyProblem);

@@ -1,4 +1,5 @@
-import type { ExplainedTimeline, TimelineEvent, TimelineMargin } from '../explain';
+import { describeHealthCheck } from '../describe-load-balancer';
+import type { ExplainedTimeline, TimelineEvent, TimelineMargin } from '../explained-timeline';
 import { formatSeconds as s } from '../finding';
 import { GatewayModel, LoadBalancerModel } from '../model';
 import { gkeNewRequestWindowSeconds, gkeWindowEndsBy, requestsInFlightAtDetach, requiredConnectionDrainingSeconds } from '../timing/gke';
@@ -59,10 +60,9 @@ export function explainGkeTermination(timeline: ExplainedTimeline, gateway: Gate
       consequence: 'requests in flight at the NEG detach are cut when connection draining ends',
     });
   }
-  const hc = loadBalancer.healthCheck;
   return {
     ...timeline,
-    loadBalancerSummary: `${SHAPE_NAMES[gke.shape]}; health check ${loadBalancer.healthCheckProtocol} ${loadBalancer.healthCheckPort}${loadBalancer.healthCheckPath ? ` ${loadBalancer.healthCheckPath}` : ''} every ${s(hc.intervalSeconds)}, timeout ${s(hc.timeoutSeconds)}, unhealthy after ${hc.unhealthyThreshold}, healthy after ${hc.healthyThreshold} (${gke.healthCheckSource})${gke.shape === 'l4' ? '' : `; NEG detach ${s(gke.negDetachSeconds)} (assumed; negDetachLatency); connection draining ${s(gke.connectionDrainingSeconds)}`}`,
+    loadBalancerSummary: `${SHAPE_NAMES[gke.shape]}; ${describeHealthCheck(loadBalancer)} (${gke.healthCheckSource})${gke.shape === 'l4' ? '' : `; NEG detach ${s(gke.negDetachSeconds)} (assumed; negDetachLatency); connection draining ${s(gke.connectionDrainingSeconds)}`}`,
     events,
     margins,
   };

@@ -37,7 +37,15 @@ export type MechanismId =
   | 'race-not-retried'
   | 'no-pod-left'
   | 'no-drain'
-  | 'rollout-deadlocks';
+  | 'rollout-deadlocks'
+  | GkeMechanismId;
+
+/**
+ * The ways a GKE load balancer makes a rollout drop requests, beside the general ones.
+ * @see https://github.com/kubernetes/ingress-gce/issues/1574
+ * @see https://cloud.google.com/load-balancing/docs/enabling-connection-draining
+ */
+export type GkeMechanismId = 'neg-detach' | 'neg-detach-connection-draining' | 'l4-node-health-check';
 
 function mechanism(id: MechanismId, scenario: MechanismScenario, placement: MechanismPlacement, description: string, keepAlive = false): Mechanism {
   return { id, description, scenario, placement, keepAlive };
@@ -73,6 +81,13 @@ export const MECHANISMS: Readonly<Record<MechanismId, Mechanism>> = {
     'a pod with no preStop stops serving the moment it is deleted, while load balancers and gateways still send to it (upstream-rollout for an upstream)'),
   'rollout-deadlocks': mechanism('rollout-deadlocks', 'gateway-rollout', 'same-node',
     'a surge pod on a node whose old pod holds the hostPort never starts: the rollout never finishes'),
+  // GKE load balancers: each GKE error finding names one, and `hitless check --witness` plays its scenario.
+  'neg-detach': mechanism('neg-detach', 'gateway-rollout', 'new-node',
+    "the gateway stops serving before its NEG endpoint's detach reaches the load balancer (or the health check fails it, if that comes first); requests sent to it in between fail"),
+  'neg-detach-connection-draining': mechanism('neg-detach-connection-draining', 'gateway-rollout', 'new-node',
+    'the NEG endpoint is detached while requests are in flight on it, and the load balancer cuts them when connection draining ends (at once with the default 0)'),
+  'l4-node-health-check': mechanism('l4-node-health-check', 'gateway-rollout', 'new-node',
+    "the gateway stops serving before the L4 load balancer's node health check has turned; with externalTrafficPolicy Local the node drops the connections sent to it"),
 };
 
 /** The mechanisms as a list, in a stable order. */
