@@ -1,4 +1,5 @@
 import { Finding } from '../core/finding';
+import { DEFAULT_NAMESPACE, ObjectRef } from '../core/object-ref';
 
 /**
  * Defensive access to objects read from manifests. Manifests come from anywhere (Helm output,
@@ -177,4 +178,12 @@ export function parseDurationSeconds(value: unknown): number | undefined {
   }
   if (matched !== text.length || matched === 0) return undefined;
   return Number.isFinite(total) ? total : undefined;
+}
+
+/**
+ * The reference of a manifest object by its metadata: a missing namespace is `default`, as kubectl
+ * applies it; a missing name reads as `(unnamed)` so that findings can still point at the object.
+ */
+export function metadataRef(object: Json, kind: string = asString(object.kind) ?? 'Object'): ObjectRef {
+  return { kind, namespace: asString(at(object, 'metadata', 'namespace')) ?? DEFAULT_NAMESPACE, name: asString(at(object, 'metadata', 'name')) ?? '(unnamed)' };
 }
