@@ -187,3 +187,17 @@ export function parseDurationSeconds(value: unknown): number | undefined {
 export function metadataRef(object: Json, kind: string = asString(object.kind) ?? 'Object'): ObjectRef {
   return { kind, namespace: asString(at(object, 'metadata', 'namespace')) ?? DEFAULT_NAMESPACE, name: asString(at(object, 'metadata', 'name')) ?? '(unnamed)' };
 }
+
+/** Protobuf wrappers arrive as numbers, numeric strings or `{value: n}`. */
+export function numberOr(value: unknown, fallback: number): number {
+  const raw = isObject(value) ? value.value : value;
+  const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+/** A comma-separated list (Envoy's `retry_on`), or a list of strings, trimmed. */
+export function splitList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((each): each is string => typeof each === 'string').map((each) => each.trim()).filter(Boolean);
+  if (typeof value !== 'string') return [];
+  return value.split(',').map((each) => each.trim()).filter(Boolean);
+}
