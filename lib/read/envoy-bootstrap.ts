@@ -1,7 +1,8 @@
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { formatObjectRef, ObjectRef } from '../core/object-ref';
 import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
 import { DEFAULT_DNS_REFRESH_SECONDS, DEFAULT_PROPAGATION_SECONDS, defaultDnsDiscovery } from '../core/timing/windows';
-import { asArray, asObject, asString, at, isObject, Json, numberOr, parseDurationSeconds, splitList } from './fields';
+import { asArray, asObject, asString, at, isObject, Json, metadataRef, numberOr, parseDurationSeconds, splitList } from './fields';
 import { PROTO_SPELLING, readActiveHealthCheck, readOutlierDetection } from './cluster-health';
 
 // Kept here too: the Gloo reader and others import them from this module.
@@ -97,7 +98,7 @@ export function adminRouteFindings(bootstrap: Json, what: string, object: string
 /** The bootstraps in a ConfigMap's data, parsed; values that are not bootstraps are ignored. */
 export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Json[] {
   const data = asObject(configMap.data) ?? {};
-  const ref = objectRef('ConfigMap', asString(at(configMap, 'metadata', 'namespace')), asString(at(configMap, 'metadata', 'name')) ?? '(unnamed)');
+  const ref = formatObjectRef(metadataRef(configMap, 'ConfigMap'));
   const found: Json[] = [];
   for (const [key, text] of Object.entries(data)) {
     if (typeof text !== 'string' || !/\.(ya?ml|json)$/i.test(key) && !/static_resources|dynamic_resources/.test(text)) continue;
@@ -364,12 +365,12 @@ function isLoopback(host: string): boolean {
  * Maps a host name to the Service it names: `name`, `name.namespace`, `name.namespace.svc`,
  * `name.namespace.svc.<cluster domain>`; a bare name is in `defaultNamespace`.
  */
-export function serviceHostRef(host: string, defaultNamespace: string): { namespace: string; name: string } | undefined {
+export function serviceHostRef(host: string, defaultNamespace: string): ObjectRef | undefined {
   const trimmed = host.trim().replace(/\.$/, '');
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(trimmed) || /^\d+(\.\d+){3}$/.test(trimmed)) return undefined;
   const parts = trimmed.split('.');
-  if (parts.length === 1) return { namespace: defaultNamespace, name: parts[0] };
-  if (parts.length === 2) return { namespace: parts[1], name: parts[0] };
-  if (parts[2] === 'svc') return { namespace: parts[1], name: parts[0] };
+  if (parts.length === 1) return { kind: 'Service', namespace: defaultNamespace, name: parts[0] };
+  if (parts.length === 2) return { kind: 'Service', namespace: parts[1], name: parts[0] };
+  if (parts[2] === 'svc') return { kind: 'Service', namespace: parts[1], name: parts[0] };
   return undefined;
 }

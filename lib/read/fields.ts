@@ -201,3 +201,8 @@ export function splitList(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   return value.split(',').map((each) => each.trim()).filter(Boolean);
 }
+
+/** The API group of an object (`networking.k8s.io` of `networking.k8s.io/v1`; a core `v1` object gives `v1`, which no group is named). */
+export function apiGroup(object: Json): string {
+  return (asString(object.apiVersion) ?? '').split('/')[0];
+}

@@ -5,7 +5,7 @@ import {
 } from '../core/gke/defaults';
 import { GkeHealthCheckSource, gkeLoadBalancerModel } from '../core/gke/model';
 import { HealthCheckTiming, ServiceModel, WorkloadModel } from '../core/model';
-import { asArray, asObject, asString, at, FieldReader, isObject, Json, metadataRef } from './fields';
+import { apiGroup, asArray, asObject, asString, at, FieldReader, isObject, Json, metadataRef } from './fields';
 import { selects } from './service';
 
 /**
@@ -23,7 +23,7 @@ const GKE_KINDS = new Set(['BackendConfig', 'HealthCheckPolicy', 'GCPBackendPoli
 export function isGkeObject(object: Json): boolean {
   const kind = asString(object.kind);
   if (!kind || !GKE_KINDS.has(kind)) return false;
-  const group = (asString(object.apiVersion) ?? '').split('/')[0];
+  const group = apiGroup(object);
   switch (kind) {
     case 'BackendConfig': return group === 'cloud.google.com';
     case 'HealthCheckPolicy':

@@ -1,4 +1,5 @@
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { objectRef } from '../core/object-ref';
 import { DEFAULT_GLOO_PROXY_NAME, GLOO_ADMIN_PORT, GLOO_DEFAULT_PORTS, glooProxyId } from '../core/gloo/helm-values';
 import { GLOO_SYSTEM_NAMESPACE } from '../core/gloo/upstream';
 import { GatewayModel } from '../core/model';

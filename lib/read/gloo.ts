@@ -3,7 +3,7 @@ import { EnvoyClusterModel, EnvoyRouteModel } from '../core/model';
 import { formatObjectRef, objectRef } from '../core/object-ref';
 import { CAMEL_SPELLING, readActiveHealthCheck, readOutlierDetection } from './cluster-health';
 import { ASSUMED_EDS_DISCOVERY, STATIC_DISCOVERY } from './envoy-bootstrap';
-import { asArray, asObject, asString, at, isObject, Json, metadataRef, numberOr, parseDurationSeconds, splitList } from './fields';
+import { apiGroup, asArray, asObject, asString, at, isObject, Json, metadataRef, numberOr, parseDurationSeconds, splitList } from './fields';
 
 /**
  * Gloo Edge custom resources → the clusters and routes of the Envoy gateways Gloo configures.
@@ -15,20 +15,16 @@ import { asArray, asObject, asString, at, isObject, Json, metadataRef, numberOr,
 
 export const GLOO_GROUPS = { upstream: 'gloo.solo.io', gateway: 'gateway.solo.io' } as const;
 
-function group(object: Json): string {
-  return (asString(object.apiVersion) ?? '').split('/')[0];
-}
-
 export function isGlooUpstream(object: Json): boolean {
-  return object.kind === 'Upstream' && group(object) === GLOO_GROUPS.upstream;
+  return object.kind === 'Upstream' && apiGroup(object) === GLOO_GROUPS.upstream;
 }
 
 export function isGlooVirtualService(object: Json): boolean {
-  return object.kind === 'VirtualService' && group(object) === GLOO_GROUPS.gateway;
+  return object.kind === 'VirtualService' && apiGroup(object) === GLOO_GROUPS.gateway;
 }
 
 export function isGlooGateway(object: Json): boolean {
-  return object.kind === 'Gateway' && group(object) === GLOO_GROUPS.gateway;
+  return object.kind === 'Gateway' && apiGroup(object) === GLOO_GROUPS.gateway;
 }
 
 export function glooClusterName(name: string, namespace: string): string {

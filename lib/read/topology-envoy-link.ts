@@ -1,7 +1,7 @@
 /** The reader's link phase for Envoy: a gateway workload to the bootstrap its ConfigMaps hold, and to the clusters and routes Gloo gives it. */
 import { Finding } from '../core/finding';
 import { EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
-import { objectRef } from '../core/object-ref';
+import { formatObjectRef, objectRef } from '../core/object-ref';
 import { configPathArgument, loadedConfig } from './config-path';
 import { bootstrapKey, bootstrapsInConfigMap, isEnvoyBootstrap, readConfigYaml, readEnvoyBootstrap, ServiceResolver, serviceHostRef, withAdminOverride } from './envoy-bootstrap';
 import { envoyShapeFindings } from './envoy-shape';
@@ -107,7 +107,7 @@ export function judgeBootstrap(reading: WorkloadReading, bootstraps: readonly Mo
 function resolverFor(namespace: string): ServiceResolver {
   return (host) => {
     const target = serviceHostRef(host, namespace);
-    return target ? objectRef('Service', target.namespace, target.name) : undefined;
+    return target ? formatObjectRef(target) : undefined;
   };
 }
 

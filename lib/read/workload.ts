@@ -1,8 +1,9 @@
 import { resolveIntOrPercent } from '../core/int-or-percent';
 import { APP_DRAIN_ANNOTATION } from '../core/draining-service';
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { objectRef } from '../core/object-ref';
 import { ProbeModel, WorkloadModel } from '../core/model';
-import { asArray, asObject, asString, at, FieldReader, isObject, Json, stringMap } from './fields';
+import { asArray, asObject, asString, at, FieldReader, isObject, Json, metadataRef, stringMap } from './fields';
 import { PreStopReading, readPreStop } from './pre-stop';
 
 /**
@@ -55,8 +56,7 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
   const kind = object.kind;
   if (typeof kind !== 'string' || !WORKLOAD_KINDS.has(kind)) return undefined;
   const metadata = asObject(object.metadata) ?? {};
-  const name = asString(metadata.name) ?? '(unnamed)';
-  const namespace = asString(metadata.namespace) ?? 'default';
+  const { namespace, name } = metadataRef(object);
   const ref = objectRef(kind, namespace, name);
   const fields = new FieldReader(ref, findings);
   const spec = fields.object(object.spec, 'spec') ?? {};
