@@ -3,7 +3,7 @@ import { LoadBalancerModel, TargetType } from '../core/model';
 import { ELBV2_LIMITS } from '../core/aws/elbv2-limits';
 import { LOAD_BALANCER_ATTRIBUTES, NLB_ANNOTATIONS, parseAttributeMap, TARGET_GROUP_ATTRIBUTES } from '../core/aws/nlb';
 import { DEFAULT_IP_DEREGISTRATION_LAG_SECONDS } from '../core/timing/windows';
-import { ALTERNATIVE_TO_ASSUMED, controllerHealthCheck, controllerName, decideController } from './load-balancer-controller';
+import { ALTERNATIVE_TO_ASSUMED, ControllerDecision, ControllerHealthCheck, controllerHealthCheck, controllerName, decideController, LoadBalancerController } from './load-balancer-controller';
 
 /**
  * AWS Load Balancer Controller Service annotations → LoadBalancerModel, with the defaults the
@@ -54,73 +54,14 @@ export function readAwsLoadBalancer(
   const decision = decideController(annotations, loadBalancerClass);
   // `generic` when the controller is only assumed: its numbers are the assumption's.
   const aws = !decision.assumed && (decision.controller === 'aws-load-balancer-controller' || decision.controller === 'aws-in-tree-nlb');
-  const rawTarget = annotations[AWS_ANNOTATIONS.targetType]?.trim().toLowerCase();
-  // Only the AWS Load Balancer Controller registers pod IPs; the in-tree providers register nodes.
-  const targetType: TargetType = decision.controller === 'aws-load-balancer-controller' && (annotations[AWS_ANNOTATIONS.type] === 'nlb-ip' || rawTarget === 'ip') ? 'ip' : 'instance';
-  if (rawTarget !== undefined && rawTarget !== 'ip' && rawTarget !== 'instance') {
-    invalidAnnotation(findings, object, AWS_ANNOTATIONS.targetType, rawTarget, 'instance or ip');
-  }
-  const local = targetType === 'instance' && externalTrafficPolicy === 'Local';
+  const targetType = readTargetType(annotations, decision.controller, findings, object);
   const defaults = controllerHealthCheck(decision.controller, externalTrafficPolicy, targetType);
-
-  const number = (key: string, fallback: number, limits: Limits): number => {
-    const raw = annotations[key];
-    if (raw === undefined) return fallback;
-    const value = Number(raw.trim());
-    if (raw.trim() === '' || !Number.isFinite(value) || !Number.isInteger(value)) {
-      invalidAnnotation(findings, object, key, raw, `a whole number from ${limits.min} to ${limits.max}`);
-      return fallback;
-    }
-    if (value < limits.min || value > limits.max) {
-      outOfRange(findings, object, key, value, limits);
-      // The controller refuses the value and the old health check stays: the default is the best guess.
-      return fallback;
-    }
-    return value;
-  };
-
-  const protocolRaw = annotations[AWS_ANNOTATIONS.healthCheckProtocol]?.trim().toUpperCase();
-  const healthCheckProtocol: LoadBalancerModel['healthCheckProtocol'] = protocolRaw === 'HTTP' || protocolRaw === 'HTTPS' || protocolRaw === 'TCP'
-    ? protocolRaw
-    : defaults.protocol;
-  if (protocolRaw !== undefined && protocolRaw !== healthCheckProtocol) invalidAnnotation(findings, object, AWS_ANNOTATIONS.healthCheckProtocol, protocolRaw, 'TCP, HTTP or HTTPS');
-  const healthCheckPort = annotations[AWS_ANNOTATIONS.healthCheckPort]?.trim() || defaults.port;
-  const healthCheckPath = healthCheckProtocol === 'TCP' ? undefined : annotations[AWS_ANNOTATIONS.healthCheckPath]?.trim() || defaults.path || (local ? '/healthz' : '/');
-
+  const target = readHealthCheckTarget(annotations, defaults, targetType === 'instance' && externalTrafficPolicy === 'Local', findings, object);
   const targetGroup = parseAttributes(annotations[AWS_ANNOTATIONS.targetGroupAttributes]);
   const loadBalancer = parseAttributes(annotations[AWS_ANNOTATIONS.attributes]);
-  const attribute = (key: string, fallback: number, limits: Limits): number => {
-    const raw = targetGroup[key];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value)) {
-      invalidAnnotation(findings, object, `${AWS_ANNOTATIONS.targetGroupAttributes} ${key}`, raw, `a number from ${limits.min} to ${limits.max}`);
-      return fallback;
-    }
-    if (value < limits.min || value > limits.max) {
-      outOfRange(findings, object, `${AWS_ANNOTATIONS.targetGroupAttributes} ${key}`, value, limits);
-      return fallback;
-    }
-    return value;
-  };
-  const flag = (value: string | undefined, fallback: boolean): boolean => (value === undefined ? fallback : value.trim().toLowerCase() === 'true');
-
-  if (decision.assumed) {
-    const stated = [AWS_ANNOTATIONS.healthCheckInterval, AWS_ANNOTATIONS.healthCheckTimeout, AWS_ANNOTATIONS.healthyThreshold, AWS_ANNOTATIONS.unhealthyThreshold].every((key) => annotations[key] !== undefined);
-    if (!stated) {
-      const detection = defaults.unhealthyThreshold * defaults.intervalSeconds + defaults.timeoutSeconds;
-      const other = controllerHealthCheck(ALTERNATIVE_TO_ASSUMED, externalTrafficPolicy, 'instance');
-      const otherDetection = other.unhealthyThreshold * other.intervalSeconds + other.timeoutSeconds;
-      findings.push({
-        rule: 'load-balancer-timing-assumed',
-        category: 'unknown',
-        severity: 'warning',
-        objects: [object],
-        message: `${object} is of type LoadBalancer and nothing names its controller for certain: ${decision.reason}. hitless assumes ${controllerName(decision.controller)} and its default health check for externalTrafficPolicy ${externalTrafficPolicy}: ${defaults.protocol} on ${defaults.port}${defaults.path ? ` ${defaults.path}` : ''}, every ${defaults.intervalSeconds}s, ${defaults.timeoutSeconds}s timeout, healthy ${defaults.healthyThreshold}, unhealthy ${defaults.unhealthyThreshold} (detection up to ${detection}s; ${defaults.source})${decision.controller === 'aws-load-balancer-controller' ? `, as its webhook (v2.5+) takes Services without loadBalancerClass; if ${controllerName(ALTERNATIVE_TO_ASSUMED)} makes it instead, detection takes up to ${otherDetection}s (${other.unhealthyThreshold} × ${other.intervalSeconds}s + ${other.timeoutSeconds}s timeout)` : ''}.`,
-        fix: `name the controller (loadBalancerClass ${AWS_NLB_LOAD_BALANCER_CLASS}, or ${AWS_ANNOTATIONS.type}) and state the health check in annotations on ${object}`,
-      });
-    }
-  }
+  if (decision.assumed) assumedControllerFinding(annotations, decision, defaults, externalTrafficPolicy, findings, object);
+  const number = (key: string, fallback: number, limits: Limits) => annotationNumber(annotations[key], key, fallback, limits, findings, object);
+  const attribute = (key: string, fallback: number, limits: Limits) => targetGroupAttribute(targetGroup[key], key, fallback, limits, findings, object);
   const crossZone = loadBalancer[LOAD_BALANCER_ATTRIBUTES.crossZone] ?? annotations[AWS_ANNOTATIONS.crossZone];
   const proxyProtocol = targetGroup[TARGET_GROUP_ATTRIBUTES.proxyProtocolV2] ?? (annotations[AWS_ANNOTATIONS.proxyProtocol] === '*' ? 'true' : undefined);
   return {
@@ -133,9 +74,7 @@ export function readAwsLoadBalancer(
       healthyThreshold: number(AWS_ANNOTATIONS.healthyThreshold, defaults.healthyThreshold, ELBV2_LIMITS.healthyThreshold),
       unhealthyThreshold: number(AWS_ANNOTATIONS.unhealthyThreshold, defaults.unhealthyThreshold, ELBV2_LIMITS.unhealthyThreshold),
     },
-    healthCheckProtocol,
-    healthCheckPort,
-    ...(healthCheckPath !== undefined ? { healthCheckPath } : {}),
+    ...target,
     deregistrationLagSeconds: targetType === 'ip' ? DEFAULT_IP_DEREGISTRATION_LAG_SECONDS : 0,
     deregistrationDelaySeconds: attribute(TARGET_GROUP_ATTRIBUTES.deregistrationDelay, 300, ELBV2_LIMITS.deregistrationDelaySeconds),
     deregistrationConnectionTermination: flag(targetGroup[TARGET_GROUP_ATTRIBUTES.deregistrationConnectionTermination], false),
@@ -145,6 +84,84 @@ export function readAwsLoadBalancer(
     ...(targetGroup[TARGET_GROUP_ATTRIBUTES.preserveClientIp] !== undefined ? { preserveClientIp: flag(targetGroup[TARGET_GROUP_ATTRIBUTES.preserveClientIp], false) } : {}),
     ...(proxyProtocol !== undefined ? { proxyProtocolV2: flag(proxyProtocol, false) } : {}),
   };
+}
+
+/** Only the AWS Load Balancer Controller registers pod IPs; the in-tree providers register nodes. */
+function readTargetType(annotations: Record<string, string>, controller: LoadBalancerController, findings: Finding[], object: string): TargetType {
+  const rawTarget = annotations[AWS_ANNOTATIONS.targetType]?.trim().toLowerCase();
+  const targetType: TargetType = controller === 'aws-load-balancer-controller' && (annotations[AWS_ANNOTATIONS.type] === 'nlb-ip' || rawTarget === 'ip') ? 'ip' : 'instance';
+  if (rawTarget !== undefined && rawTarget !== 'ip' && rawTarget !== 'instance') {
+    invalidAnnotation(findings, object, AWS_ANNOTATIONS.targetType, rawTarget, 'instance or ip');
+  }
+  return targetType;
+}
+
+/** What the health check probes: protocol, port and (not for TCP) path. */
+function readHealthCheckTarget(
+  annotations: Record<string, string>, defaults: ControllerHealthCheck, local: boolean, findings: Finding[], object: string,
+): Pick<LoadBalancerModel, 'healthCheckProtocol' | 'healthCheckPort' | 'healthCheckPath'> {
+  const protocolRaw = annotations[AWS_ANNOTATIONS.healthCheckProtocol]?.trim().toUpperCase();
+  const healthCheckProtocol: LoadBalancerModel['healthCheckProtocol'] = protocolRaw === 'HTTP' || protocolRaw === 'HTTPS' || protocolRaw === 'TCP'
+    ? protocolRaw
+    : defaults.protocol;
+  if (protocolRaw !== undefined && protocolRaw !== healthCheckProtocol) invalidAnnotation(findings, object, AWS_ANNOTATIONS.healthCheckProtocol, protocolRaw, 'TCP, HTTP or HTTPS');
+  const healthCheckPort = annotations[AWS_ANNOTATIONS.healthCheckPort]?.trim() || defaults.port;
+  const healthCheckPath = healthCheckProtocol === 'TCP' ? undefined : annotations[AWS_ANNOTATIONS.healthCheckPath]?.trim() || defaults.path || (local ? '/healthz' : '/');
+  return { healthCheckProtocol, healthCheckPort, ...(healthCheckPath !== undefined ? { healthCheckPath } : {}) };
+}
+
+/** A whole-number annotation within the ELBv2 limits; the controller's default when absent or refused. */
+function annotationNumber(raw: string | undefined, key: string, fallback: number, limits: Limits, findings: Finding[], object: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value) || !Number.isInteger(value)) {
+    invalidAnnotation(findings, object, key, raw, `a whole number from ${limits.min} to ${limits.max}`);
+    return fallback;
+  }
+  if (value < limits.min || value > limits.max) {
+    outOfRange(findings, object, key, value, limits);
+    // The controller refuses the value and the old health check stays: the default is the best guess.
+    return fallback;
+  }
+  return value;
+}
+
+/** A numeric target-group attribute within the ELBv2 limits; the default when absent or refused. */
+function targetGroupAttribute(raw: string | undefined, key: string, fallback: number, limits: Limits, findings: Finding[], object: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw === '' || !Number.isFinite(value)) {
+    invalidAnnotation(findings, object, `${AWS_ANNOTATIONS.targetGroupAttributes} ${key}`, raw, `a number from ${limits.min} to ${limits.max}`);
+    return fallback;
+  }
+  if (value < limits.min || value > limits.max) {
+    outOfRange(findings, object, `${AWS_ANNOTATIONS.targetGroupAttributes} ${key}`, value, limits);
+    return fallback;
+  }
+  return value;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  return value === undefined ? fallback : value.trim().toLowerCase() === 'true';
+}
+
+/** Nothing names the controller and the annotations do not state the whole health check: say which controller is assumed, and what if it is the other. */
+function assumedControllerFinding(
+  annotations: Record<string, string>, decision: ControllerDecision, defaults: ControllerHealthCheck, externalTrafficPolicy: 'Cluster' | 'Local', findings: Finding[], object: string,
+): void {
+  const stated = [AWS_ANNOTATIONS.healthCheckInterval, AWS_ANNOTATIONS.healthCheckTimeout, AWS_ANNOTATIONS.healthyThreshold, AWS_ANNOTATIONS.unhealthyThreshold].every((key) => annotations[key] !== undefined);
+  if (stated) return;
+  const detection = defaults.unhealthyThreshold * defaults.intervalSeconds + defaults.timeoutSeconds;
+  const other = controllerHealthCheck(ALTERNATIVE_TO_ASSUMED, externalTrafficPolicy, 'instance');
+  const otherDetection = other.unhealthyThreshold * other.intervalSeconds + other.timeoutSeconds;
+  findings.push({
+    rule: 'load-balancer-timing-assumed',
+    category: 'unknown',
+    severity: 'warning',
+    objects: [object],
+    message: `${object} is of type LoadBalancer and nothing names its controller for certain: ${decision.reason}. hitless assumes ${controllerName(decision.controller)} and its default health check for externalTrafficPolicy ${externalTrafficPolicy}: ${defaults.protocol} on ${defaults.port}${defaults.path ? ` ${defaults.path}` : ''}, every ${defaults.intervalSeconds}s, ${defaults.timeoutSeconds}s timeout, healthy ${defaults.healthyThreshold}, unhealthy ${defaults.unhealthyThreshold} (detection up to ${detection}s; ${defaults.source})${decision.controller === 'aws-load-balancer-controller' ? `, as its webhook (v2.5+) takes Services without loadBalancerClass; if ${controllerName(ALTERNATIVE_TO_ASSUMED)} makes it instead, detection takes up to ${otherDetection}s (${other.unhealthyThreshold} × ${other.intervalSeconds}s + ${other.timeoutSeconds}s timeout)` : ''}.`,
+    fix: `name the controller (loadBalancerClass ${AWS_NLB_LOAD_BALANCER_CLASS}, or ${AWS_ANNOTATIONS.type}) and state the health check in annotations on ${object}`,
+  });
 }
 
 function invalidAnnotation(findings: Finding[], object: string, key: string, value: string, expected: string): void {

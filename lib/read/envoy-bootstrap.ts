@@ -1,7 +1,13 @@
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { formatObjectRef, ObjectRef } from '../core/object-ref';
 import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../core/model';
 import { DEFAULT_DNS_REFRESH_SECONDS, DEFAULT_PROPAGATION_SECONDS, defaultDnsDiscovery } from '../core/timing/windows';
-import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+import { asArray, asObject, asString, at, isObject, Json, metadataRef, numberOr, parseDurationSeconds, splitList } from './fields';
+import { PROTO_SPELLING, readActiveHealthCheck, readOutlierDetection } from './cluster-health';
+
+// Kept here too: the Gloo reader and others import them from this module.
+export { numberOr, splitList };
+import { ENVOY_ROUTE_DEFAULTS } from '../core/envoy/defaults';
 import { validateBootstrap } from '../core/envoy/validate';
 import { parseYamlDocument } from './load';
 
@@ -16,8 +22,11 @@ import { parseYamlDocument } from './load';
 /** A control plane's push after an endpoint change: about a second (DESIGN.md section 5 D). */
 export const ASSUMED_EDS_PUSH_SECONDS = 1;
 
-/** Envoy's outlier detection defaults. @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/outlier_detection.proto */
-const OUTLIER_DEFAULTS = { consecutive5xx: 5, baseEjectionSeconds: 30, maxEjectionPercent: 10 };
+/** The discovery of a cluster a control plane pushes over EDS, with its assumed push delay. */
+export const ASSUMED_EDS_DISCOVERY: DiscoveryModel = { kind: 'eds', propagationSeconds: DEFAULT_PROPAGATION_SECONDS, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: ASSUMED_EDS_PUSH_SECONDS };
+
+/** The discovery of a cluster whose hosts are written into the config: nothing to wait for. */
+export const STATIC_DISCOVERY: DiscoveryModel = { kind: 'static', propagationSeconds: 0, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: 0 };
 
 const HEALTH_CHECK_FILTER = /health_check(\.v3\.HealthCheck)?$/;
 const HCM = /http_connection_manager(\.v3\.HttpConnectionManager)?$/;
@@ -89,7 +98,7 @@ export function adminRouteFindings(bootstrap: Json, what: string, object: string
 /** The bootstraps in a ConfigMap's data, parsed; values that are not bootstraps are ignored. */
 export function bootstrapsInConfigMap(configMap: Json, findings: Finding[]): Json[] {
   const data = asObject(configMap.data) ?? {};
-  const ref = objectRef('ConfigMap', asString(at(configMap, 'metadata', 'namespace')), asString(at(configMap, 'metadata', 'name')) ?? '(unnamed)');
+  const ref = formatObjectRef(metadataRef(configMap, 'ConfigMap'));
   const found: Json[] = [];
   for (const [key, text] of Object.entries(data)) {
     if (typeof text !== 'string' || !/\.(ya?ml|json)$/i.test(key) && !/static_resources|dynamic_resources/.test(text)) continue;
@@ -291,10 +300,10 @@ export function withAdminOverride(envoy: EnvoyModel, override: Json): EnvoyModel
   return { ...rest, ...(host !== undefined ? { adminAddress: host } : {}), ...(port !== undefined ? { adminPort: port } : {}) };
 }
 
-/** A route's retry policy, with Envoy's defaults: num_retries 1 once a policy exists, host_selection_retry_max_attempts 1, route timeout 15 s. */
+/** A route's retry policy, with Envoy's defaults (lib/core/envoy/defaults.ts): num_retries once a policy exists, host_selection_retry_max_attempts, route timeout. */
 export function readRoute(name: string, cluster: string, policy: Json | undefined, action: Json | undefined): EnvoyRouteModel {
   const retryOn = policy ? splitList(policy.retry_on) : [];
-  const numRetries = policy ? numberOr(at(policy, 'num_retries'), 1) : 0;
+  const numRetries = policy ? numberOr(at(policy, 'num_retries'), ENVOY_ROUTE_DEFAULTS.numRetries) : 0;
   const previousHosts = policy ? asArray(policy.retry_host_predicate).some((predicate) => asString(at(predicate, 'name')) === PREVIOUS_HOSTS || /PreviousHostsPredicate$/.test(asString(at(predicate, 'typed_config', '@type')) ?? '')) : false;
   const perTry = policy ? parseDurationSeconds(policy.per_try_timeout) : undefined;
   const timeout = action ? parseDurationSeconds(action.timeout) : undefined;
@@ -304,9 +313,9 @@ export function readRoute(name: string, cluster: string, policy: Json | undefine
     retryOn,
     numRetries,
     previousHosts,
-    hostSelectionRetryMaxAttempts: policy ? numberOr(policy.host_selection_retry_max_attempts, 1) : 1,
+    hostSelectionRetryMaxAttempts: policy ? numberOr(policy.host_selection_retry_max_attempts, ENVOY_ROUTE_DEFAULTS.hostSelectionRetryMaxAttempts) : ENVOY_ROUTE_DEFAULTS.hostSelectionRetryMaxAttempts,
     ...(perTry !== undefined ? { perTryTimeoutSeconds: perTry } : {}),
-    timeoutSeconds: timeout ?? 15,
+    timeoutSeconds: timeout ?? ENVOY_ROUTE_DEFAULTS.timeoutSeconds,
   };
 }
 
@@ -317,39 +326,23 @@ function readCluster(cluster: Json, resolve: ServiceResolver): EnvoyClusterModel
   if (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') {
     discovery = defaultDnsDiscovery({ dnsRefreshSeconds: parseDurationSeconds(cluster.dns_refresh_rate) ?? DEFAULT_DNS_REFRESH_SECONDS });
   } else if (type === 'EDS') {
-    discovery = { kind: 'eds', propagationSeconds: DEFAULT_PROPAGATION_SECONDS, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: ASSUMED_EDS_PUSH_SECONDS };
+    discovery = { ...ASSUMED_EDS_DISCOVERY };
   } else {
-    discovery = { kind: 'static', propagationSeconds: 0, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: 0 };
+    discovery = { ...STATIC_DISCOVERY };
   }
   const hosts = asArray(at(cluster, 'load_assignment', 'endpoints'))
     .flatMap((locality) => asArray(at(locality, 'lb_endpoints')))
     .map((endpoint) => asString(at(endpoint, 'endpoint', 'address', 'socket_address', 'address')))
     .filter((host): host is string => host !== undefined);
   const service = hosts.map(resolve).find((ref) => ref !== undefined);
-  const check = asObject(asArray(cluster.health_checks)[0]);
-  const interval = check ? parseDurationSeconds(check.interval) : undefined;
-  const timeout = check ? parseDurationSeconds(check.timeout) : undefined;
-  const outlier = asObject(cluster.outlier_detection);
+  const activeHealthCheck = readActiveHealthCheck(asObject(asArray(cluster.health_checks)[0]), PROTO_SPELLING);
+  const outlierDetection = readOutlierDetection(asObject(cluster.outlier_detection), PROTO_SPELLING);
   return {
     name,
     discovery,
     ...(service !== undefined ? { service } : {}),
-    ...(check && interval !== undefined && timeout !== undefined ? {
-      activeHealthCheck: {
-        intervalSeconds: interval,
-        timeoutSeconds: timeout,
-        healthyThreshold: numberOr(check.healthy_threshold, 1),
-        unhealthyThreshold: numberOr(check.unhealthy_threshold, 1),
-        ...(asString(at(check, 'http_health_check', 'path')) !== undefined ? { path: asString(at(check, 'http_health_check', 'path')) } : {}),
-      },
-    } : {}),
-    ...(outlier ? {
-      outlierDetection: {
-        consecutive5xx: numberOr(outlier.consecutive_5xx, OUTLIER_DEFAULTS.consecutive5xx),
-        baseEjectionSeconds: parseDurationSeconds(outlier.base_ejection_time) ?? OUTLIER_DEFAULTS.baseEjectionSeconds,
-        maxEjectionPercent: numberOr(outlier.max_ejection_percent, OUTLIER_DEFAULTS.maxEjectionPercent),
-      },
-    } : {}),
+    ...(activeHealthCheck ? { activeHealthCheck } : {}),
+    ...(outlierDetection ? { outlierDetection } : {}),
     ignoreHealthOnHostRemoval: cluster.ignore_health_on_host_removal === true,
     ...(speaksHttp2(cluster) ? { http2: true } : {}),
     ...(hosts.length > 0 && hosts.every(isLoopback) ? { loopback: true } : {}),
@@ -368,29 +361,16 @@ function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === '::1' || host === 'localhost';
 }
 
-/** Protobuf wrappers arrive as numbers, numeric strings or `{value: n}`. */
-export function numberOr(value: unknown, fallback: number): number {
-  const raw = isObject(value) ? value.value : value;
-  const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  return Number.isFinite(number) && number >= 0 ? number : fallback;
-}
-
-export function splitList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((each): each is string => typeof each === 'string').map((each) => each.trim()).filter(Boolean);
-  if (typeof value !== 'string') return [];
-  return value.split(',').map((each) => each.trim()).filter(Boolean);
-}
-
 /**
  * Maps a host name to the Service it names: `name`, `name.namespace`, `name.namespace.svc`,
  * `name.namespace.svc.<cluster domain>`; a bare name is in `defaultNamespace`.
  */
-export function serviceHostRef(host: string, defaultNamespace: string): { namespace: string; name: string } | undefined {
+export function serviceHostRef(host: string, defaultNamespace: string): ObjectRef | undefined {
   const trimmed = host.trim().replace(/\.$/, '');
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(trimmed) || /^\d+(\.\d+){3}$/.test(trimmed)) return undefined;
   const parts = trimmed.split('.');
-  if (parts.length === 1) return { namespace: defaultNamespace, name: parts[0] };
-  if (parts.length === 2) return { namespace: parts[1], name: parts[0] };
-  if (parts[2] === 'svc') return { namespace: parts[1], name: parts[0] };
+  if (parts.length === 1) return { kind: 'Service', namespace: defaultNamespace, name: parts[0] };
+  if (parts.length === 2) return { kind: 'Service', namespace: parts[1], name: parts[0] };
+  if (parts[2] === 'svc') return { kind: 'Service', namespace: parts[1], name: parts[0] };
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { Finding } from '../core/finding';
+import { DEFAULT_NAMESPACE, ObjectRef } from '../core/object-ref';
 
 /**
  * Defensive access to objects read from manifests. Manifests come from anywhere (Helm output,
@@ -177,4 +178,31 @@ export function parseDurationSeconds(value: unknown): number | undefined {
   }
   if (matched !== text.length || matched === 0) return undefined;
   return Number.isFinite(total) ? total : undefined;
+}
+
+/**
+ * The reference of a manifest object by its metadata: a missing namespace is `default`, as kubectl
+ * applies it; a missing name reads as `(unnamed)` so that findings can still point at the object.
+ */
+export function metadataRef(object: Json, kind: string = asString(object.kind) ?? 'Object'): ObjectRef {
+  return { kind, namespace: asString(at(object, 'metadata', 'namespace')) ?? DEFAULT_NAMESPACE, name: asString(at(object, 'metadata', 'name')) ?? '(unnamed)' };
+}
+
+/** Protobuf wrappers arrive as numbers, numeric strings or `{value: n}`. */
+export function numberOr(value: unknown, fallback: number): number {
+  const raw = isObject(value) ? value.value : value;
+  const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+/** A comma-separated list (Envoy's `retry_on`), or a list of strings, trimmed. */
+export function splitList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((each): each is string => typeof each === 'string').map((each) => each.trim()).filter(Boolean);
+  if (typeof value !== 'string') return [];
+  return value.split(',').map((each) => each.trim()).filter(Boolean);
+}
+
+/** The API group of an object (`networking.k8s.io` of `networking.k8s.io/v1`; a core `v1` object gives `v1`, which no group is named). */
+export function apiGroup(object: Json): string {
+  return (asString(object.apiVersion) ?? '').split('/')[0];
 }

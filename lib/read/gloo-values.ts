@@ -1,4 +1,5 @@
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { objectRef } from '../core/object-ref';
 import { DEFAULT_GLOO_PROXY_NAME, GLOO_ADMIN_PORT, GLOO_DEFAULT_PORTS, glooProxyId } from '../core/gloo/helm-values';
 import { GLOO_SYSTEM_NAMESPACE } from '../core/gloo/upstream';
 import { GatewayModel } from '../core/model';
@@ -111,23 +112,106 @@ export function renderGlooHelmValues(values: unknown): RenderedGlooProxy[] {
   return rendered;
 }
 
-function renderProxy(proxyName: string, spec: Json): RenderedGlooProxy {
-  const id = glooProxyId(proxyName);
-  const namespace = asString(spec.namespace) ?? GLOO_SYSTEM_NAMESPACE;
+/** What every object the chart renders for one proxy is made from. */
+interface ProxyShape {
+  readonly proxyName: string;
+  readonly spec: Json;
+  readonly id: string;
+  readonly namespace: string;
+  /** A Deployment (else a DaemonSet). */
+  readonly deployment: boolean;
+  /** A DaemonSet that binds host ports. */
+  readonly hostPort: boolean;
+  readonly httpPort: unknown;
+  readonly httpsPort: unknown;
+  /** Where Envoy's admin listens (`loopBackAddress`). */
+  readonly loopBack: string;
+  readonly gatewaySettings: Json;
+}
+
+function proxyShape(proxyName: string, spec: Json): ProxyShape {
   const kind = asObject(spec.kind) ?? {};
   const workloadType = asString(kind.workloadType);
   const deployment = workloadType !== undefined ? workloadType === 'Deployment' : isObject(kind.deployment);
-  const daemonSet = asObject(kind.daemonSet) ?? {};
-  const hostPort = !deployment && daemonSet.hostPort === true;
   const podTemplate = asObject(spec.podTemplate) ?? {};
-  const httpPort = podTemplate.httpPort ?? GLOO_DEFAULT_PORTS.podHttp;
-  const httpsPort = podTemplate.httpsPort ?? GLOO_DEFAULT_PORTS.podHttps;
-  const loopBack = asString(spec.loopBackAddress) ?? '127.0.0.1';
-  const labels = { 'gloo': 'gateway-proxy', 'gateway-proxy-id': id, 'gateway-proxy': 'live' };
+  return {
+    proxyName,
+    spec,
+    id: glooProxyId(proxyName),
+    namespace: asString(spec.namespace) ?? GLOO_SYSTEM_NAMESPACE,
+    deployment,
+    hostPort: !deployment && at(kind, 'daemonSet', 'hostPort') === true,
+    httpPort: podTemplate.httpPort ?? GLOO_DEFAULT_PORTS.podHttp,
+    httpsPort: podTemplate.httpsPort ?? GLOO_DEFAULT_PORTS.podHttps,
+    loopBack: asString(spec.loopBackAddress) ?? '127.0.0.1',
+    gatewaySettings: asObject(spec.gatewaySettings) ?? {},
+  };
+}
 
+function renderProxy(proxyName: string, spec: Json): RenderedGlooProxy {
+  const shape = proxyShape(proxyName, spec);
+  const { gatewaySettings } = shape;
+  const healthCheckPath = asString(at(gatewaySettings, 'customHttpGateway', 'options', 'healthCheck', 'path'))
+    ?? asString(at(gatewaySettings, 'customHttpsGateway', 'options', 'healthCheck', 'path'));
+  const service = renderProxyService(shape);
+  const podDisruptionBudget = renderProxyDisruptionBudget(shape);
+  const generated = gatewaySettings.enabled !== false && gatewaySettings.disableGeneratedGateways !== true;
+  const gateway = generated && gatewaySettings.disableHttpGateway !== true ? renderProxyGateway(shape, false) : undefined;
+  // Rendered too, so that a health check filter set only on the HTTPS side is still read.
+  const httpsGateway = generated && gatewaySettings.disableHttpsGateway !== true ? renderProxyGateway(shape, true) : undefined;
+  return {
+    proxyName,
+    adminAddress: shape.loopBack,
+    workload: renderProxyWorkload(shape),
+    ...(service ? { service } : {}),
+    ...(podDisruptionBudget ? { podDisruptionBudget } : {}),
+    ...(gateway ? { gateway } : {}),
+    ...(httpsGateway ? { httpsGateway } : {}),
+    ...(healthCheckPath !== undefined ? { healthCheckPath } : {}),
+  };
+}
+
+/** The gateway-proxy Deployment or DaemonSet, with its `kubeResourceOverride` merged over it. */
+function renderProxyWorkload(shape: ProxyShape): Json {
+  const { spec, id } = shape;
+  const replicas = at(spec, 'kind', 'deployment', 'replicas');
+  const rendered: Json = {
+    apiVersion: 'apps/v1',
+    kind: shape.deployment ? 'Deployment' : 'DaemonSet',
+    metadata: { name: id, namespace: shape.namespace, labels: { app: 'gloo', gloo: 'gateway-proxy', 'gateway-proxy-id': id } },
+    spec: {
+      ...(shape.deployment && replicas !== undefined ? { replicas } : {}),
+      selector: { matchLabels: { 'gloo': 'gateway-proxy', 'gateway-proxy-id': id } },
+      template: { metadata: { labels: { 'gloo': 'gateway-proxy', 'gateway-proxy-id': id, 'gateway-proxy': 'live' } }, spec: renderProxyPodSpec(shape) },
+    },
+  };
+  return asObject(mergeOverwrite(rendered, asObject(spec.kubeResourceOverride) ?? {})) ?? rendered;
+}
+
+function renderProxyPodSpec(shape: ProxyShape): Json {
+  const { spec } = shape;
+  const podTemplate = asObject(spec.podTemplate) ?? {};
+  const podSpec: Json = { containers: [renderProxyContainer(shape, podTemplate)] };
+  if (shape.deployment) {
+    const preferred = spec.antiAffinity === true
+      ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { gloo: 'gateway-proxy' } }, topologyKey: 'kubernetes.io/hostname' } }] } }
+      : {};
+    const affinity = { ...preferred, ...(asObject(spec.affinity) ?? {}) };
+    if (Object.keys(affinity).length > 0) podSpec.affinity = affinity;
+    if (asArray(spec.topologySpreadConstraints).length > 0) podSpec.topologySpreadConstraints = spec.topologySpreadConstraints;
+  }
+  if (shape.hostPort) podSpec.hostNetwork = String(at(spec, 'kind', 'daemonSet', 'hostNetwork')) !== 'false';
+  if (podTemplate.terminationGracePeriodSeconds !== undefined && podTemplate.terminationGracePeriodSeconds !== null) {
+    podSpec.terminationGracePeriodSeconds = podTemplate.terminationGracePeriodSeconds;
+  }
+  return podSpec;
+}
+
+function renderProxyContainer(shape: ProxyShape, podTemplate: Json): Json {
+  const { httpPort, httpsPort, hostPort, loopBack } = shape;
   const gracefulShutdown = asObject(podTemplate.gracefulShutdown) ?? {};
   const container: Json = {
-    name: id,
+    name: shape.id,
     image: GLOO_ENVOY_IMAGE,
     ports: [
       { containerPort: httpPort, name: 'http', protocol: 'TCP', ...(hostPort ? { hostPort: httpPort } : {}) },
@@ -143,93 +227,50 @@ function renderProxy(proxyName: string, spec: Json): RenderedGlooProxy {
     container.readinessProbe = nonEmpty(podTemplate.customReadinessProbe)
       ?? { exec: { command: ['wget', '-O', '/dev/null', `${loopBack}:${GLOO_ADMIN_PORT}/ready`] }, initialDelaySeconds: 3, periodSeconds: 10, failureThreshold: 3 };
   }
+  return container;
+}
 
-  const podSpec: Json = { containers: [container] };
-  if (deployment) {
-    const preferred = spec.antiAffinity === true
-      ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { gloo: 'gateway-proxy' } }, topologyKey: 'kubernetes.io/hostname' } }] } }
-      : {};
-    const affinity = { ...preferred, ...(asObject(spec.affinity) ?? {}) };
-    if (Object.keys(affinity).length > 0) podSpec.affinity = affinity;
-    if (asArray(spec.topologySpreadConstraints).length > 0) podSpec.topologySpreadConstraints = spec.topologySpreadConstraints;
-  }
-  if (hostPort) podSpec.hostNetwork = String(daemonSet.hostNetwork) !== 'false';
-  if (podTemplate.terminationGracePeriodSeconds !== undefined && podTemplate.terminationGracePeriodSeconds !== null) {
-    podSpec.terminationGracePeriodSeconds = podTemplate.terminationGracePeriodSeconds;
-  }
-  const replicas = at(kind, 'deployment', 'replicas');
-  const rendered: Json = {
-    apiVersion: 'apps/v1',
-    kind: deployment ? 'Deployment' : 'DaemonSet',
-    metadata: { name: id, namespace, labels: { app: 'gloo', gloo: 'gateway-proxy', 'gateway-proxy-id': id } },
-    spec: {
-      ...(deployment && replicas !== undefined ? { replicas } : {}),
-      selector: { matchLabels: { 'gloo': 'gateway-proxy', 'gateway-proxy-id': id } },
-      template: { metadata: { labels }, spec: podSpec },
-    },
-  };
-  const workload = asObject(mergeOverwrite(rendered, asObject(spec.kubeResourceOverride) ?? {})) ?? rendered;
-
-  const gatewaySettings = asObject(spec.gatewaySettings) ?? {};
-  const healthCheckPath = asString(at(gatewaySettings, 'customHttpGateway', 'options', 'healthCheck', 'path'))
-    ?? asString(at(gatewaySettings, 'customHttpsGateway', 'options', 'healthCheck', 'path'));
-  const serviceValues = asObject(spec.service) ?? {};
-  const serviceType = asString(serviceValues.type) ?? 'LoadBalancer';
+/** The proxy's Service; none when both its HTTP and HTTPS gateways are disabled (it would have no port). */
+function renderProxyService(shape: ProxyShape): Json | undefined {
+  const { gatewaySettings, id } = shape;
+  const serviceValues = asObject(shape.spec.service) ?? {};
   const servicePorts = [
-    ...(gatewaySettings.disableHttpGateway === true ? [] : [{ port: serviceValues.httpPort ?? GLOO_DEFAULT_PORTS.serviceHttp, targetPort: httpPort, protocol: 'TCP', name: 'http' }]),
-    ...(gatewaySettings.disableHttpsGateway === true ? [] : [{ port: serviceValues.httpsPort ?? GLOO_DEFAULT_PORTS.serviceHttps, targetPort: httpsPort, protocol: 'TCP', name: 'https' }]),
+    ...(gatewaySettings.disableHttpGateway === true ? [] : [{ port: serviceValues.httpPort ?? GLOO_DEFAULT_PORTS.serviceHttp, targetPort: shape.httpPort, protocol: 'TCP', name: 'http' }]),
+    ...(gatewaySettings.disableHttpsGateway === true ? [] : [{ port: serviceValues.httpsPort ?? GLOO_DEFAULT_PORTS.serviceHttps, targetPort: shape.httpsPort, protocol: 'TCP', name: 'https' }]),
   ];
+  if (servicePorts.length === 0) return undefined;
   const annotations = asObject(serviceValues.extraAnnotations);
-  const service: Json = {
+  return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: glooProxyId(asString(serviceValues.name) ?? proxyName), namespace, labels: { app: 'gloo', gloo: 'gateway-proxy', 'gateway-proxy-id': id }, ...(annotations ? { annotations } : {}) },
+    metadata: { name: glooProxyId(asString(serviceValues.name) ?? shape.proxyName), namespace: shape.namespace, labels: { app: 'gloo', gloo: 'gateway-proxy', 'gateway-proxy-id': id }, ...(annotations ? { annotations } : {}) },
     spec: {
       ...(serviceValues.externalTrafficPolicy !== undefined ? { externalTrafficPolicy: serviceValues.externalTrafficPolicy } : {}),
       ports: servicePorts,
       selector: { 'gateway-proxy-id': id, 'gateway-proxy': 'live' },
-      type: serviceType,
+      type: asString(serviceValues.type) ?? 'LoadBalancer',
     },
   };
+}
 
-  const budget = asObject(spec.podDisruptionBudget);
-  const podDisruptionBudget = deployment && budget && (budget.minAvailable || budget.maxUnavailable)
-    ? {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: `${id}-pdb`, namespace },
-      spec: { ...(budget.minAvailable ? { minAvailable: budget.minAvailable } : {}), ...(budget.maxUnavailable ? { maxUnavailable: budget.maxUnavailable } : {}), selector: { matchLabels: { 'gateway-proxy-id': id } } },
-    }
-    : undefined;
-
-  const generated = gatewaySettings.enabled !== false && gatewaySettings.disableGeneratedGateways !== true;
-  const gateway = generated && gatewaySettings.disableHttpGateway !== true
-    ? {
-      apiVersion: 'gateway.solo.io/v1',
-      kind: 'Gateway',
-      metadata: { name: id, namespace },
-      spec: { bindPort: httpPort, httpGateway: asObject(gatewaySettings.customHttpGateway) ?? {}, ssl: false, proxyNames: [id] },
-    }
-    : undefined;
-  // Rendered too, so that a health check filter set only on the HTTPS side is still read.
-  const httpsGateway = generated && gatewaySettings.disableHttpsGateway !== true
-    ? {
-      apiVersion: 'gateway.solo.io/v1',
-      kind: 'Gateway',
-      metadata: { name: `${id}-ssl`, namespace },
-      spec: { bindPort: httpsPort, httpGateway: asObject(gatewaySettings.customHttpsGateway) ?? {}, ssl: true, proxyNames: [id] },
-    }
-    : undefined;
-
+function renderProxyDisruptionBudget(shape: ProxyShape): Json | undefined {
+  const budget = asObject(shape.spec.podDisruptionBudget);
+  if (!shape.deployment || !budget || !(budget.minAvailable || budget.maxUnavailable)) return undefined;
   return {
-    proxyName,
-    adminAddress: loopBack,
-    workload,
-    ...(servicePorts.length > 0 ? { service } : {}),
-    ...(podDisruptionBudget ? { podDisruptionBudget } : {}),
-    ...(gateway ? { gateway } : {}),
-    ...(httpsGateway ? { httpsGateway } : {}),
-    ...(healthCheckPath !== undefined ? { healthCheckPath } : {}),
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: `${shape.id}-pdb`, namespace: shape.namespace },
+    spec: { ...(budget.minAvailable ? { minAvailable: budget.minAvailable } : {}), ...(budget.maxUnavailable ? { maxUnavailable: budget.maxUnavailable } : {}), selector: { matchLabels: { 'gateway-proxy-id': shape.id } } },
+  };
+}
+
+/** A generated Gateway (gateway.solo.io/v1): the HTTP one, or the HTTPS one (`<proxy>-ssl`). */
+function renderProxyGateway(shape: ProxyShape, ssl: boolean): Json {
+  return {
+    apiVersion: 'gateway.solo.io/v1',
+    kind: 'Gateway',
+    metadata: { name: ssl ? `${shape.id}-ssl` : shape.id, namespace: shape.namespace },
+    spec: { bindPort: ssl ? shape.httpsPort : shape.httpPort, httpGateway: asObject(shape.gatewaySettings[ssl ? 'customHttpsGateway' : 'customHttpGateway']) ?? {}, ssl, proxyNames: [shape.id] },
   };
 }
 

@@ -1,8 +1,9 @@
-import { objectRef } from '../core/finding';
+import { ENVOY_ROUTE_DEFAULTS } from '../core/envoy/defaults';
 import { EnvoyClusterModel, EnvoyRouteModel } from '../core/model';
-import { DEFAULT_PROPAGATION_SECONDS } from '../core/timing/windows';
-import { ASSUMED_EDS_PUSH_SECONDS, numberOr, splitList } from './envoy-bootstrap';
-import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds } from './fields';
+import { formatObjectRef, objectRef } from '../core/object-ref';
+import { CAMEL_SPELLING, readActiveHealthCheck, readOutlierDetection } from './cluster-health';
+import { ASSUMED_EDS_DISCOVERY, STATIC_DISCOVERY } from './envoy-bootstrap';
+import { apiGroup, asArray, asObject, asString, at, isObject, Json, metadataRef, numberOr, parseDurationSeconds, splitList } from './fields';
 
 /**
  * Gloo Edge custom resources → the clusters and routes of the Envoy gateways Gloo configures.
@@ -14,60 +15,37 @@ import { asArray, asObject, asString, at, isObject, Json, parseDurationSeconds }
 
 export const GLOO_GROUPS = { upstream: 'gloo.solo.io', gateway: 'gateway.solo.io' } as const;
 
-function group(object: Json): string {
-  return (asString(object.apiVersion) ?? '').split('/')[0];
-}
-
 export function isGlooUpstream(object: Json): boolean {
-  return object.kind === 'Upstream' && group(object) === GLOO_GROUPS.upstream;
+  return object.kind === 'Upstream' && apiGroup(object) === GLOO_GROUPS.upstream;
 }
 
 export function isGlooVirtualService(object: Json): boolean {
-  return object.kind === 'VirtualService' && group(object) === GLOO_GROUPS.gateway;
+  return object.kind === 'VirtualService' && apiGroup(object) === GLOO_GROUPS.gateway;
 }
 
 export function isGlooGateway(object: Json): boolean {
-  return object.kind === 'Gateway' && group(object) === GLOO_GROUPS.gateway;
+  return object.kind === 'Gateway' && apiGroup(object) === GLOO_GROUPS.gateway;
 }
 
 export function glooClusterName(name: string, namespace: string): string {
   return `${name}_${namespace}`;
 }
 
-const EDS = { kind: 'eds' as const, propagationSeconds: DEFAULT_PROPAGATION_SECONDS, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: ASSUMED_EDS_PUSH_SECONDS };
-
 /** A Gloo Upstream as an Envoy cluster. */
 export function readGlooUpstream(object: Json): { ref: string; cluster: EnvoyClusterModel } {
-  const name = asString(at(object, 'metadata', 'name')) ?? '(unnamed)';
-  const namespace = asString(at(object, 'metadata', 'namespace')) ?? 'default';
+  const { namespace, name } = metadataRef(object);
   const spec = asObject(object.spec) ?? {};
   const kube = asObject(spec.kube);
   const serviceName = kube ? asString(kube.serviceName) : undefined;
   const service = serviceName ? objectRef('Service', asString(kube!.serviceNamespace) ?? namespace, serviceName) : undefined;
-  const check = asObject(asArray(spec.healthChecks)[0]);
-  const interval = check ? parseDurationSeconds(check.interval) : undefined;
-  const timeout = check ? parseDurationSeconds(check.timeout) : undefined;
-  const outlier = asObject(spec.outlierDetection);
+  const activeHealthCheck = readActiveHealthCheck(asObject(asArray(spec.healthChecks)[0]), CAMEL_SPELLING);
+  const outlierDetection = readOutlierDetection(asObject(spec.outlierDetection), CAMEL_SPELLING);
   const cluster: EnvoyClusterModel = {
     name: glooClusterName(name, namespace),
-    discovery: kube ? EDS : { kind: 'static', propagationSeconds: 0, dnsTtlSeconds: 0, dnsRefreshSeconds: 0, pushSeconds: 0 },
+    discovery: kube ? ASSUMED_EDS_DISCOVERY : { ...STATIC_DISCOVERY },
     ...(service !== undefined ? { service } : {}),
-    ...(check && interval !== undefined && timeout !== undefined ? {
-      activeHealthCheck: {
-        intervalSeconds: interval,
-        timeoutSeconds: timeout,
-        healthyThreshold: numberOr(check.healthyThreshold, 1),
-        unhealthyThreshold: numberOr(check.unhealthyThreshold, 1),
-        ...(asString(at(check, 'httpHealthCheck', 'path')) !== undefined ? { path: asString(at(check, 'httpHealthCheck', 'path')) } : {}),
-      },
-    } : {}),
-    ...(outlier ? {
-      outlierDetection: {
-        consecutive5xx: numberOr(outlier.consecutive5xx, 5),
-        baseEjectionSeconds: parseDurationSeconds(outlier.baseEjectionTime) ?? 30,
-        maxEjectionPercent: numberOr(outlier.maxEjectionPercent, 10),
-      },
-    } : {}),
+    ...(activeHealthCheck ? { activeHealthCheck } : {}),
+    ...(outlierDetection ? { outlierDetection } : {}),
     ignoreHealthOnHostRemoval: spec.ignoreHealthOnHostRemoval === true,
   };
   return { ref: objectRef('Upstream', namespace, name), cluster };
@@ -95,9 +73,8 @@ function destinations(action: Json, namespace: string): GlooDestination[] {
 
 /** The routes of a Gloo VirtualService with their retry policies (route options over virtual host options). */
 export function readGlooVirtualService(object: Json): { ref: string; routes: EnvoyRouteModel[]; destinations: GlooDestination[] } {
-  const name = asString(at(object, 'metadata', 'name')) ?? '(unnamed)';
-  const namespace = asString(at(object, 'metadata', 'namespace')) ?? 'default';
-  const ref = objectRef('VirtualService', namespace, name);
+  const { namespace } = metadataRef(object);
+  const ref = formatObjectRef(metadataRef(object, 'VirtualService'));
   const virtualHost = asObject(at(object, 'spec', 'virtualHost')) ?? {};
   const hostRetries = asObject(at(virtualHost, 'options', 'retries'));
   const routes: EnvoyRouteModel[] = [];
@@ -114,11 +91,11 @@ export function readGlooVirtualService(object: Json): { ref: string; routes: Env
         name: `${asString(route.name) ?? `#${index}`} of ${ref}`,
         cluster: destination.cluster,
         retryOn: retries ? splitList(retries.retryOn) : [],
-        numRetries: retries ? numberOr(retries.numRetries, 1) : 0,
+        numRetries: retries ? numberOr(retries.numRetries, ENVOY_ROUTE_DEFAULTS.numRetries) : 0,
         previousHosts: retries?.previousHostsRetryPredicate === true,
-        hostSelectionRetryMaxAttempts: 1,
+        hostSelectionRetryMaxAttempts: ENVOY_ROUTE_DEFAULTS.hostSelectionRetryMaxAttempts,
         ...(perTry !== undefined ? { perTryTimeoutSeconds: perTry } : {}),
-        timeoutSeconds: timeout ?? 15,
+        timeoutSeconds: timeout ?? ENVOY_ROUTE_DEFAULTS.timeoutSeconds,
       });
     }
   });
@@ -132,5 +109,5 @@ export function readGlooGatewayHealthCheckPath(object: Json): string | undefined
 
 /** A Gloo cluster for a route that points at a Kubernetes Service directly. */
 export function glooKubeCluster(destination: GlooDestination): EnvoyClusterModel {
-  return { name: destination.cluster, discovery: EDS, ...(destination.service ? { service: destination.service } : {}), ignoreHealthOnHostRemoval: false };
+  return { name: destination.cluster, discovery: ASSUMED_EDS_DISCOVERY, ...(destination.service ? { service: destination.service } : {}), ignoreHealthOnHostRemoval: false };
 }

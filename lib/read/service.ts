@@ -1,7 +1,8 @@
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { formatObjectRef } from '../core/object-ref';
 import { ServiceModel } from '../core/model';
 import { readAwsLoadBalancer } from './aws-annotations';
-import { asArray, asObject, asString, FieldReader, isObject, Json, stringMap } from './fields';
+import { asArray, asObject, asString, FieldReader, isObject, Json, metadataRef, stringMap } from './fields';
 
 /** A Service as read, with what the topology needs to match it. */
 export interface ServiceReading {
@@ -17,9 +18,9 @@ const SERVICE_TYPES = new Set(['ClusterIP', 'NodePort', 'LoadBalancer', 'Externa
 export function readService(object: Json, findings: Finding[]): ServiceReading | undefined {
   if (object.kind !== 'Service') return undefined;
   const metadata = asObject(object.metadata) ?? {};
-  const name = asString(metadata.name) ?? '(unnamed)';
-  const namespace = asString(metadata.namespace) ?? 'default';
-  const ref = objectRef('Service', namespace, name);
+  const serviceRef = metadataRef(object, 'Service');
+  const { namespace, name } = serviceRef;
+  const ref = formatObjectRef(serviceRef);
   const fields = new FieldReader(ref, findings);
   const spec = fields.object(object.spec, 'spec') ?? {};
   const rawType = fields.string(spec.type, 'spec.type');

@@ -1,8 +1,9 @@
 import { resolveIntOrPercent } from '../core/int-or-percent';
 import { APP_DRAIN_ANNOTATION } from '../core/draining-service';
-import { Finding, objectRef } from '../core/finding';
+import { Finding } from '../core/finding';
+import { objectRef } from '../core/object-ref';
 import { ProbeModel, WorkloadModel } from '../core/model';
-import { asArray, asObject, asString, at, FieldReader, isObject, Json, stringMap } from './fields';
+import { asArray, asObject, asString, at, FieldReader, isObject, Json, metadataRef, stringMap } from './fields';
 import { PreStopReading, readPreStop } from './pre-stop';
 
 /**
@@ -55,8 +56,7 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
   const kind = object.kind;
   if (typeof kind !== 'string' || !WORKLOAD_KINDS.has(kind)) return undefined;
   const metadata = asObject(object.metadata) ?? {};
-  const name = asString(metadata.name) ?? '(unnamed)';
-  const namespace = asString(metadata.namespace) ?? 'default';
+  const { namespace, name } = metadataRef(object);
   const ref = objectRef(kind, namespace, name);
   const fields = new FieldReader(ref, findings);
   const spec = fields.object(object.spec, 'spec') ?? {};
@@ -72,61 +72,16 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
   const terminationGracePeriodSeconds = fields.count(podSpec.terminationGracePeriodSeconds, 'spec.template.spec.terminationGracePeriodSeconds', { max: 1e12 }) ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
 
   const envoyContainer = containers.find(isEnvoyContainer);
-  const servingContainer = envoyContainer
-    ?? containers.find((container) => asArray(container.ports).length > 0 && asObject(container.lifecycle))
-    ?? containers.find((container) => asArray(container.ports).length > 0)
-    ?? containers[0];
+  const servingContainer = envoyContainer ?? servingContainerOf(containers);
   const servingName = asString(servingContainer?.name) ?? 'main';
-  const reading: PreStopReading = servingContainer
-    ? readPreStop(servingContainer, { object: ref, containerName: servingName, image: asString(servingContainer.image), siblings: containers.filter((each) => each !== servingContainer), podAnnotations: stringMap(at(template, 'metadata', 'annotations')) })
-    : { drain: { mechanism: 'none' as const, failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: 'no container' }, findings: [] };
+  const reading = readServingPreStop(servingContainer, servingName, containers, template, ref);
   findings.push(...reading.findings);
 
   const readinessRaw = servingContainer ? fields.object(servingContainer.readinessProbe, `readinessProbe of container ${servingName}`) : undefined;
   const probe = readinessRaw ? readProbe(readinessRaw, fields, `readinessProbe of container ${servingName}`) : undefined;
   // A proxy whose readiness endpoint fails once it starts to stop (lib/read/drain: ingress-nginx's /healthz, Traefik's /ping).
   const readiness = probe && reading.readinessFailsOn !== undefined && probe.path !== undefined && probe.path.split('?')[0] === reading.readinessFailsOn ? { ...probe, failsWhileDraining: true } : probe;
-
-  const hostPorts: number[] = [];
-  for (const container of containers) {
-    for (const port of asArray(container.ports)) {
-      const hostPort = at(port, 'hostPort');
-      if (typeof hostPort === 'number' && hostPort > 0) hostPorts.push(hostPort);
-    }
-  }
-
-  const affinity = asObject(at(podSpec, 'affinity', 'podAntiAffinity')) ?? {};
-  const required = asArray(affinity.requiredDuringSchedulingIgnoredDuringExecution).filter(isObject);
-  const preferred = asArray(affinity.preferredDuringSchedulingIgnoredDuringExecution).map((term) => asObject(at(term, 'podAffinityTerm'))).filter((term): term is Json => term !== undefined);
-  const selectsOwnPods = (term: Json) => {
-    const labels = stringMap(at(term, 'labelSelector', 'matchLabels'));
-    const keys = Object.keys(labels);
-    return keys.length > 0 && keys.every((key) => podLabels[key] === labels[key]);
-  };
-  const onePodPerNode = required.some((term) => term.topologyKey === HOSTNAME && selectsOwnPods(term));
-  const spreadTopologyKeys = new Set<string>();
-  for (const term of [...required, ...preferred]) if (typeof term.topologyKey === 'string' && selectsOwnPods(term)) spreadTopologyKeys.add(term.topologyKey);
-  for (const constraint of asArray(podSpec.topologySpreadConstraints)) {
-    const key = at(constraint, 'topologyKey');
-    if (typeof key === 'string') spreadTopologyKeys.add(key);
-  }
-
-  const configMaps: string[] = [];
-  for (const volume of asArray(podSpec.volumes)) {
-    const direct = asString(at(volume, 'configMap', 'name'));
-    if (direct) configMaps.push(direct);
-    for (const source of asArray(at(volume, 'projected', 'sources'))) {
-      const projected = asString(at(source, 'configMap', 'name'));
-      if (projected) configMaps.push(projected);
-    }
-  }
-
   const images = containers.map((container) => asString(container.image)).filter((image): image is string => image !== undefined);
-  const readinessTarget = readinessRaw ? {
-    path: asString(at(readinessRaw, 'httpGet', 'path')),
-    port: at(readinessRaw, 'httpGet', 'port') as number | string | undefined,
-    command: asArray(at(readinessRaw, 'exec', 'command')).filter((word) => typeof word === 'string').join(' ') || undefined,
-  } : undefined;
 
   const model: WorkloadModel = {
     object: ref,
@@ -143,11 +98,10 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     // Envoy exits at once on SIGTERM; what other applications need after it is not in the manifest.
     appDrainSeconds: readAppDrainSeconds(metadata),
     readiness,
-    hostPorts,
+    hostPorts: hostPortsOf(containers),
     hostNetwork: podSpec.hostNetwork === true,
     containerPorts: containers.flatMap((container) => asArray(container.ports).filter(isObject).map((port) => port.containerPort)).filter((port): port is number => typeof port === 'number' && Number.isInteger(port)),
-    onePodPerNode,
-    spreadTopologyKeys: [...spreadTopologyKeys],
+    ...readSpread(podSpec, podLabels),
     runsAsNonRoot: readRunsAsNonRoot(podSpec, containers),
   };
   return {
@@ -155,14 +109,79 @@ export function readWorkload(object: Json, findings: Finding[]): WorkloadReading
     selector,
     containers,
     servingContainer,
-    configMaps,
+    configMaps: mountedConfigMaps(podSpec),
     volumes: asArray(podSpec.volumes).filter(isObject),
     images,
     runsEnvoy: envoyContainer !== undefined,
     runsGlooEnvoy: images.some((image) => /gloo.*envoy|envoy.*gloo/i.test(image)) || podLabels.gloo === 'gateway-proxy',
-    readinessTarget,
+    readinessTarget: readinessRaw ? readinessTargetOf(readinessRaw) : undefined,
     ...(reading.healthCheckFailPort !== undefined ? { healthCheckFailPort: reading.healthCheckFailPort } : {}),
     ...(reading.drainIfHealthCheckNotFailed ? { drainIfHealthCheckNotFailed: reading.drainIfHealthCheckNotFailed } : {}),
+  };
+}
+
+/** The container that serves traffic when none runs Envoy: one with ports and a lifecycle, else one with ports, else the first. */
+function servingContainerOf(containers: Json[]): Json | undefined {
+  return containers.find((container) => asArray(container.ports).length > 0 && asObject(container.lifecycle))
+    ?? containers.find((container) => asArray(container.ports).length > 0)
+    ?? containers[0];
+}
+
+function readServingPreStop(servingContainer: Json | undefined, servingName: string, containers: Json[], template: Json, ref: string): PreStopReading {
+  if (!servingContainer) return { drain: { mechanism: 'none' as const, failsHealthCheck: false, keepServingSeconds: 0, drainSeconds: 0, drainsConnections: false, description: 'no container' }, findings: [] };
+  return readPreStop(servingContainer, { object: ref, containerName: servingName, image: asString(servingContainer.image), siblings: containers.filter((each) => each !== servingContainer), podAnnotations: stringMap(at(template, 'metadata', 'annotations')) });
+}
+
+function hostPortsOf(containers: Json[]): number[] {
+  const hostPorts: number[] = [];
+  for (const container of containers) {
+    for (const port of asArray(container.ports)) {
+      const hostPort = at(port, 'hostPort');
+      if (typeof hostPort === 'number' && hostPort > 0) hostPorts.push(hostPort);
+    }
+  }
+  return hostPorts;
+}
+
+/** How the pods spread: one per node (a required anti-affinity on the host name), and every topology key they spread over. */
+function readSpread(podSpec: Json, podLabels: Record<string, string>): Pick<WorkloadModel, 'onePodPerNode' | 'spreadTopologyKeys'> {
+  const affinity = asObject(at(podSpec, 'affinity', 'podAntiAffinity')) ?? {};
+  const required = asArray(affinity.requiredDuringSchedulingIgnoredDuringExecution).filter(isObject);
+  const preferred = asArray(affinity.preferredDuringSchedulingIgnoredDuringExecution).map((term) => asObject(at(term, 'podAffinityTerm'))).filter((term): term is Json => term !== undefined);
+  const selectsOwnPods = (term: Json) => {
+    const labels = stringMap(at(term, 'labelSelector', 'matchLabels'));
+    const keys = Object.keys(labels);
+    return keys.length > 0 && keys.every((key) => podLabels[key] === labels[key]);
+  };
+  const onePodPerNode = required.some((term) => term.topologyKey === HOSTNAME && selectsOwnPods(term));
+  const spreadTopologyKeys = new Set<string>();
+  for (const term of [...required, ...preferred]) if (typeof term.topologyKey === 'string' && selectsOwnPods(term)) spreadTopologyKeys.add(term.topologyKey);
+  for (const constraint of asArray(podSpec.topologySpreadConstraints)) {
+    const key = at(constraint, 'topologyKey');
+    if (typeof key === 'string') spreadTopologyKeys.add(key);
+  }
+  return { onePodPerNode, spreadTopologyKeys: [...spreadTopologyKeys] };
+}
+
+/** Names of the ConfigMaps mounted into the pod, through volumes and projected volumes. */
+function mountedConfigMaps(podSpec: Json): string[] {
+  const configMaps: string[] = [];
+  for (const volume of asArray(podSpec.volumes)) {
+    const direct = asString(at(volume, 'configMap', 'name'));
+    if (direct) configMaps.push(direct);
+    for (const source of asArray(at(volume, 'projected', 'sources'))) {
+      const projected = asString(at(source, 'configMap', 'name'));
+      if (projected) configMaps.push(projected);
+    }
+  }
+  return configMaps;
+}
+
+function readinessTargetOf(readinessRaw: Json): WorkloadReading['readinessTarget'] {
+  return {
+    path: asString(at(readinessRaw, 'httpGet', 'path')),
+    port: at(readinessRaw, 'httpGet', 'port') as number | string | undefined,
+    command: asArray(at(readinessRaw, 'exec', 'command')).filter((word) => typeof word === 'string').join(' ') || undefined,
   };
 }
 

@@ -1,12 +1,10 @@
 import { asDuration, Duration, DurationLike } from '../duration';
 import { HealthCheckTiming } from '../model';
+import {
+  DEFAULT_ACTIVE_HEALTH_CHECK_INTERVAL, DEFAULT_ACTIVE_HEALTH_CHECK_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DNS_REFRESH_RATE, HITLESS_HEALTH_CHECK_DEFAULTS, HITLESS_OUTLIER_DETECTION_DEFAULTS,
+} from './defaults';
 
-/**
- * Active health checking of an upstream's pods. Defaults: a 5 s interval (the solver adds one
- * interval to the upstream's minReadySeconds, so a new pod is checked before the next old one
- * goes), a 1 s timeout (a readiness endpoint answers in milliseconds in-cluster), 2 failures to
- * eject (one slow answer does not flap a pod) and 1 success to admit (what the solver assumes).
- */
+/** Active health checking of an upstream's pods; the defaults and why: lib/core/envoy/defaults.ts. */
 export interface ActiveHealthCheckOptions {
   /** @default Duration.seconds(5) */
   readonly interval?: DurationLike;
@@ -80,10 +78,7 @@ export interface ResolvedCluster {
   readonly outlierDetection: { readonly consecutive5xx: number; readonly baseEjectionTime: Duration; readonly maxEjectionPercent: number };
 }
 
-export const DEFAULT_ACTIVE_HEALTH_CHECK_INTERVAL = Duration.seconds(5);
-export const DEFAULT_ACTIVE_HEALTH_CHECK_TIMEOUT = Duration.seconds(1);
-export const DEFAULT_CONNECT_TIMEOUT = Duration.seconds(1);
-export const DEFAULT_DNS_REFRESH_RATE = Duration.seconds(5);
+export { DEFAULT_ACTIVE_HEALTH_CHECK_INTERVAL, DEFAULT_ACTIVE_HEALTH_CHECK_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DNS_REFRESH_RATE };
 
 function positiveInteger(prop: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < 1 || value > max) {
@@ -113,7 +108,7 @@ export function resolveCluster(options: UpstreamClusterOptions): ResolvedCluster
     throw new Error(`'activeHealthCheck.timeout' (${timeout}) must be at most 'activeHealthCheck.interval' (${interval}): checks would overlap`);
   }
   const od = options.outlierDetection ?? {};
-  const maxEjectionPercent = od.maxEjectionPercent ?? 50;
+  const maxEjectionPercent = od.maxEjectionPercent ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.maxEjectionPercent;
   if (!Number.isInteger(maxEjectionPercent) || maxEjectionPercent < 0 || maxEjectionPercent > 100) {
     throw new Error(`'outlierDetection.maxEjectionPercent' (${maxEjectionPercent}) must be a whole number from 0 to 100`);
   }
@@ -127,12 +122,12 @@ export function resolveCluster(options: UpstreamClusterOptions): ResolvedCluster
     healthCheck: {
       interval,
       timeout,
-      unhealthyThreshold: positiveInteger('activeHealthCheck.unhealthyThreshold', hc.unhealthyThreshold ?? 2),
-      healthyThreshold: positiveInteger('activeHealthCheck.healthyThreshold', hc.healthyThreshold ?? 1),
+      unhealthyThreshold: positiveInteger('activeHealthCheck.unhealthyThreshold', hc.unhealthyThreshold ?? HITLESS_HEALTH_CHECK_DEFAULTS.unhealthyThreshold),
+      healthyThreshold: positiveInteger('activeHealthCheck.healthyThreshold', hc.healthyThreshold ?? HITLESS_HEALTH_CHECK_DEFAULTS.healthyThreshold),
     },
     outlierDetection: {
-      consecutive5xx: positiveInteger('outlierDetection.consecutive5xx', od.consecutive5xx ?? 5),
-      baseEjectionTime: atLeastMillis('outlierDetection.baseEjectionTime', asDuration(od.baseEjectionTime ?? Duration.seconds(30)), Duration.millis(1), 'Envoy requires a positive ejection time'),
+      consecutive5xx: positiveInteger('outlierDetection.consecutive5xx', od.consecutive5xx ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.consecutive5xx),
+      baseEjectionTime: atLeastMillis('outlierDetection.baseEjectionTime', asDuration(od.baseEjectionTime ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.baseEjectionTime), Duration.millis(1), 'Envoy requires a positive ejection time'),
       maxEjectionPercent,
     },
   };

@@ -3,6 +3,7 @@ import { asDuration, Duration, DurationLike } from '../duration';
 import { KubeObject } from '../kube-object';
 import { DiscoveryModel, HealthCheckTiming } from '../model';
 import { DEFAULT_PROPAGATION_SECONDS } from '../timing/windows';
+import { HITLESS_HEALTH_CHECK_DEFAULTS, HITLESS_OUTLIER_DETECTION_DEFAULTS } from '../envoy/defaults';
 import { RoutableUpstream } from '../upstream-link';
 
 /** The namespace Gloo Edge is installed in and reads its Upstreams and VirtualServices from by default. */
@@ -97,12 +98,12 @@ export function planGlooUpstream(props: GlooUpstreamProps): GlooUpstreamPlan {
   const service = requireObjectRef(props.service.serviceObject);
   const hc = props.healthCheck ?? {};
   const od = props.outlierDetection ?? {};
-  const interval = asDuration(hc.interval ?? Duration.seconds(5));
-  const timeout = asDuration(hc.timeout ?? Duration.seconds(1));
+  const interval = asDuration(hc.interval ?? HITLESS_HEALTH_CHECK_DEFAULTS.interval);
+  const timeout = asDuration(hc.timeout ?? HITLESS_HEALTH_CHECK_DEFAULTS.timeout);
   if (!timeout.isShorterThan(interval)) {
     throw new Error(`'healthCheck.timeout' (${timeout}) must be shorter than 'healthCheck.interval' (${interval}): a check still running when the next is due is counted as failed`);
   }
-  const maxEjectionPercent = od.maxEjectionPercent ?? 50;
+  const maxEjectionPercent = od.maxEjectionPercent ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.maxEjectionPercent;
   if (maxEjectionPercent < 0 || maxEjectionPercent > 100) throw new Error(`'outlierDetection.maxEjectionPercent' (${maxEjectionPercent}) must be between 0 and 100`);
   return {
     name: props.name ?? `hitless-${service.namespace}-${service.name}-${props.service.port}`,
@@ -114,13 +115,13 @@ export function planGlooUpstream(props: GlooUpstreamProps): GlooUpstreamPlan {
     healthCheck: {
       intervalSeconds: interval.toSeconds(),
       timeoutSeconds: timeout.toSeconds(),
-      healthyThreshold: positiveInteger('healthCheck.healthyThreshold', hc.healthyThreshold ?? 1),
-      unhealthyThreshold: positiveInteger('healthCheck.unhealthyThreshold', hc.unhealthyThreshold ?? 2),
+      healthyThreshold: positiveInteger('healthCheck.healthyThreshold', hc.healthyThreshold ?? HITLESS_HEALTH_CHECK_DEFAULTS.healthyThreshold),
+      unhealthyThreshold: positiveInteger('healthCheck.unhealthyThreshold', hc.unhealthyThreshold ?? HITLESS_HEALTH_CHECK_DEFAULTS.unhealthyThreshold),
     },
     outlierDetection: {
-      consecutive5xx: positiveInteger('outlierDetection.consecutive5xx', od.consecutive5xx ?? 5),
-      intervalSeconds: asDuration(od.interval ?? Duration.seconds(10)).toSeconds(),
-      baseEjectionSeconds: asDuration(od.baseEjectionTime ?? Duration.seconds(30)).toSeconds(),
+      consecutive5xx: positiveInteger('outlierDetection.consecutive5xx', od.consecutive5xx ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.consecutive5xx),
+      intervalSeconds: asDuration(od.interval ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.interval).toSeconds(),
+      baseEjectionSeconds: asDuration(od.baseEjectionTime ?? HITLESS_OUTLIER_DETECTION_DEFAULTS.baseEjectionTime).toSeconds(),
       maxEjectionPercent,
     },
   };
