@@ -71,13 +71,13 @@ export class ClientWorkers {
   private readonly lb: LoadBalancer;
   private readonly connectTimeoutSeconds: number;
 
-  constructor(private readonly world: ClientSurroundings) {
-    this.loop = world.loop;
-    this.random = world.random;
-    this.params = world.params;
-    this.load = world.load;
-    this.lb = world.loadBalancer;
-    this.connectTimeoutSeconds = world.routing?.cluster.connectTimeoutSeconds ?? world.params.envoyConnectTimeoutSeconds;
+  constructor(private readonly surroundings: ClientSurroundings) {
+    this.loop = surroundings.loop;
+    this.random = surroundings.random;
+    this.params = surroundings.params;
+    this.load = surroundings.load;
+    this.lb = surroundings.loadBalancer;
+    this.connectTimeoutSeconds = surroundings.routing?.cluster.connectTimeoutSeconds ?? surroundings.params.envoyConnectTimeoutSeconds;
   }
 
   /** The workers, each sending its first request at a random phase of its interval. */
@@ -102,7 +102,7 @@ export class ClientWorkers {
   public send(index: number): void {
     const worker = this.workers[index];
     const t = this.loop.now;
-    if (t >= this.world.window.loadEndSeconds) return;
+    if (t >= this.surroundings.window.loadEndSeconds) return;
     worker.lastSendAt = t;
     worker.requestStartedAt = t;
     worker.clientRetriesLeft = this.load.clientRetries;
@@ -191,7 +191,7 @@ export class ClientWorkers {
   private arrive(worker: Worker, t: number): void {
     const pod = worker.connPod!;
     worker.reqPod = pod;
-    if (this.world.routing && this.world.views.viewOf(pod) !== undefined) {
+    if (this.surroundings.routing && this.surroundings.views.viewOf(pod) !== undefined) {
       this.dispatchUpstream(worker, t);
       return;
     }
@@ -201,8 +201,8 @@ export class ClientWorkers {
 
   /** One try from the gateway to an upstream host. */
   private dispatchUpstream(worker: Worker, t: number): void {
-    const routing = this.world.routing!;
-    const view = this.world.views.viewOf(worker.reqPod!);
+    const routing = this.surroundings.routing!;
+    const view = this.surroundings.views.viewOf(worker.reqPod!);
     const half = this.params.networkRoundTripSeconds / 2;
     const entry = view ? chooseHost(view, t, worker.tried, worker.tries, routing.route?.previousHosts ?? false, this.params.envoyPanicThresholdPercent) : undefined;
     if (!entry) {
@@ -219,7 +219,7 @@ export class ClientWorkers {
       this.conclude(worker, t + service + half, Outcome.Ok, undefined);
       return;
     }
-    this.world.views.recordFailure(worker.reqPod!, entry, t);
+    this.surroundings.views.recordFailure(worker.reqPod!, entry, t);
     // A pod that still exists refuses at once; one whose address has gone leaves Envoy waiting for connect_timeout.
     const failedAt = alive(pod, t) ? t + this.params.networkRoundTripSeconds : t + this.connectTimeoutSeconds;
     this.tryFailed(worker, failedAt, 'connect-failure');
@@ -227,7 +227,7 @@ export class ClientWorkers {
 
   /** An upstream try failed at `at`: Envoy retries it if its route says so and time is left, else answers 503. */
   private tryFailed(worker: Worker, at: number, condition: 'connect-failure' | 'reset'): void {
-    const route = this.world.routing!.route;
+    const route = this.surroundings.routing!.route;
     const retried = retries(route, condition);
     const cause: FailureCause = condition === 'reset' ? 'upstream-killed-in-flight' : retried ? 'upstream-stale-host' : 'upstream-stale-host-no-retry';
     worker.reqUpstream = null;
@@ -268,7 +268,7 @@ export class ClientWorkers {
   /** The request ends now: sent again on a client retry, else counted; the connection kept or closed; the next request scheduled. */
   private finish(worker: Worker): void {
     const t = this.loop.now;
-    const loadEnd = this.world.window.loadEndSeconds;
+    const loadEnd = this.surroundings.window.loadEndSeconds;
     worker.inFlight = false;
     worker.reqUpstream = null;
     worker.reqEntry = null;
@@ -276,17 +276,17 @@ export class ClientWorkers {
     if (outcome !== Outcome.Ok && worker.clientRetriesLeft > 0 && t < loadEnd) {
       // A client that retries sends the request again on a new connection, through the load balancer.
       worker.clientRetriesLeft--;
-      this.world.metrics.clientRetries++;
+      this.surroundings.metrics.clientRetries++;
       this.closeConnection(worker);
       this.startTry(worker, t);
       return;
     }
     const target = worker.connTarget >= 0 && worker.connPod !== null ? worker.connTarget : worker.synTarget?.index ?? -1;
-    this.world.metrics.record(outcome, worker.cause, t, worker.requestStartedAt, target);
+    this.surroundings.metrics.record(outcome, worker.cause, t, worker.requestStartedAt, target);
     const pod = worker.connPod;
     if (pod !== null) {
       const answered = outcome === Outcome.Ok || outcome === Outcome.Status503;
-      const drainClosed = this.world.gatewayDrainsConnections && t >= pod.healthFailsAt;
+      const drainClosed = this.surroundings.gatewayDrainsConnections && t >= pod.healthFailsAt;
       if (!answered || !this.load.keepAlive || drainClosed || t >= pod.exitAt) this.closeConnection(worker);
     }
     const next = worker.long ? t : Math.max(t, worker.lastSendAt + worker.interval);
@@ -327,7 +327,7 @@ export class ClientWorkers {
   private exitCause(worker: Worker, pod: SimPod): FailureCause {
     if (worker.startedAt < pod.deletedAt) return 'request-outlived-drain';
     // A keep-alive connection from before the stop that nothing closed: the client kept sending on it.
-    if (worker.connOpenedAt < pod.deletedAt && !this.world.gatewayDrainsConnections) return 'keepalive-not-drained';
+    if (worker.connOpenedAt < pod.deletedAt && !this.surroundings.gatewayDrainsConnections) return 'keepalive-not-drained';
     return 'gateway-exit-in-flight';
   }
 
@@ -337,7 +337,7 @@ export class ClientWorkers {
     for (const worker of this.workers) {
       if (worker.inFlight && worker.reqUpstream === pod) {
         worker.generation++;
-        if (worker.reqEntry) this.world.views.recordFailure(worker.reqPod!, worker.reqEntry, now);
+        if (worker.reqEntry) this.surroundings.views.recordFailure(worker.reqPod!, worker.reqEntry, now);
         this.tryFailed(worker, now, 'reset');
       }
     }
