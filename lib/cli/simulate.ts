@@ -51,105 +51,78 @@ export interface SimulateArguments {
   readonly timeline?: string;
 }
 
+/** The flags of one command line as they are read, before the checks that need all of them. */
+interface ParsedFlags {
+  readonly paths: string[];
+  scenario?: Scenario;
+  placement?: Placement;
+  seed: number;
+  runs: number;
+  format: 'text' | 'json';
+  timeline?: string;
+  gateway?: string;
+  upstream?: string;
+  clusterNodes?: number;
+  readonly load: { -readonly [K in keyof LoadProfile]: LoadProfile[K] };
+}
+
+/** One flag being read: its value inline (`--flag=value`) or the next argument, checked by kind. */
+class FlagReader {
+  constructor(
+    private readonly argv: string[],
+    /** Index of the argument being read; taking a value from the next argument moves it on. */
+    public index: number,
+    public readonly flag: string,
+    private readonly inline: string | undefined,
+  ) {}
+
+  public value(): string {
+    const taken = this.inline ?? this.argv[++this.index];
+    if (taken === undefined) throw new Error(`${this.flag} needs a value`);
+    return taken;
+  }
+
+  public whole(min: number): number {
+    const text = this.value();
+    const number = Number(text);
+    if (text.trim() === '' || !Number.isInteger(number) || number < min) throw new Error(`${this.flag} must be a whole number ≥ ${min}, not '${text}'`);
+    return number;
+  }
+
+  public seconds(): number {
+    const text = this.value();
+    try {
+      return Duration.parse(text).toSeconds();
+    } catch {
+      throw new Error(`${this.flag} must be a duration such as 500ms, 1s or 1m30s, not '${text}'`);
+    }
+  }
+
+  /** One of `allowed`, else an error listing them. */
+  public oneOf<T extends string>(allowed: readonly T[]): T {
+    const text = this.value();
+    if (!(allowed as readonly string[]).includes(text)) throw new Error(`${this.flag} must be one of ${allowed.join(', ')}, not '${text}'`);
+    return text as T;
+  }
+}
+
 /** Parses the arguments; throws an Error naming the flag and the value it cannot take. */
 export function parseSimulateArguments(argv: string[]): SimulateArguments | 'help' {
-  const paths: string[] = [];
-  let scenario: Scenario | undefined;
-  let placement: Placement | undefined;
-  let seed = 1;
-  let runs = 1;
-  let format: 'text' | 'json' = 'text';
-  let timeline: string | undefined;
-  let gateway: string | undefined;
-  let upstream: string | undefined;
-  let clusterNodes: number | undefined;
-  const load: { -readonly [K in keyof LoadProfile]: LoadProfile[K] } = {};
+  const parsed: ParsedFlags = { paths: [], seed: 1, runs: 1, format: 'text', load: {} };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (arg === '-h' || arg === '--help') return 'help';
     if (!arg.startsWith('--')) {
       if (arg.startsWith('-') && arg !== '-') throw new Error(`unknown option '${arg}'`);
-      paths.push(arg);
+      parsed.paths.push(arg);
       continue;
     }
     const equals = arg.indexOf('=');
-    const flag = equals > 0 ? arg.slice(0, equals) : arg;
-    const inline = equals > 0 ? arg.slice(equals + 1) : undefined;
-    if (flag === '--no-keepalive' || flag === '--disable-keepalive') {
-      load.keepAlive = false;
-      continue;
-    }
-    if (flag === '--keepalive') {
-      load.keepAlive = true;
-      continue;
-    }
-    const value = (): string => {
-      const taken = inline ?? argv[++index];
-      if (taken === undefined) throw new Error(`${flag} needs a value`);
-      return taken;
-    };
-    const whole = (min: number): number => {
-      const text = value();
-      const number = Number(text);
-      if (text.trim() === '' || !Number.isInteger(number) || number < min) throw new Error(`${flag} must be a whole number ≥ ${min}, not '${text}'`);
-      return number;
-    };
-    const seconds = (): number => {
-      const text = value();
-      try {
-        return Duration.parse(text).toSeconds();
-      } catch {
-        throw new Error(`${flag} must be a duration such as 500ms, 1s or 1m30s, not '${text}'`);
-      }
-    };
-    switch (flag) {
-      case '--scenario': {
-        const text = value();
-        if (!isScenario(text)) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, not '${text}'`);
-        scenario = text;
-        break;
-      }
-      case '--placement': {
-        const text = value();
-        if (!(PLACEMENTS as readonly string[]).includes(text)) throw new Error(`--placement must be one of ${PLACEMENTS.join(', ')}, not '${text}'`);
-        placement = text as Placement;
-        break;
-      }
-      case '--concurrency': load.concurrency = whole(0); break;
-      case '--rate': {
-        const text = value();
-        const number = Number(text);
-        if (text.trim() === '' || !Number.isFinite(number) || number < 0) throw new Error(`--rate must be a number ≥ 0, not '${text}'`);
-        load.rate = number;
-        break;
-      }
-      case '--timeout': load.timeoutSeconds = seconds(); break;
-      case '--duration': load.durationSeconds = seconds(); break;
-      case '--client-retries': load.clientRetries = whole(0); break;
-      case '--nodes': clusterNodes = whole(1); break;
-      case '--long-requests': load.longRequests = whole(0); break;
-      case '--long-delay': load.longDelaySeconds = seconds(); break;
-      case '--long-timeout': load.longTimeoutSeconds = seconds(); break;
-      case '--seed': seed = whole(0); break;
-      case '--runs': runs = whole(1); break;
-      case '--gateway': gateway = value(); break;
-      case '--upstream': upstream = value(); break;
-      case '--timeline': {
-        timeline = value();
-        // The picture is SVG: a .png (or any other name) would hold SVG under the wrong name.
-        if (!/\.svg$/i.test(timeline)) throw new Error(`--timeline writes an SVG picture: name the file *.svg, not '${timeline}'`);
-        break;
-      }
-      case '--format': case '-o': {
-        const text = value();
-        if (text !== 'text' && text !== 'json') throw new Error(`--format must be text or json, not '${text}'`);
-        format = text;
-        break;
-      }
-      default:
-        throw new Error(`unknown option '${arg}'`);
-    }
+    const reader = new FlagReader(argv, index, equals > 0 ? arg.slice(0, equals) : arg, equals > 0 ? arg.slice(equals + 1) : undefined);
+    if (!applyFlag(parsed, reader)) throw new Error(`unknown option '${arg}'`);
+    index = reader.index;
   }
+  const { paths, scenario, placement, seed, runs, format, timeline, gateway, upstream, clusterNodes, load } = parsed;
   if (paths.length === 0) throw new Error('no PATH given');
   if (!scenario) throw new Error(`--scenario is required (${Object.keys(SCENARIOS).join(', ')})`);
   if (load.timeoutSeconds !== undefined && load.timeoutSeconds <= 0) throw new Error('--timeout must be longer than 0s');
@@ -158,6 +131,57 @@ export function parseSimulateArguments(argv: string[]): SimulateArguments | 'hel
     paths, runs, format, timeline,
     options: { scenario, placement, seed, load, gateway, upstream, ...(clusterNodes !== undefined ? { parameters: { clusterNodes } } : {}) },
   };
+}
+
+/** Reads one `--flag` into `parsed`; false when the flag is unknown. */
+function applyFlag(parsed: ParsedFlags, reader: FlagReader): boolean {
+  const load = parsed.load;
+  switch (reader.flag) {
+    case '--no-keepalive': case '--disable-keepalive': load.keepAlive = false; break;
+    case '--keepalive': load.keepAlive = true; break;
+    case '--scenario': {
+      const text = reader.value();
+      if (!isScenario(text)) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, not '${text}'`);
+      parsed.scenario = text;
+      break;
+    }
+    case '--placement': parsed.placement = reader.oneOf(PLACEMENTS); break;
+    case '--concurrency': load.concurrency = reader.whole(0); break;
+    case '--rate': {
+      const text = reader.value();
+      const number = Number(text);
+      if (text.trim() === '' || !Number.isFinite(number) || number < 0) throw new Error(`--rate must be a number ≥ 0, not '${text}'`);
+      load.rate = number;
+      break;
+    }
+    case '--timeout': load.timeoutSeconds = reader.seconds(); break;
+    case '--duration': load.durationSeconds = reader.seconds(); break;
+    case '--client-retries': load.clientRetries = reader.whole(0); break;
+    case '--nodes': parsed.clusterNodes = reader.whole(1); break;
+    case '--long-requests': load.longRequests = reader.whole(0); break;
+    case '--long-delay': load.longDelaySeconds = reader.seconds(); break;
+    case '--long-timeout': load.longTimeoutSeconds = reader.seconds(); break;
+    case '--seed': parsed.seed = reader.whole(0); break;
+    case '--runs': parsed.runs = reader.whole(1); break;
+    case '--gateway': parsed.gateway = reader.value(); break;
+    case '--upstream': parsed.upstream = reader.value(); break;
+    case '--timeline': {
+      const timeline = reader.value();
+      // The picture is SVG: a .png (or any other name) would hold SVG under the wrong name.
+      if (!/\.svg$/i.test(timeline)) throw new Error(`--timeline writes an SVG picture: name the file *.svg, not '${timeline}'`);
+      parsed.timeline = timeline;
+      break;
+    }
+    case '--format': case '-o': {
+      const text = reader.value();
+      if (text !== 'text' && text !== 'json') throw new Error(`--format must be text or json, not '${text}'`);
+      parsed.format = text;
+      break;
+    }
+    default:
+      return false;
+  }
+  return true;
 }
 
 /** `hitless simulate PATH... --scenario ...`. */

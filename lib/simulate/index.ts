@@ -1,4 +1,4 @@
-// The simulator's public face; the model's pieces (kubernetes.ts, envoy.ts, load-balancer.ts) stay internal.
+// The simulator's public face; its subsystems (cluster, controllers, load balancer, kube-proxy, Envoy views, client workers, metrics) stay internal.
 export * from './clients';
 export { EventQueue, Random } from './engine';
 export type { SimEvent } from './engine';

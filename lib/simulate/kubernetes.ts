@@ -74,32 +74,6 @@ export function alive(pod: SimPod, at: number): boolean {
   return pod.createdAt <= at && at < pod.exitAt;
 }
 
-/**
- * kube-proxy's choice for a new connection among `pods`, as of its view `at`: a ready endpoint,
- * else a terminating one still serving (ProxyTerminatingEndpoints), else none (the packet is dropped).
- */
-export function kubeProxyChoice(pods: readonly SimPod[], at: number, random: Random): SimPod | undefined {
-  let ready = 0;
-  for (const pod of pods) if (endpointReady(pod, at)) ready++;
-  if (ready > 0) {
-    let pick = random.index(ready);
-    for (const pod of pods) if (endpointReady(pod, at) && pick-- === 0) return pod;
-  }
-  let serving = 0;
-  for (const pod of pods) if (pod.deletedAt <= at && endpointServing(pod, at)) serving++;
-  if (serving > 0) {
-    let pick = random.index(serving);
-    for (const pod of pods) if (pod.deletedAt <= at && endpointServing(pod, at) && pick-- === 0) return pod;
-  }
-  return undefined;
-}
-
-/** kube-proxy's healthCheckNodePort `/healthz` as of `at`: 200 only while the node has a ready local endpoint. */
-export function nodeHealthz(pods: readonly SimPod[], at: number): boolean {
-  for (const pod of pods) if (endpointReady(pod, at)) return true;
-  return false;
-}
-
 /** How many pods a PodDisruptionBudget wants healthy; undefined without one. */
 export function desiredHealthy(workload: WorkloadModel, replicas: number): number | undefined {
   const budget = workload.disruptionBudget;
