@@ -23,7 +23,10 @@ export interface GatewayResources {
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 
-/** Everything a gateway is built from; each prop is optional but `name`. */
+/**
+ * Everything a gateway is built from; each prop is optional but `name`. Both faces take these
+ * (times as any `{ toMilliseconds() }`: a cdk8s `Duration`, or `seconds(30)` outside cdk8s).
+ */
 export interface GatewayPlanOptions {
   /** Name of every object (the ConfigMap gets `-envoy`). */
   readonly name: string;
@@ -95,13 +98,20 @@ export interface GatewayPlanOptions {
    */
   readonly idleTimeout?: DurationLike;
   /**
-   * How long the pod keeps serving after failing its health check.
-   * @default - derived: the load balancer's detection window plus margin
+   * How long the pod keeps serving after failing its health check, so that the load balancer
+   * has stopped sending before the listeners drain. Whole seconds.
+   * @default - derived: the load balancer's detection window plus margin (31s behind the assumed NLB)
    */
   readonly keepServing?: DurationLike;
-  /** @default - derived: keepServing + drainTimeout + margin */
+  /**
+   * `terminationGracePeriodSeconds`. Whole seconds.
+   * @default - derived: keepServing + drainTimeout + margin
+   */
   readonly terminationGracePeriod?: DurationLike;
-  /** @default - derived: the load balancer's recovery window plus margin */
+  /**
+   * `minReadySeconds`. Whole seconds.
+   * @default - derived: the load balancer's recovery window plus margin (25s behind the assumed NLB)
+   */
   readonly minReady?: DurationLike;
   /**
    * `dns_refresh_rate` of the upstream clusters.
@@ -115,9 +125,20 @@ export interface GatewayPlanOptions {
    * @see https://github.com/kubernetes/kubernetes/issues/76238
    */
   readonly dnsTtl?: DurationLike;
+  /**
+   * Active health checks of the upstream pods; the upstreams' minReadySeconds include one interval.
+   * @default - see ActiveHealthCheckOptions
+   */
   readonly activeHealthCheck?: ActiveHealthCheckOptions;
+  /**
+   * Outlier detection of the upstream pods.
+   * @default - see OutlierDetectionOptions
+   */
   readonly outlierDetection?: OutlierDetectionOptions;
-  /** @default Duration.seconds(1) */
+  /**
+   * Upstream `connect_timeout`.
+   * @default Duration.seconds(1)
+   */
   readonly connectTimeout?: DurationLike;
   /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
   readonly resources?: GatewayResources;
