@@ -14,10 +14,10 @@ import { GatewayBudget } from '../core/timing/solver';
  * Props of {@link GlooEdgeGateway}: the gateway's options as core states them, passed through
  * whole (times as cdk8s `Duration`s, or any `{ toMilliseconds() }`).
  */
-export type GlooEdgeGatewayProps = GlooEdgeGatewayOptions;
+export interface GlooEdgeGatewayProps extends GlooEdgeGatewayOptions {}
 
 /** Options of {@link GlooEdgeGateway.addRoute}: a prefix, the service, and its retries. */
-export type GlooEdgeRouteProps = GlooEdgeRouteOptions;
+export interface GlooEdgeRouteProps extends GlooEdgeRouteOptions {}
 
 /**
  * A Gloo Edge gateway proxy that rolls without dropping requests, for users who install Gloo

@@ -31,7 +31,7 @@ export interface HitlessGatewayProps extends Omit<GatewayPlanOptions, 'name' | '
 }
 
 /** A route of {@link HitlessGateway.addRoute}: a match, a service, and its retry policy. */
-export type HitlessGatewayRouteProps = GatewayRouteOptions;
+export interface HitlessGatewayRouteProps extends GatewayRouteOptions {}
 
 /**
  * An Envoy edge gateway that never drops a request when its pods roll, restart or drain, and that
