@@ -6,3 +6,9 @@ import { Duration as CoreDuration } from '../core/duration';
 export function toCoreDuration(value: Duration | undefined): CoreDuration | undefined {
   return value === undefined ? undefined : CoreDuration.of(value);
 }
+
+/** A core duration as the cdk8s `Duration` a construct's getter returns.
+ * @internal */
+export function toCdk8sDuration(value: CoreDuration): Duration {
+  return Duration.millis(value.toMilliseconds());
+}

@@ -3,114 +3,21 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { GlooEdgeGatewayPlan, GlooEdgeGatewayOptions } from '../core/gloo/gloo-edge';
+import { GlooEdgeGatewayOptions, GlooEdgeGatewayPlan, GlooEdgeRouteOptions } from '../core/gloo/gloo-edge';
 import { DEFAULT_GLOO_PROXY_NAME, GlooHelmValues, glooProxyId } from '../core/gloo/helm-values';
-import { GlooHealthCheckProps, GlooOutlierDetectionProps, GlooUpstreamPlan } from '../core/gloo/upstream';
+import { GlooUpstreamPlan } from '../core/gloo/upstream';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
 import { LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
-import { RoutableUpstream } from '../core/upstream-link';
-import { toCoreDuration } from './duration';
-
-/** Active health checks Gloo runs on the pods of each routed service. */
-export interface GlooEdgeHealthCheckProps {
-  /**
-   * Time between checks; also `noTrafficInterval`, so an idle route notices a new pod as quickly.
-   * @default Duration.seconds(5)
-   */
-  readonly interval?: Duration;
-  /** @default Duration.seconds(1) */
-  readonly timeout?: Duration;
-  /** @default 1 */
-  readonly healthyThreshold?: number;
-  /** @default 2 */
-  readonly unhealthyThreshold?: number;
-}
-
-/** Outlier detection on each routed service. */
-export interface GlooEdgeOutlierDetectionProps {
-  /** @default 5 */
-  readonly consecutive5xx?: number;
-  /** @default Duration.seconds(10) */
-  readonly interval?: Duration;
-  /** @default Duration.seconds(30) */
-  readonly baseEjectionTime?: Duration;
-  /** @default 50 */
-  readonly maxEjectionPercent?: number;
-}
 
 /**
- * Props of {@link GlooEdgeGateway}: the gateway of {@link GlooEdgeGatewayOptions}, with times as
- * cdk8s `Duration`s.
+ * Props of {@link GlooEdgeGateway}: the gateway's options as core states them, passed through
+ * whole (times as cdk8s `Duration`s, or any `{ toMilliseconds() }`).
  */
-export interface GlooEdgeGatewayProps
-  extends Omit<GlooEdgeGatewayOptions, 'drainTimeout' | 'gracefulShutdownSleep' | 'terminationGracePeriod' | 'minReady' | 'margin' | 'discoveryPushDelay' | 'upstreamHealthCheck' | 'upstreamOutlierDetection'> {
-  /**
-   * Time the proxy goes on serving the connections it has, once the load balancer has stopped
-   * sending it new ones; part of the preStop sleep.
-   * @default Duration.seconds(15)
-   */
-  readonly drainTimeout?: Duration;
-  /**
-   * `podTemplate.gracefulShutdown.sleepTimeSeconds`: preStop calls Envoy's `/healthcheck/fail`
-   * then sleeps this long, serving all the while. Whole seconds.
-   * @default - derived: the load balancer's detection window + margin + drainTimeout (46s for the assumed NLB)
-   */
-  readonly gracefulShutdownSleep?: Duration;
-  /**
-   * `podTemplate.terminationGracePeriodSeconds`. Rounded up to whole seconds.
-   * @default - derived: gracefulShutdownSleep + margin
-   */
-  readonly terminationGracePeriod?: Duration;
-  /**
-   * `minReadySeconds` of the proxy (set through `kubeResourceOverride`). Rounded up to whole seconds.
-   * @default - derived: the load balancer's recovery window + margin
-   */
-  readonly minReady?: Duration;
-  /**
-   * Slack added to every derived window.
-   * @default Duration.seconds(5)
-   */
-  readonly margin?: Duration;
-  /**
-   * How long Gloo takes to push an Endpoints change to the proxies (watch event, translation,
-   * xDS push). The services routed to keep serving this long plus margin after deletion; raise
-   * it where Gloo's translation is slow (many Upstreams).
-   * @default Duration.seconds(2)
-   */
-  readonly discoveryPushDelay?: Duration;
-  /** Active health checks of every Upstream. */
-  readonly upstreamHealthCheck?: GlooEdgeHealthCheckProps;
-  /** Outlier detection of every Upstream. */
-  readonly upstreamOutlierDetection?: GlooEdgeOutlierDetectionProps;
-}
+export interface GlooEdgeGatewayProps extends GlooEdgeGatewayOptions {}
 
-/** Options of {@link GlooEdgeGateway.addRoute}. */
-export interface GlooEdgeRouteProps {
-  /** Path prefix to match. */
-  readonly prefix: string;
-  /** The service to send to (a `DrainingService`, of either face). */
-  readonly service: RoutableUpstream;
-  /**
-   * Whether the route's requests may be sent twice; only then does it also retry on 5xx.
-   * @default false
-   */
-  readonly idempotent?: boolean;
-  /** @default 3 */
-  readonly numRetries?: number;
-  /** @default Duration.seconds(15) */
-  readonly perTryTimeout?: Duration;
-  /** @default - perTryTimeout × (numRetries + 1) + back-off */
-  readonly timeout?: Duration;
-}
-
-function healthCheck(props: GlooEdgeHealthCheckProps | undefined): GlooHealthCheckProps | undefined {
-  return props && { ...props, interval: toCoreDuration(props.interval), timeout: toCoreDuration(props.timeout) };
-}
-
-function outlierDetection(props: GlooEdgeOutlierDetectionProps | undefined): GlooOutlierDetectionProps | undefined {
-  return props && { ...props, interval: toCoreDuration(props.interval), baseEjectionTime: toCoreDuration(props.baseEjectionTime) };
-}
+/** Options of {@link GlooEdgeGateway.addRoute}: a prefix, the service, and its retries. */
+export interface GlooEdgeRouteProps extends GlooEdgeRouteOptions {}
 
 /**
  * A Gloo Edge gateway proxy that rolls without dropping requests, for users who install Gloo
@@ -149,18 +56,7 @@ export class GlooEdgeGateway extends Construct implements LoadBalancedGateway {
 
   constructor(scope: Construct, id: string, props: GlooEdgeGatewayProps = {}) {
     super(scope, id);
-    const options: GlooEdgeGatewayOptions = {
-      ...props,
-      drainTimeout: toCoreDuration(props.drainTimeout),
-      gracefulShutdownSleep: toCoreDuration(props.gracefulShutdownSleep),
-      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
-      minReady: toCoreDuration(props.minReady),
-      margin: toCoreDuration(props.margin),
-      discoveryPushDelay: toCoreDuration(props.discoveryPushDelay),
-      upstreamHealthCheck: healthCheck(props.upstreamHealthCheck),
-      upstreamOutlierDetection: outlierDetection(props.upstreamOutlierDetection),
-    };
-    this.plan = new GlooEdgeGatewayPlan(options);
+    this.plan = new GlooEdgeGatewayPlan(props);
     this.proxyName = this.plan.proxyName;
     this.namespace = this.plan.namespace;
     this.mode = this.plan.mode;
@@ -218,7 +114,7 @@ export class GlooEdgeGateway extends Construct implements LoadBalancedGateway {
    * @throws BudgetError when the service can no longer hold a value its user set, or the route's timeout can't cover its retries
    */
   public addRoute(props: GlooEdgeRouteProps): GlooUpstreamPlan {
-    const { upstream } = this.plan.addRoute({ ...props, perTryTimeout: toCoreDuration(props.perTryTimeout), timeout: toCoreDuration(props.timeout) });
+    const { upstream } = this.plan.addRoute(props);
     if (!this.upstreamObjects.has(upstream.name)) {
       const [object] = this.plan.upstreams().filter((each) => each.metadata.name === upstream.name);
       this.upstreamObjects.set(upstream.name, new ApiObject(this, `Upstream-${upstream.name}`, object));

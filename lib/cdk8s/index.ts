@@ -7,13 +7,13 @@
 export { DrainingService } from './draining-service';
 export type { DrainingServiceProps, DrainingTimingProps, MadeDraining, MakeDrainingProps, PlusDeployment } from './draining-service';
 export { GlooEdgeGateway } from './gloo-edge';
-export type { GlooEdgeGatewayProps, GlooEdgeHealthCheckProps, GlooEdgeOutlierDetectionProps, GlooEdgeRouteProps } from './gloo-edge';
+export type { GlooEdgeGatewayProps, GlooEdgeRouteProps } from './gloo-edge';
 export { HealthCheckedNlb } from './health-checked-nlb';
 export type { HealthCheckedNlbProps } from './health-checked-nlb';
 export { HitlessGateway } from './hitless-gateway';
 export { GkeLoadBalancer } from './gke-load-balancer';
 export type { GkeLoadBalancerProps } from './gke-load-balancer';
-export type { HitlessGatewayHealthCheckProps, HitlessGatewayOutlierDetectionProps, HitlessGatewayProps, HitlessGatewayRouteProps } from './hitless-gateway';
+export type { HitlessGatewayProps, HitlessGatewayRouteProps } from './hitless-gateway';
 
 // Core values the props take, and the errors the constructs throw.
 export { GatewayDrain } from '../core/gateway/drain';

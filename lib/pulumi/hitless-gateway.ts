@@ -2,11 +2,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { Duration } from '../core/duration';
 import { EnvoyBootstrap } from '../core/envoy/bootstrap';
 import { ResolvedRoute } from '../core/envoy/route';
-import { GatewayPlan, GatewayPlanOptions, GatewayRouteOptions } from '../core/gateway/gateway-plan';
+import { gatewayDurations } from '../core/gateway/gateway-durations';
+import { GatewayPlanOptions, GatewayRouteOptions } from '../core/gateway/gateway-options';
+import { GatewayPlan } from '../core/gateway/gateway-plan';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../core/load-balancer-link';
 import { GatewayModel, LoadBalancerModel } from '../core/model';
 import { GatewayBudget } from '../core/timing/solver';
-import { gatewayWorkloadSeconds } from '../core/timing/workload-seconds';
 import { GkeLoadBalancer, GkeLoadBalancerArgs } from './gke-load-balancer';
 import { HealthCheckedNlb, HealthCheckedNlbArgs } from './health-checked-nlb';
 import { renderKubeObject } from './render';
@@ -15,8 +16,9 @@ import { renderKubeObject } from './render';
 export type HitlessGatewayRoute = GatewayRouteOptions;
 
 /**
- * Props of {@link HitlessGateway}: those of the cdk8s `HitlessGateway`, with core `Duration`s,
- * plus the routes. `name` defaults to the Pulumi resource name.
+ * Args of {@link HitlessGateway}: the gateway's options as core states them (the cdk8s face's
+ * props too), plus the routes and the load balancer in front, which the Pulumi face needs before
+ * it renders. `name` defaults to the Pulumi resource name.
  */
 export interface HitlessGatewayArgs extends Omit<GatewayPlanOptions, 'name'> {
   /**
@@ -66,6 +68,11 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
   public readonly hostPort?: number;
   public readonly healthCheckPath: string;
   public readonly mode: 'deployment' | 'daemonset';
+  public readonly httpPort: number;
+  public readonly adminPort: number;
+  public readonly image: string;
+  public readonly drainTimeout: Duration;
+  public readonly idleTimeout: Duration;
   public readonly configMap: pulumi.CustomResource;
   public readonly serviceAccount: pulumi.CustomResource;
   /** The Deployment or DaemonSet. */
@@ -93,6 +100,11 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
     this.hostPort = this.plan.hostPort;
     this.healthCheckPath = this.plan.healthCheckPath;
     this.mode = this.plan.mode;
+    this.httpPort = this.plan.httpPort;
+    this.adminPort = this.plan.adminPort;
+    this.image = this.plan.image;
+    this.drainTimeout = this.plan.drainTimeout;
+    this.idleTimeout = this.plan.idleTimeout;
     for (const route of routes ?? []) this.plan.addRoute(route);
     if (nlb) {
       this.nlb = new HealthCheckedNlb(`${name}-nlb`, { ...nlb, gateway: this }, { parent: this });
@@ -134,17 +146,17 @@ export class HitlessGateway extends pulumi.ComponentResource implements LoadBala
 
   /** How long the pod keeps serving after failing its health check. */
   public get keepServing(): Duration {
-    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).keepServingSeconds);
+    return gatewayDurations(this.plan.budget).keepServing;
   }
 
   /** `terminationGracePeriodSeconds`. */
   public get terminationGracePeriod(): Duration {
-    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).terminationGracePeriodSeconds);
+    return gatewayDurations(this.plan.budget).terminationGracePeriod;
   }
 
   /** `minReadySeconds`. */
   public get minReady(): Duration {
-    return Duration.seconds(gatewayWorkloadSeconds(this.plan.budget).minReadySeconds);
+    return gatewayDurations(this.plan.budget).minReady;
   }
 
   /** Routes, in match order. */

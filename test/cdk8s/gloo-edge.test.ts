@@ -4,7 +4,8 @@ import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DrainingService } from '../../lib/cdk8s/draining-service';
-import { GlooEdgeGateway } from '../../lib/cdk8s/gloo-edge';
+import { GlooEdgeGateway, GlooEdgeGatewayProps, GlooEdgeRouteProps } from '../../lib/cdk8s/gloo-edge';
+import { GlooEdgeGatewayOptions, GlooEdgeRouteOptions } from '../../lib/core/gloo/gloo-edge';
 import { HealthCheckedNlb } from '../../lib/cdk8s/health-checked-nlb';
 import { planNlb } from '../../lib/core/aws/nlb';
 import { Duration as CoreDuration } from '../../lib/core/duration';
@@ -24,6 +25,9 @@ function shop(chart: Chart): { gateway: GlooEdgeGateway; orders: DrainingService
   gateway.addRoute({ prefix: '/catalog', service: catalog, idempotent: true });
   return { gateway, orders, catalog };
 }
+
+/** True only when `A` and `B` are the same set of names. */
+type SameKeys<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
 
 function glooObjects(manifests: any[]): any[] {
   return manifests.filter((m) => /solo\.io\//.test(m.apiVersion));
@@ -54,6 +58,21 @@ describe('GlooEdgeGateway', () => {
     const orders = new DrainingService(chart, 'orders', { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
     new GlooEdgeGateway(chart, 'edge', { discoveryPushDelay: Duration.seconds(12) }).addRoute({ prefix: '/', service: orders });
     expect(orders.budget.discoveryDelaySeconds).toBe(13);
+  });
+
+  test('takes every core option by the same name, for the gateway and its routes', () => {
+    const gatewayNames: SameKeys<keyof GlooEdgeGatewayProps, keyof GlooEdgeGatewayOptions> = true;
+    const routeNames: SameKeys<keyof GlooEdgeRouteProps, keyof GlooEdgeRouteOptions> = true;
+    expect([gatewayNames, routeNames]).toEqual([true, true]);
+  });
+
+  test('cdk8s durations passed through are named by their length in errors', () => {
+    expect(() => new GlooEdgeGateway(Testing.chart(), 'edge', { gracefulShutdownSleep: Duration.millis(46_500) }))
+      .toThrow("'gracefulShutdownSleep' (46.5s) must be whole seconds: the chart's sleepTimeSeconds is an integer");
+    const chart = Testing.chart();
+    const orders = new DrainingService(chart, 'orders', { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready' });
+    expect(() => new GlooEdgeGateway(chart, 'edge').addRoute({ prefix: '/', service: orders, timeout: Duration.seconds(3) }))
+      .toThrow(/^'timeout' \(3s\) must be at least perTryTimeout × \(numRetries \+ 1\) plus back-off \(60\.75s\)/);
   });
 
   test("the Gloo guide's sleep and grace period throw, naming prop, value and bound", () => {

@@ -1,7 +1,10 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { DrainingService } from '../../lib/cdk8s/draining-service';
-import { HitlessGateway } from '../../lib/cdk8s/hitless-gateway';
+import { HitlessGateway, HitlessGatewayProps } from '../../lib/cdk8s/hitless-gateway';
+import { seconds, millis } from '../../lib/core/duration';
 import { GatewayDrain } from '../../lib/core/gateway/drain';
+import { GatewayPlanOptions } from '../../lib/core/gateway/gateway-options';
+import { GatewayPlan } from '../../lib/core/gateway/gateway-plan';
 import { GatewayWorkload } from '../../lib/core/gateway/workload';
 import { assumedLoadBalancer } from '../../lib/core/load-balancer';
 import { checkGateway, checkTopology } from '../../lib/core/timing/invariants';
@@ -11,6 +14,9 @@ import { expectValidKubernetesObjects } from '../support/k8s-schema';
 function chart(): Chart {
   return new Chart(Testing.app(), 'test', { namespace: 'edge' });
 }
+
+/** True only when `A` and `B` are the same set of names. */
+type SameKeys<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
 
 function find(manifests: any[], kind: string, name?: string): any {
   const found = manifests.find((each) => each.kind === kind && (name === undefined || each.metadata.name === name));
@@ -103,6 +109,37 @@ describe('HitlessGateway', () => {
     expect(gateway.idleTimeout.toSeconds()).toBe(10);
     expect(gateway.podDisruptionBudget).toBeUndefined();
     expect(gateway.budget.preStopSeconds).toBe(51);
+  });
+
+  it('takes every core option by the same name: a new one reaches the plan without touching the face', () => {
+    const sameNames: SameKeys<keyof HitlessGatewayProps, keyof GatewayPlanOptions> = true;
+    expect(sameNames).toBe(true);
+  });
+
+  it('passes cdk8s durations through to core, fractions and nested options included', () => {
+    const scope = chart();
+    const props: HitlessGatewayProps = {
+      name: 'edge',
+      drainTimeout: Duration.seconds(40),
+      idleTimeout: Duration.millis(12_500),
+      keepServing: Duration.seconds(33),
+      minReady: Duration.seconds(27),
+      dnsRefreshRate: Duration.millis(2_500),
+      dnsTtl: Duration.seconds(10),
+      connectTimeout: Duration.millis(250),
+      activeHealthCheck: { interval: Duration.seconds(3), timeout: Duration.millis(500), unhealthyThreshold: 3 },
+      outlierDetection: { baseEjectionTime: Duration.seconds(20), consecutive5xx: 4 },
+    };
+    const gateway = new HitlessGateway(scope, 'gateway', props);
+    const same = new GatewayPlan({
+      name: 'edge', namespace: 'edge', drainTimeout: seconds(40), idleTimeout: millis(12_500), keepServing: seconds(33), minReady: seconds(27),
+      dnsRefreshRate: millis(2_500), dnsTtl: seconds(10), connectTimeout: millis(250),
+      activeHealthCheck: { interval: seconds(3), timeout: millis(500), unhealthyThreshold: 3 }, outlierDetection: { baseEjectionTime: seconds(20), consecutive5xx: 4 },
+    });
+    expect(Testing.synth(scope)).toEqual(same.objects().all);
+    expect(gateway.keepServing.toSeconds()).toBe(33);
+    expect(gateway.minReady.toSeconds()).toBe(27);
+    expect(gateway.idleTimeout.toMilliseconds()).toBe(12_500);
   });
 
   it('names a unique default and takes the chart namespace', () => {

@@ -24,9 +24,9 @@ const EXPECTED: Record<keyof typeof ENTRY_POINTS, string[]> = {
   ],
   'hitless/cdk8s': [
     'BudgetError', 'DrainingService', 'DrainingServiceProps', 'DrainingTimingProps', 'Elbv2LimitError', 'GatewayBudget', 'GatewayDrain',
-    'GatewayInFront', 'GatewayWorkload', 'GkeLimitError', 'GkeLoadBalancer', 'GkeLoadBalancerProps', 'GlooEdgeGateway', 'GlooEdgeGatewayProps', 'GlooEdgeHealthCheckProps', 'GlooEdgeOutlierDetectionProps',
-    'GlooEdgeRouteProps', 'HealthCheckedNlb', 'HealthCheckedNlbProps', 'HitlessGateway', 'HitlessGatewayHealthCheckProps',
-    'HitlessGatewayOutlierDetectionProps', 'HitlessGatewayProps', 'HitlessGatewayRouteProps', 'MadeDraining', 'MakeDrainingProps', 'PlusDeployment',
+    'GatewayInFront', 'GatewayWorkload', 'GkeLimitError', 'GkeLoadBalancer', 'GkeLoadBalancerProps', 'GlooEdgeGateway', 'GlooEdgeGatewayProps',
+    'GlooEdgeRouteProps', 'HealthCheckedNlb', 'HealthCheckedNlbProps', 'HitlessGateway',
+    'HitlessGatewayProps', 'HitlessGatewayRouteProps', 'MadeDraining', 'MakeDrainingProps', 'PlusDeployment',
     'PreStopAction', 'UpstreamBudget',
   ],
   'hitless/pulumi': [

@@ -202,7 +202,9 @@ export class GatewayDrain {
 }
 
 function pollSeconds(options: AdminScriptDrainOptions): number {
-  const seconds = asDuration(options.pollInterval ?? Duration.seconds(1)).toSeconds();
-  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`'pollInterval' (${options.pollInterval}) must be a whole number of seconds, at least 1s`);
+  const interval = asDuration(options.pollInterval ?? Duration.seconds(1));
+  const seconds = interval.toSeconds();
+  // Printed as core's Duration: a cdk8s Duration has no text form of its own.
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`'pollInterval' (${interval}) must be a whole number of seconds, at least 1s`);
   return checkSecondsAtMost('pollInterval', seconds);
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { asDuration, Duration, DurationLike } from '../duration';
-import { ActiveHealthCheckOptions, OutlierDetectionOptions, resolveCluster, ResolvedCluster } from '../envoy/cluster';
+import { asDuration, Duration } from '../duration';
+import { resolveCluster, ResolvedCluster } from '../envoy/cluster';
 import { DEFAULT_ADMIN_PORT, EnvoyBootstrap, gatewayBootstrap } from '../envoy/bootstrap';
-import { EdgeHardeningOptions, resolveEdgeHardening, ResolvedEdgeHardening } from '../envoy/edge-hardening';
+import { resolveEdgeHardening, ResolvedEdgeHardening } from '../envoy/edge-hardening';
 import { envoyModelFromBootstrap } from '../envoy/envoy-model';
 import { DEFAULT_HEALTH_CHECK_PATH } from '../envoy/listener';
-import { resolveRoute, ResolvedRoute, RouteRetryOptions } from '../envoy/route';
+import { resolveRoute, ResolvedRoute } from '../envoy/route';
 import { objectRef, requireObjectRef } from '../object-ref';
 import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
@@ -15,8 +15,8 @@ import { restrictedPodSecurityContext, restrictedSecurityContext, unbindablePort
 import { BudgetError } from '../timing/budget-error';
 import { GatewayBudget, solveGatewayBudget } from '../timing/solver';
 import { defaultDnsDiscovery } from '../timing/windows';
-import { RoutableUpstream } from '../upstream-link';
 import { GatewayDrain, RenderedDrain } from './drain';
+import { GatewayPlanOptions, GatewayResources, GatewayRouteOptions, GatewayTlsOptions } from './gateway-options';
 import { GatewayWorkload } from './workload';
 import { checkSecondsAtMost } from '../prop-bounds';
 
@@ -45,139 +45,6 @@ export const CONFIG_HASH_ANNOTATION = 'hitless.dev/envoy-config-sha256';
 const CONFIG_KEY = 'envoy.json';
 const CONFIG_DIR = '/etc/envoy/config';
 const TLS_DIR = '/etc/envoy/tls';
-
-/** Serve HTTPS from a Kubernetes TLS Secret. */
-export interface GatewayTlsOptions {
-  /** A `kubernetes.io/tls` Secret (keys `tls.crt`, `tls.key`) in the gateway's namespace. */
-  readonly secretName: string;
-  /** @default 8443 */
-  readonly port?: number;
-  /** @default 443 */
-  readonly servicePort?: number;
-}
-
-/** Container resources, as Kubernetes quantities. */
-export interface GatewayResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
-}
-
-/** Everything a gateway is built from; each prop is optional but `name`. */
-export interface GatewayPlanOptions {
-  /** Name of every object (the ConfigMap gets `-envoy`). */
-  readonly name: string;
-  /** @default 'default' */
-  readonly namespace?: string;
-  /**
-   * How the pods run.
-   * @default GatewayWorkload.deployment({ replicas: 2 })
-   */
-  readonly workload?: GatewayWorkload;
-  /**
-   * How the pods drain.
-   * @default GatewayDrain.bashAdminScript()
-   */
-  readonly drain?: GatewayDrain;
-  /**
-   * Envoy image.
-   * @default 'docker.io/envoyproxy/envoy:v1.35.0'
-   */
-  readonly image?: string;
-  /**
-   * The limits Envoy's edge guidance asks of an internet-facing proxy, each overridable: a global
-   * downstream connection limit (overload manager), 32 KiB connection buffers, HTTP/2 stream and
-   * window limits, a deadline for request headers, and only loopback counted as internal.
-   * @default - the edge guidance's values
-   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/best_practices/edge
-   */
-  readonly edgeHardening?: EdgeHardeningOptions;
-  /**
-   * Container port of the HTTP listener; below 1024 the container gets NET_BIND_SERVICE.
-   * @default 8080
-   */
-  readonly httpPort?: number;
-  /**
-   * Service port clients connect to.
-   * @default 80
-   */
-  readonly servicePort?: number;
-  /**
-   * Serve HTTPS too, from a `kubernetes.io/tls` Secret.
-   * @default - HTTP only
-   */
-  readonly tls?: GatewayTlsOptions;
-  /**
-   * Envoy admin port, on 127.0.0.1 only.
-   * @default 9901 (19000 with the Envoy Gateway shutdown manager, which needs it)
-   */
-  readonly adminPort?: number;
-  /**
-   * Path Envoy's health check filter answers: 200, then 503 once the pod drains. Point the load
-   * balancer's health check here.
-   * @default '/envoy-hc'
-   * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter
-   */
-  readonly healthCheckPath?: string;
-  /**
-   * How long, after the keep-serving window, the drain waits for open connections to close.
-   * Whole seconds, at least 1.
-   * @default Duration.seconds(30)
-   */
-  readonly drainTimeout?: DurationLike;
-  /**
-   * Downstream `idle_timeout`. A keep-alive connection that carries no request is closed by Envoy
-   * only when it has been idle this long (the drain closes connections only as requests pass),
-   * so it must not exceed the drain timeout: a connection that goes idle as the drain starts is
-   * then closed cleanly by Envoy before the pod exits, instead of cut. Under 350 s, the NLB's
-   * idle timeout.
-   * @default - half the drain timeout (15s), leaving the other half for requests in flight
-   */
-  readonly idleTimeout?: DurationLike;
-  /**
-   * How long the pod keeps serving after failing its health check.
-   * @default - derived: the load balancer's detection window plus margin
-   */
-  readonly keepServing?: DurationLike;
-  /** @default - derived: keepServing + drainTimeout + margin */
-  readonly terminationGracePeriod?: DurationLike;
-  /** @default - derived: the load balancer's recovery window plus margin */
-  readonly minReady?: DurationLike;
-  /**
-   * `dns_refresh_rate` of the upstream clusters.
-   * @default Duration.seconds(5)
-   */
-  readonly dnsRefreshRate?: DurationLike;
-  /**
-   * Age a cluster DNS answer may have (CoreDNS `ttl` and `cache`): part of the time a deleted
-   * upstream pod may still be chosen.
-   * @default Duration.seconds(30)
-   * @see https://github.com/kubernetes/kubernetes/issues/76238
-   */
-  readonly dnsTtl?: DurationLike;
-  readonly activeHealthCheck?: ActiveHealthCheckOptions;
-  readonly outlierDetection?: OutlierDetectionOptions;
-  /** @default Duration.seconds(1) */
-  readonly connectTimeout?: DurationLike;
-  /** @default - requests 250m CPU and 256Mi, limit 512Mi memory */
-  readonly resources?: GatewayResources;
-  /**
-   * Extra labels on every object and pod.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
-}
-
-/** A route, as `addRoute` takes it. */
-export interface GatewayRouteOptions extends RouteRetryOptions {
-  /** Match on a path prefix. Exactly one of `prefix` and `path`. */
-  readonly prefix?: string;
-  /** Match on an exact path. */
-  readonly path?: string;
-  /** The service to send to; it learns of this gateway and derives its preStop from it. */
-  readonly service: RoutableUpstream;
-  /** @default - the cluster name, with a number after the first route to it */
-  readonly name?: string;
-}
 
 /** The Kubernetes objects of a gateway. */
 export interface GatewayObjects {

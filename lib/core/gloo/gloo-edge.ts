@@ -18,7 +18,7 @@ import {
   glooProxyId,
 } from './helm-values';
 import { DEFAULT_GLOO_PUSH_SECONDS, glooEdsDiscovery, GlooHealthCheckProps, GlooOutlierDetectionProps, glooUpstream, GlooUpstreamPlan, GLOO_SYSTEM_NAMESPACE, planGlooUpstream } from './upstream';
-import { GlooRoutePlan, glooVirtualService, planGlooRoute } from './virtual-service';
+import { GlooRoutePlan, GlooRouteProps, glooVirtualService, planGlooRoute } from './virtual-service';
 
 /**
  * The names the Gloo faces give the values the solver bounds. Gloo's preStop is a single sleep
@@ -26,7 +26,10 @@ import { GlooRoutePlan, glooVirtualService, planGlooRoute } from './virtual-serv
  */
 export const GLOO_PROP_NAMES = { keepServing: 'gracefulShutdownSleep', gracePeriod: 'terminationGracePeriod', minReady: 'minReady' } as const;
 
-/** Options of a Gloo Edge gateway, shared by the cdk8s and Pulumi faces (durations in core form). */
+/**
+ * Options of a Gloo Edge gateway: the props of its face, passed through whole (times as any
+ * `{ toMilliseconds() }`, such as a cdk8s `Duration`).
+ */
 export interface GlooEdgeGatewayOptions {
   /**
    * Key under `gatewayProxies` in the values file; the proxy's Deployment is its kebab case
@@ -74,17 +77,18 @@ export interface GlooEdgeGatewayOptions {
   readonly drainTimeout?: DurationLike;
   /**
    * `podTemplate.gracefulShutdown.sleepTimeSeconds`: how long preStop sleeps after failing the
-   * health check. Envoy serves, and accepts new connections, the whole time.
-   * @default - derived: the load balancer's detection window + margin + drainTimeout
+   * health check. Envoy serves, and accepts new connections, the whole time. Whole seconds.
+   * @default - derived: the load balancer's detection window + margin + drainTimeout (46s behind the assumed NLB)
    */
   readonly gracefulShutdownSleep?: DurationLike;
   /**
-   * `podTemplate.terminationGracePeriodSeconds`.
+   * `podTemplate.terminationGracePeriodSeconds`. Rounded up to whole seconds.
    * @default - derived: gracefulShutdownSleep + margin
    */
   readonly terminationGracePeriod?: DurationLike;
   /**
    * `minReadySeconds` of the proxy's Deployment or DaemonSet (through `kubeResourceOverride`).
+   * Rounded up to whole seconds.
    * @default - derived: the load balancer's recovery window + margin
    */
   readonly minReady?: DurationLike;
@@ -130,14 +134,10 @@ export interface GlooEdgeGatewayOptions {
   readonly loadBalancer?: LoadBalancerModel;
 }
 
-/** One route, as the faces take it. */
-export interface GlooEdgeRouteOptions {
-  readonly prefix: string;
+/** One route, as the faces take it: a prefix, the service, and the retries of {@link GlooRouteProps}. */
+export interface GlooEdgeRouteOptions extends Omit<GlooRouteProps, 'upstream'> {
+  /** The service to send to (a `DrainingService`, of either face). */
   readonly service: RoutableUpstream;
-  readonly idempotent?: boolean;
-  readonly numRetries?: number;
-  readonly perTryTimeout?: DurationLike;
-  readonly timeout?: DurationLike;
 }
 
 /**
@@ -307,7 +307,7 @@ export class GlooEdgeGatewayPlan implements LoadBalancedGateway {
       const derived = solveGatewayBudget({ loadBalancer, drainTimeoutSeconds: this.drainTimeout.toSeconds(), marginSeconds, propNames: GLOO_PROP_NAMES });
       sleep = Math.ceil(derived.preStopSeconds);
     } else if (!Number.isInteger(sleep)) {
-      throw new Error(`'gracefulShutdownSleep' (${options.gracefulShutdownSleep}) must be whole seconds: the chart's sleepTimeSeconds is an integer`);
+      throw new Error(`'gracefulShutdownSleep' (${asDuration(options.gracefulShutdownSleep)}) must be whole seconds: the chart's sleepTimeSeconds is an integer`);
     }
     return solveGatewayBudget({
       loadBalancer,

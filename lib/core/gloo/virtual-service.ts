@@ -71,7 +71,7 @@ export function planGlooRoute(props: GlooRouteProps): GlooRoutePlan {
   if (props.timeout !== undefined && asDuration(props.timeout).isShorterThan(covering)) {
     throw new BudgetError(
       'timeout',
-      props.timeout.toString(),
+      asDuration(props.timeout).toString(),
       `at least perTryTimeout × (numRetries + 1) plus back-off (${covering})`,
       `the route gives up before its ${numRetries} retries of ${perTryTimeout} each have run, so the retries that absorb a rollout never happen`,
     );

@@ -1,3 +1,4 @@
+import { Duration as Cdk8sDuration } from 'cdk8s';
 import { Duration } from '../../../lib/core/duration';
 import { GatewayDrain } from '../../../lib/core/gateway/drain';
 import { parseAdminDrainScript } from '../../../lib/core/gateway/drain-script';
@@ -13,6 +14,10 @@ describe('GatewayDrain', () => {
     expect(rendered.envoyArgs).toEqual(['--drain-time-s', '30', '--drain-strategy', 'immediate']);
     expect(rendered.sidecars).toEqual([]);
     expect(rendered.model).toMatchObject({ mechanism: 'fail-then-wait', failsHealthCheck: true, keepServingSeconds: 31, drainSeconds: 30, drainsConnections: true });
+  });
+
+  it('names a cdk8s poll interval it refuses by its length', () => {
+    expect(() => GatewayDrain.bashAdminScript({ pollInterval: Cdk8sDuration.millis(1_500) })).toThrow("'pollInterval' (1.5s) must be a whole number of seconds, at least 1s");
   });
 
   it('takes a poll interval in whole seconds', () => {

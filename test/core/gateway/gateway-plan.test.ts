@@ -1,6 +1,7 @@
 import { Duration } from '../../../lib/core/duration';
 import { GatewayDrain } from '../../../lib/core/gateway/drain';
-import { CONFIG_HASH_ANNOTATION, GatewayPlan, GatewayPlanOptions } from '../../../lib/core/gateway/gateway-plan';
+import { GatewayPlanOptions } from '../../../lib/core/gateway/gateway-options';
+import { CONFIG_HASH_ANNOTATION, GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
 import { GatewayWorkload } from '../../../lib/core/gateway/workload';
 import { assumedLoadBalancer } from '../../../lib/core/load-balancer';
 import { LoadBalancerModel } from '../../../lib/core/model';
