@@ -25,13 +25,13 @@ function patchRendered(resource: ApiObject, patches: JsonPatch[]): void {
 }
 
 /**
- * The timing props of a draining workload: core's {@link DrainingTimingOptions}, declared once
+ * The timing props of a draining workload: core's `DrainingTimingOptions`, declared once
  * there. Times are any duration, such as a cdk8s `Duration`.
  */
 export interface DrainingTimingProps extends DrainingTimingOptions {}
 
 /**
- * Props of {@link DrainingService}: core's {@link DrainingServiceOptions} as they are (times as
+ * Props of {@link DrainingService}: core's `DrainingServiceOptions` as they are (times as
  * cdk8s `Duration`s or any duration), with a name derived from the construct.
  */
 export interface DrainingServiceProps extends Omit<DrainingServiceOptions, 'name'> {

@@ -10,7 +10,7 @@ import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
 import { renderKubeObject } from './render';
 
 /**
- * Props of {@link DrainingService}: core's {@link DrainingServiceOptions} as they are (the same
+ * Props of {@link DrainingService}: core's `DrainingServiceOptions` as they are (the same
  * props as the cdk8s `DrainingService`), with `name` defaulting to the Pulumi resource name.
  */
 export interface DrainingServiceArgs extends Omit<DrainingServiceOptions, 'name'> {
