@@ -1,4 +1,4 @@
-import { buildDrainingService } from '../../../lib/core/draining-service';
+import { buildDrainingService, drainingSeconds } from '../../../lib/core/draining-service';
 import { BudgetError } from '../../../lib/core/timing/budget-error';
 import { DEFAULT_MARGIN_SECONDS, defaultDnsDiscovery } from '../../../lib/core/timing/windows';
 import { base, container, edsDiscovery, gatewayPair } from './support';
@@ -20,5 +20,12 @@ describe('gateways in front set the timings', () => {
   test('a gateway with static hosts is refused', () => {
     const stat = gatewayPair('static-gw', { ...edsDiscovery, kind: 'static' }, 5);
     expect(() => buildDrainingService(base, [stat.inFront])).toThrow(BudgetError);
+  });
+});
+
+describe('drainingSeconds', () => {
+  test('are the whole seconds the manifests carry, minReadySeconds rounded up', () => {
+    const budget = { ...buildDrainingService(base).budget, minReadySeconds: 2.5 };
+    expect(drainingSeconds(budget)).toEqual({ preStopDelay: budget.keepServingSeconds, terminationGracePeriod: budget.terminationGracePeriodSeconds, minReady: 3 });
   });
 });
