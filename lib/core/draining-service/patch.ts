@@ -5,7 +5,7 @@ import { GatewayInFront } from '../upstream-link';
 import { drainingSeconds, solveDrainingBudget } from './budget';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from './objects';
 import { DrainingTimingOptions } from './options';
-import { DEFAULT_APP_DRAIN_TIME, propError, resolveDrainingRollout } from './spec';
+import { checkMaxSurge, DEFAULT_APP_DRAIN_TIME, propError, resolveDrainingPreStop } from './spec';
 
 /** The JSON patch that makes a user's existing Deployment draining, solved as a DrainingService is. */
 
@@ -64,7 +64,8 @@ function patchableContainers(deployment: Json): Json[] {
  */
 export function drainingPatch(deployment: Json, options: DrainingPatchOptions = {}, gatewaysInFront: readonly GatewayInFront[] = []): DrainingPatch {
   const containers = patchableContainers(deployment);
-  const { maxSurge, preStopAction } = resolveDrainingRollout(options);
+  const maxSurge = checkMaxSurge(options.maxSurge);
+  const { preStopAction } = resolveDrainingPreStop(options);
   const budget = solveDrainingBudget({
     appDrainSeconds: asDuration(options.appDrainTime ?? DEFAULT_APP_DRAIN_TIME).toSeconds(),
     preStopDelaySeconds: asDuration(options.preStopDelay)?.toWholeSeconds(),

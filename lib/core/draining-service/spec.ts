@@ -50,22 +50,22 @@ function boundedWholeSeconds(prop: string, value: DurationLike | undefined): num
 /** The default of `appDrainTime`. */
 export const DEFAULT_APP_DRAIN_TIME = Duration.seconds(5);
 
-/** How a draining workload rolls out: the surge, and how its preStop waits on this cluster. */
-export interface DrainingRollout {
-  readonly maxSurge: number;
-  readonly kubernetesVersion: string;
-  readonly preStopAction: PreStopAction;
+/**
+ * The rollout's `maxSurge`, checked.
+ * @throws an error naming the prop, the value and the bound
+ */
+export function checkMaxSurge(maxSurge = 1): number {
+  return checkWholeNumberAtLeast('maxSurge', maxSurge, 1,
+    'maxUnavailable is 0 so that capacity never drops during a rollout, and Kubernetes needs at least one of the two above 0 to make progress');
 }
 
 /**
- * The rollout a draining workload's timing options ask for, checked.
- * @throws an error naming the prop, the value and the bound
+ * The cluster's Kubernetes version and the preStop action the timing options ask for on it.
+ * @throws when the version is not one, or `sleep` is asked for on a cluster without it
  */
-export function resolveDrainingRollout(options: DrainingTimingOptions): DrainingRollout {
-  const maxSurge = checkWholeNumberAtLeast('maxSurge', options.maxSurge ?? 1, 1,
-    'maxUnavailable is 0 so that capacity never drops during a rollout, and Kubernetes needs at least one of the two above 0 to make progress');
+export function resolveDrainingPreStop(options: Pick<DrainingTimingOptions, 'kubernetesVersion' | 'preStopAction'>): { kubernetesVersion: string; preStopAction: PreStopAction } {
   const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  return { maxSurge, kubernetesVersion, preStopAction: resolvePreStopAction(kubernetesVersion, options.preStopAction) };
+  return { kubernetesVersion, preStopAction: resolvePreStopAction(kubernetesVersion, options.preStopAction) };
 }
 
 /** A DNS-1035 label (what Service names must be). */
@@ -105,8 +105,9 @@ export function resolveDrainingServiceOptions(options: DrainingServiceOptions): 
   const replicas = checkWholeNumberAtLeast('replicas', options.replicas ?? 2, 2,
     'with one replica a node drain, an eviction or a crash leaves no pod to serve, and the disruption budget would block node drains');
   checkReplicasAtMost('replicas', replicas);
-  const { maxSurge, kubernetesVersion, preStopAction } = resolveDrainingRollout(options);
+  const maxSurge = checkMaxSurge(options.maxSurge);
   const appDrainSeconds = checkSecondsAtMost('appDrainTime', asDuration(options.appDrainTime ?? DEFAULT_APP_DRAIN_TIME).toSeconds());
+  const { kubernetesVersion, preStopAction } = resolveDrainingPreStop(options);
   return {
     name,
     namespace: options.namespace,
