@@ -1,13 +1,11 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { drainingPatch, drainingServiceUpstreamModel, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
-import type { DrainingServiceOptions, DrainingTimingOptions } from '../core/draining-service';
-import { DrainingServicePlan } from '../core/draining-service-plan';
+import { drainingPatch, drainingSeconds, DrainingServicePlan, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
+import type { DrainingServiceFacts, DrainingServiceOptions, DrainingTimingOptions } from '../core/draining-service';
 import { UpstreamModel } from '../core/model';
 import { PreStopAction } from '../core/pre-stop';
 import { UpstreamBudget } from '../core/timing/solver';
 import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
-import { toCoreDuration } from './duration';
 
 /**
  * Applies JSON patches to the Kubernetes JSON an `ApiObject` finally renders.
@@ -26,45 +24,17 @@ function patchRendered(resource: ApiObject, patches: JsonPatch[]): void {
   });
 }
 
-/** The timing props of a draining workload ({@link DrainingTimingOptions}), with times as cdk8s `Duration`s. */
-export interface DrainingTimingProps
-  extends Omit<DrainingTimingOptions, 'preStopDelay' | 'appDrainTime' | 'terminationGracePeriod' | 'minReady'> {
-  /**
-   * How long the preStop hook keeps the pod serving after it is told to stop, before SIGTERM:
-   * every gateway in front must have stopped choosing it by then. Rounded up to whole seconds.
-   * @default - derived: the slowest gateway's discovery delay plus margin (41s with the default DNS discovery)
-   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
-   */
-  readonly preStopDelay?: Duration;
-  /**
-   * The time the application itself needs after SIGTERM to finish its in-flight requests.
-   * @default Duration.seconds(5)
-   */
-  readonly appDrainTime?: Duration;
-  /**
-   * `terminationGracePeriodSeconds`: when the kubelet kills the pod, counted from the start of
-   * preStop. Rounded up to whole seconds.
-   * @default - derived: preStopDelay + appDrainTime + margin
-   * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
-   */
-  readonly terminationGracePeriod?: Duration;
-  /**
-   * `minReadySeconds`: how long a new pod must be ready before the rollout removes an old one.
-   * Not needed for correctness: the old pods' preStop outlasts the gateways' discovery delay, so
-   * every DNS answer or EDS snapshot a gateway holds lists only pods that still serve; a wait here
-   * only slows the rollout. Rounded up to whole seconds.
-   * @default 0
-   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
-   */
-  readonly minReady?: Duration;
-}
+/**
+ * The timing props of a draining workload: core's `DrainingTimingOptions`, declared once
+ * there. Times are any duration, such as a cdk8s `Duration`.
+ */
+export interface DrainingTimingProps extends DrainingTimingOptions {}
 
 /**
- * Props of {@link DrainingService}: the service of {@link DrainingServiceOptions}, with times as
- * cdk8s `Duration`s and a name derived from the construct.
+ * Props of {@link DrainingService}: core's `DrainingServiceOptions` as they are (times as
+ * cdk8s `Duration`s or any duration), with a name derived from the construct.
  */
-export interface DrainingServiceProps
-  extends DrainingTimingProps, Omit<DrainingServiceOptions, keyof DrainingTimingOptions | 'name'> {
+export interface DrainingServiceProps extends Omit<DrainingServiceOptions, 'name'> {
   /**
    * Name of the Deployment and the ClusterIP Service; the headless Service is `<name>-headless`.
    * A DNS label of at most 54 characters.
@@ -125,41 +95,37 @@ export class DrainingService extends Construct implements RoutableUpstream {
     if (resource.apiVersion !== 'apps/v1' || resource.kind !== 'Deployment') {
       throw new Error(`makeDraining takes a cdk8s-plus Deployment; '${deployment.node.path}' is a ${resource.apiVersion} ${resource.kind}`);
     }
-    const patch = drainingPatch(resource.toJson(), {
-      preStopDelay: toCoreDuration(props.preStopDelay),
-      appDrainTime: toCoreDuration(props.appDrainTime),
-      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
-      minReady: toCoreDuration(props.minReady),
-      maxSurge: props.maxSurge,
-      kubernetesVersion: props.kubernetesVersion,
-      preStopAction: props.preStopAction,
-    }, props.gateways ?? []);
+    const { gateways, ...timing } = props;
+    const patch = drainingPatch(resource.toJson(), timing, gateways ?? []);
     patchRendered(resource, patch.operations.map((operation) => (operation.op === 'add'
       ? JsonPatch.add(operation.path, operation.value)
       : JsonPatch.replace(operation.path, operation.value))));
+    const seconds = drainingSeconds(patch.budget);
     return {
       budget: patch.budget,
       preStopAction: patch.preStopAction,
-      preStopDelay: Duration.seconds(patch.budget.keepServingSeconds),
-      terminationGracePeriod: Duration.seconds(patch.budget.terminationGracePeriodSeconds),
-      minReady: Duration.seconds(Math.ceil(patch.budget.minReadySeconds)),
+      preStopDelay: Duration.seconds(seconds.preStopDelay),
+      terminationGracePeriod: Duration.seconds(seconds.terminationGracePeriod),
+      minReady: Duration.seconds(seconds.minReady),
     };
   }
 
-  public readonly name: string;
+  // Set from the plan's facts in the constructor (one assignment, so a new fact reaches both faces).
+  public readonly name!: string;
   /** The namespace the objects land in (`default` when neither the props nor the chart say). */
-  public readonly namespace: string;
-  public readonly port: number;
-  public readonly healthCheckPath: string;
-  public readonly replicas: number;
-  public readonly maxSurge: number;
-  public readonly preStopAction: PreStopAction;
-  public readonly kubernetesVersion: string;
+  public readonly namespace!: string;
+  public readonly port!: number;
+  public readonly healthCheckPath!: string;
+  public readonly replicas!: number;
+  public readonly maxSurge!: number;
+  public readonly preStopAction!: PreStopAction;
+  public readonly kubernetesVersion!: string;
+  public readonly deploymentObject!: string;
+  public readonly serviceObject!: string;
+  public readonly headlessServiceObject!: string;
+  public readonly headlessDnsName!: string;
+  /** The time the application needs after SIGTERM, as set (or its default). */
   public readonly appDrainTime: Duration;
-  public readonly deploymentObject: string;
-  public readonly serviceObject: string;
-  public readonly headlessServiceObject: string;
-  public readonly headlessDnsName: string;
   /** The Deployment (`Resource`). */
   public readonly deployment: ApiObject;
   /** The ClusterIP Service `<name>`. */
@@ -172,27 +138,11 @@ export class DrainingService extends Construct implements RoutableUpstream {
 
   constructor(scope: Construct, id: string, props: DrainingServiceProps) {
     super(scope, id);
-    this.plan = new DrainingServicePlan({
-      ...props,
-      name: props.name ?? Names.toDnsLabel(this, { maxLen: MAX_DRAINING_SERVICE_NAME_LENGTH }),
-      preStopDelay: toCoreDuration(props.preStopDelay),
-      appDrainTime: toCoreDuration(props.appDrainTime),
-      terminationGracePeriod: toCoreDuration(props.terminationGracePeriod),
-      minReady: toCoreDuration(props.minReady),
-    }, () => Chart.of(this).namespace);
-    this.name = this.plan.name;
-    this.namespace = this.plan.namespace;
-    this.port = this.plan.port;
-    this.healthCheckPath = this.plan.healthCheckPath;
-    this.replicas = this.plan.replicas;
-    this.maxSurge = this.plan.maxSurge;
-    this.preStopAction = this.plan.preStopAction;
-    this.kubernetesVersion = this.plan.kubernetesVersion;
-    this.appDrainTime = Duration.millis(this.plan.appDrainSeconds * 1000);
-    this.deploymentObject = this.plan.deploymentObject;
-    this.serviceObject = this.plan.serviceObject;
-    this.headlessServiceObject = this.plan.headlessServiceObject;
-    this.headlessDnsName = this.plan.headlessDnsName;
+    this.plan = new DrainingServicePlan({ ...props, name: props.name ?? Names.toDnsLabel(this, { maxLen: MAX_DRAINING_SERVICE_NAME_LENGTH }) },
+      () => Chart.of(this).namespace);
+    const facts: DrainingServiceFacts = this.plan.facts;
+    Object.assign(this, facts);
+    this.appDrainTime = Duration.millis(this.plan.spec.appDrainSeconds * 1000);
 
     // Only the Deployment's spec depends on the gateways; it is produced at synth time so that a
     // gateway registered after this constructor still sets the preStop.
@@ -211,19 +161,19 @@ export class DrainingService extends Construct implements RoutableUpstream {
     return this.plan.budget;
   }
 
-  /** The preStop sleep (keeps the pod serving while gateways forget it). */
+  /** The preStop sleep (keeps the pod serving while gateways forget it), as currently solved. */
   public get preStopDelay(): Duration {
-    return Duration.seconds(this.plan.budget.keepServingSeconds);
+    return Duration.seconds(this.plan.seconds().preStopDelay);
   }
 
-  /** `terminationGracePeriodSeconds`. */
+  /** `terminationGracePeriodSeconds`, as currently solved. */
   public get terminationGracePeriod(): Duration {
-    return Duration.seconds(this.plan.budget.terminationGracePeriodSeconds);
+    return Duration.seconds(this.plan.seconds().terminationGracePeriod);
   }
 
-  /** `minReadySeconds`. */
+  /** `minReadySeconds`, as currently solved. */
   public get minReady(): Duration {
-    return Duration.seconds(Math.ceil(this.plan.budget.minReadySeconds));
+    return Duration.seconds(this.plan.seconds().minReady);
   }
 
   /** The gateways registered so far. */
@@ -240,16 +190,8 @@ export class DrainingService extends Construct implements RoutableUpstream {
     this.plan.registerGateway(gateway);
   }
 
-  /** The core model of the objects as they will be synthesized, for `checkUpstream`. */
+  /** The core model of the objects as they will be synthesized, built from the plan, for `checkUpstream`. */
   public upstreamModel(): UpstreamModel {
-    const objects = this.plan.objects();
-    const withNamespace = <T extends { metadata: { namespace?: string } }>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, namespace: this.namespace } });
-    return drainingServiceUpstreamModel({
-      deployment: withNamespace(objects.deployment),
-      service: withNamespace(objects.service),
-      headlessService: withNamespace(objects.headlessService),
-      podDisruptionBudget: withNamespace(objects.podDisruptionBudget),
-      budget: objects.budget,
-    });
+    return this.plan.upstreamModel();
   }
 }

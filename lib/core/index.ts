@@ -19,4 +19,3 @@ export * from './pre-stop';
 export * from './probe';
 export * from './timing';
 export * from './upstream-link';
-export * from './draining-service-plan';

@@ -1,4 +1,5 @@
 import { formatKubernetesVersion, isAtLeast, KubernetesVersion, parseKubernetesVersion } from './kubernetes-version';
+import { DrainModel } from './model';
 
 /**
  * How a preStop hook waits:
@@ -57,16 +58,16 @@ export function preStopSleepHandler(seconds: number, action: PreStopAction): Rec
 }
 
 /**
- * Reads how long a preStop handler waits, if it is one of the forms {@link preStopSleepHandler}
- * writes (native sleep, or exec `sleep N`, also through `sh -c`); undefined otherwise.
+ * The model of the hook {@link preStopSleepHandler} emits: the pod keeps serving for `seconds`,
+ * then gets SIGTERM; described as the manifest reader (`lib/read/pre-stop.ts`) describes that hook.
  */
-export function readPreStopSleepSeconds(handler: unknown): number | undefined {
-  if (typeof handler !== 'object' || handler === null) return undefined;
-  const h = handler as { sleep?: { seconds?: unknown }; exec?: { command?: unknown } };
-  if (h.sleep && typeof h.sleep.seconds === 'number') return h.sleep.seconds;
-  const command = h.exec?.command;
-  if (!Array.isArray(command)) return undefined;
-  const text = command.join(' ');
-  const match = /^(?:\/bin\/)?(?:(?:ba)?sh -c )?(?:\/bin\/)?sleep (\d+(?:\.\d+)?)$/.exec(text.trim());
-  return match ? Number(match[1]) : undefined;
+export function preStopSleepDrain(seconds: number, action: PreStopAction): DrainModel {
+  return {
+    mechanism: 'sleep',
+    failsHealthCheck: false,
+    keepServingSeconds: seconds,
+    drainSeconds: 0,
+    drainsConnections: false,
+    description: action === 'sleep' ? `sleep action, ${seconds}s` : `sleep ${seconds}`,
+  };
 }

@@ -1,16 +1,17 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DrainingServiceOptions, solveDrainingBudget } from '../core/draining-service';
-import { DrainingServicePlan } from '../core/draining-service-plan';
+import { DrainingServicePlan } from '../core/draining-service';
+import type { DrainingServiceFacts, DrainingServiceOptions } from '../core/draining-service';
 import { Duration } from '../core/duration';
+import { UpstreamModel } from '../core/model';
 import { PreStopAction } from '../core/pre-stop';
 import { UpstreamBudget } from '../core/timing/solver';
 import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
 import { renderKubeObject } from './render';
 
 /**
- * Props of {@link DrainingService}: those of the cdk8s `DrainingService`, with core `Duration`s.
- * `name` defaults to the Pulumi resource name.
+ * Props of {@link DrainingService}: core's `DrainingServiceOptions` as they are (the same
+ * props as the cdk8s `DrainingService`), with `name` defaulting to the Pulumi resource name.
  */
 export interface DrainingServiceArgs extends Omit<DrainingServiceOptions, 'name'> {
   /**
@@ -35,20 +36,22 @@ export interface DrainingServiceArgs extends Omit<DrainingServiceOptions, 'name'
  * depends on when the program's promises settle, so an `await` anywhere changes nothing.
  */
 export class DrainingService extends pulumi.ComponentResource implements RoutableUpstream {
-  public readonly name: string;
+  // Set from the plan's facts in the constructor (one assignment, so a new fact reaches both faces).
+  public readonly name!: string;
   /** The namespace the objects land in (`default` when the props name none). */
-  public readonly namespace: string;
-  public readonly port: number;
-  public readonly healthCheckPath: string;
-  public readonly replicas: number;
-  public readonly maxSurge: number;
-  public readonly preStopAction: PreStopAction;
-  public readonly kubernetesVersion: string;
+  public readonly namespace!: string;
+  public readonly port!: number;
+  public readonly healthCheckPath!: string;
+  public readonly replicas!: number;
+  public readonly maxSurge!: number;
+  public readonly preStopAction!: PreStopAction;
+  public readonly kubernetesVersion!: string;
+  public readonly deploymentObject!: string;
+  public readonly serviceObject!: string;
+  public readonly headlessServiceObject!: string;
+  public readonly headlessDnsName!: string;
+  /** The time the application needs after SIGTERM, as set (or its default). */
   public readonly appDrainTime: Duration;
-  public readonly deploymentObject: string;
-  public readonly serviceObject: string;
-  public readonly headlessServiceObject: string;
-  public readonly headlessDnsName: string;
   public readonly deployment: k8s.apps.v1.Deployment;
   /** The ClusterIP Service `<name>`. */
   public readonly service: k8s.core.v1.Service;
@@ -57,28 +60,28 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
   public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
   /** The timings the Deployment was rendered with (solved in the constructor). */
   public readonly budget: UpstreamBudget;
+  /** The preStop sleep (keeps the pod serving while gateways forget it), as rendered. */
+  public readonly preStopDelay: Duration;
+  /** `terminationGracePeriodSeconds`, as rendered. */
+  public readonly terminationGracePeriod: Duration;
+  /** `minReadySeconds`, as rendered. */
+  public readonly minReady: Duration;
 
   private readonly plan: DrainingServicePlan;
 
   constructor(name: string, args: DrainingServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hitless:index:DrainingService', name, {}, opts);
     this.plan = new DrainingServicePlan({ ...args, name: args.name ?? name });
-    this.name = this.plan.name;
-    this.namespace = this.plan.namespace;
-    this.port = this.plan.port;
-    this.healthCheckPath = this.plan.healthCheckPath;
-    this.replicas = this.plan.replicas;
-    this.maxSurge = this.plan.maxSurge;
-    this.preStopAction = this.plan.preStopAction;
-    this.kubernetesVersion = this.plan.kubernetesVersion;
-    this.appDrainTime = Duration.seconds(this.plan.appDrainSeconds);
-    this.deploymentObject = this.plan.deploymentObject;
-    this.serviceObject = this.plan.serviceObject;
-    this.headlessServiceObject = this.plan.headlessServiceObject;
-    this.headlessDnsName = this.plan.headlessDnsName;
+    const facts: DrainingServiceFacts = this.plan.facts;
+    Object.assign(this, facts);
+    this.appDrainTime = Duration.seconds(this.plan.spec.appDrainSeconds);
 
     const objects = this.plan.objects();
     this.budget = objects.budget;
+    const seconds = this.plan.seconds(this.budget);
+    this.preStopDelay = Duration.seconds(seconds.preStopDelay);
+    this.terminationGracePeriod = Duration.seconds(seconds.terminationGracePeriod);
+    this.minReady = Duration.seconds(seconds.minReady);
     const children = { parent: this };
     this.deployment = renderKubeObject(name, objects.deployment, children) as k8s.apps.v1.Deployment;
     this.service = renderKubeObject(name, objects.service, children) as k8s.core.v1.Service;
@@ -107,7 +110,7 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
    * Deployment was rendered with
    */
   public registerGateway(gateway: GatewayInFront): void {
-    const needed = solveDrainingBudget(this.plan.spec, [...this.plan.gatewaysInFront, gateway]);
+    const needed = this.plan.budgetWith(gateway);
     const short = ([
       ['preStopDelay', 'keepServingSeconds'],
       ['terminationGracePeriod', 'terminationGracePeriodSeconds'],
@@ -121,5 +124,10 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
       );
     }
     this.plan.registerGateway(gateway);
+  }
+
+  /** The core model of the objects as rendered, built from the plan, for `checkUpstream`. */
+  public upstreamModel(): UpstreamModel {
+    return this.plan.upstreamModel(this.budget);
   }
 }

@@ -2,11 +2,13 @@ import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-27';
 import * as plus33 from 'cdk8s-plus-33';
 import { DrainingService } from '../../lib/cdk8s/draining-service';
+import { HitlessGateway } from '../../lib/cdk8s/hitless-gateway';
 import { DiscoveryModel, GatewayModel } from '../../lib/core/model';
 import { BudgetError } from '../../lib/core/timing/budget-error';
 import { checkUpstream } from '../../lib/core/timing/invariants';
 import { DEFAULT_MARGIN_SECONDS, defaultDnsDiscovery } from '../../lib/core/timing/windows';
 import { GatewayInFront } from '../../lib/core/upstream-link';
+import { readManifestObjects } from '../../lib/read';
 import { expectValidKubernetesObjects } from '../support/k8s-schema';
 import { cluster, gateway } from '../support/models';
 
@@ -170,6 +172,21 @@ describe('DrainingService.registerGateway', () => {
     expect(() => service.registerGateway(inFront('slow-dns', defaultDnsDiscovery({ dnsTtlSeconds: 60 })))).toThrow("'preStopDelay' (45s) must be at least the gateways' discovery delay (66s)");
     expect(service.gatewaysInFront).toEqual([]);
     expect(service.preStopDelay.toSeconds()).toBe(45);
+  });
+});
+
+describe('DrainingService.upstreamModel', () => {
+  test.each([
+    ['in the chart namespace, alone behind the gateway', {}],
+    ['in its own namespace, exec sleep, zones and a set app drain', { namespace: 'shop', kubernetesVersion: '1.29', spreadAcrossZones: true, appDrainTime: Duration.seconds(12) }],
+  ])('built from the plan, equals what lib/read reads from the synthesized manifests: %s', (_case, props) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
+    const service = new DrainingService(chart, 'orders', { name: 'orders', image: 'orders:1', readinessPath: '/ready', ...props });
+    new HitlessGateway(chart, 'edge', { name: 'edge', namespace: 'edge' }).addRoute({ prefix: '/orders', service });
+    const read = readManifestObjects(Testing.synth(chart));
+    const upstream = read.topology.upstreams.find((each) => each.workload.object === service.deploymentObject);
+    expect(upstream).toBeDefined();
+    expect(service.upstreamModel()).toEqual(upstream);
   });
 });
 

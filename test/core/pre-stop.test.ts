@@ -1,4 +1,5 @@
-import { preStopSleepHandler, readPreStopSleepSeconds, resolvePreStopAction, supportsSleepAction } from '../../lib/core/pre-stop';
+import { preStopSleepDrain, preStopSleepHandler, resolvePreStopAction, supportsSleepAction } from '../../lib/core/pre-stop';
+import { readPreStop } from '../../lib/read';
 
 describe('resolvePreStopAction', () => {
   test.each([
@@ -42,15 +43,12 @@ describe('preStopSleepHandler', () => {
     expect(() => preStopSleepHandler(-1, 'exec')).toThrow('whole number of seconds');
   });
 
-  test('what it writes reads back', () => {
-    expect(readPreStopSleepSeconds(preStopSleepHandler(12, 'sleep'))).toBe(12);
-    expect(readPreStopSleepSeconds(preStopSleepHandler(12, 'exec'))).toBe(12);
-    expect(readPreStopSleepSeconds({ exec: { command: ['/bin/sh', '-c', 'sleep 15'] } })).toBe(15);
-  });
-
-  test('anything else reads as unknown', () => {
-    expect(readPreStopSleepSeconds({ exec: { command: ['sh', '-c', 'sleep 5; kill 1'] } })).toBeUndefined();
-    expect(readPreStopSleepSeconds({ httpGet: { path: '/drain', port: 8080 } })).toBeUndefined();
-    expect(readPreStopSleepSeconds(undefined)).toBeUndefined();
+  test('what it writes reads back through lib/read as the model it states', () => {
+    for (const action of ['sleep', 'exec'] as const) {
+      const container = { name: 'app', image: 'example/app:1', lifecycle: { preStop: preStopSleepHandler(12, action) } };
+      const reading = readPreStop(container, { object: 'Deployment/shop/app', containerName: 'app', image: container.image, siblings: [] });
+      expect(reading.findings).toEqual([]);
+      expect(reading.drain).toEqual(preStopSleepDrain(12, action));
+    }
   });
 });

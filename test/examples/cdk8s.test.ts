@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { drainingServiceRefs, drainingWorkloadModel, kubeServiceModel } from '../../lib/core/draining-service';
+import { drainingServiceRefs } from '../../lib/core/draining-service';
 import { KubeObject } from '../../lib/core/kube-object';
 import { checkUpstream } from '../../lib/core/timing/invariants';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../lib/core/timing/windows';
 import * as YAML from 'yaml';
 import { checkManifestFiles } from '../../lib/check';
+import { readManifestObjects } from '../../lib/read';
 import { NLB_ANNOTATIONS, parseAttributeMap, TARGET_GROUP_ATTRIBUTES } from '../../lib/core/aws/nlb';
 import { findEnvoyConfigs } from '../../lib/read/find-envoy-configs';
 import { detectionWindowSeconds, recoveryWindowSeconds } from '../../lib/core/timing/windows';
@@ -187,8 +188,11 @@ describe.each([
 
   test('the timing invariants find nothing against the gateway it was solved for', () => {
     const refs = drainingServiceRefs(name, 'shop');
-    const workload = drainingWorkloadModel(find('Deployment', name), expected.appDrainSeconds, [find('PodDisruptionBudget', name)]);
-    const services = [kubeServiceModel(find('Service', name)), kubeServiceModel(find('Service', `${name}-headless`))];
+    const upstream = readManifestObjects(manifests).topology.upstreams.find((each) => each.workload.object === refs.deploymentObject);
+    if (!upstream) throw new Error(`lib/read found no upstream ${refs.deploymentObject} in the synthesized manifests`);
+    const { workload, services } = upstream;
+    expect(workload.appDrainSeconds).toBe(expected.appDrainSeconds);
+    expect(workload.disruptionBudget?.object).toBe(`PodDisruptionBudget/shop/${name}`);
     const inFront = gateway({
       envoy: {
         object: 'ConfigMap/edge/assumed-gateway',

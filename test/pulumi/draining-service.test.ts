@@ -8,6 +8,10 @@ const { DrainingService }: typeof import('../../lib/pulumi/draining-service') = 
 const core: typeof import('../../lib/core/draining-service') = require('../../lib/core/draining-service');
 const { defaultDnsDiscovery }: typeof import('../../lib/core/timing/windows') = require('../../lib/core/timing/windows');
 const { Duration }: typeof import('../../lib/core/duration') = require('../../lib/core/duration');
+const { GatewayPlan }: typeof import('../../lib/core/gateway/gateway-plan') = require('../../lib/core/gateway/gateway-plan');
+const { readManifestObjects }: typeof import('../../lib/read') = require('../../lib/read');
+// Loaded here, not in the parity test: loading cdk8s on a busy machine can outlast a test's timeout.
+const cdk8sFace: typeof import('../../lib/cdk8s/draining-service') = require('../../lib/cdk8s/draining-service');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 beforeEach(() => recorder.clear());
@@ -93,8 +97,6 @@ describe('DrainingService (Pulumi)', () => {
   });
 
   test('parity: the same objects as the cdk8s DrainingService, alone and behind a default gateway', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cdk8sFace: typeof import('../../lib/cdk8s/draining-service') = require('../../lib/cdk8s/draining-service');
     const props = { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready', replicas: 3, spreadAcrossZones: true, env: { MODE: 'prod' } };
     const defaultGateway = { gateway: 'Deployment/edge/edge', discovery: defaultDnsDiscovery(), activeHealthCheckIntervalSeconds: 5 };
     for (const gateways of [[], [defaultGateway]]) {
@@ -108,5 +110,25 @@ describe('DrainingService (Pulumi)', () => {
       });
       expect(byKey(pulumiManifests(recorder.resources))).toEqual(byKey(expected));
     }
+  });
+
+  test('its upstreamModel, built from the plan, equals what lib/read reads from the objects it rendered', async () => {
+    const service = new DrainingService('orders', { namespace: 'shop', image: 'orders:1', readinessPath: '/ready', replicas: 3, kubernetesVersion: '1.29' });
+    const edge = new GatewayPlan({ name: 'edge', namespace: 'edge' });
+    edge.addRoute({ prefix: '/orders', service });
+    await recorder.settle();
+    const rendered = recorder.resources.filter((each) => each.type.startsWith('kubernetes:')).map((each) => each.inputs);
+    expect(rendered).toHaveLength(4);
+    const upstream = readManifestObjects([...edge.objects().all, ...rendered]).topology.upstreams.find((each) => each.workload.object === service.deploymentObject);
+    expect(upstream).toBeDefined();
+    expect(service.upstreamModel()).toEqual(upstream);
+  });
+
+  test('states the rendered timings as durations, like the cdk8s face', () => {
+    const service = new DrainingService('orders', { image: 'orders:1', readinessPath: '/ready', minReady: Duration.millis(2500), appDrainTime: Duration.seconds(8) });
+    expect(service.preStopDelay.toSeconds()).toBe(service.budget.keepServingSeconds);
+    expect(service.terminationGracePeriod.toSeconds()).toBe(service.budget.terminationGracePeriodSeconds);
+    expect(service.minReady.toSeconds()).toBe(3);
+    expect(service.appDrainTime.toSeconds()).toBe(8);
   });
 });

@@ -1,8 +1,7 @@
-import { DrainingServicePlan } from '../../lib/core/draining-service-plan';
-import { drainingServiceObjects, resolveDrainingServiceOptions, solveDrainingBudget } from '../../lib/core/draining-service';
-import { Duration } from '../../lib/core/duration';
-import { defaultDnsDiscovery } from '../../lib/core/timing/windows';
-import { GatewayInFront } from '../../lib/core/upstream-link';
+import { drainingServiceObjects, DrainingServicePlan, resolveDrainingServiceOptions, solveDrainingBudget } from '../../../lib/core/draining-service';
+import { Duration } from '../../../lib/core/duration';
+import { defaultDnsDiscovery } from '../../../lib/core/timing/windows';
+import { GatewayInFront } from '../../../lib/core/upstream-link';
 
 const OPTIONS = { name: 'orders', namespace: 'shop', image: 'orders:1', readinessPath: '/ready' };
 
@@ -13,12 +12,12 @@ function slowDnsGateway(name: string): GatewayInFront {
 describe('DrainingServicePlan', () => {
   test("states the spec's facts and the references gateways use", () => {
     const plan = new DrainingServicePlan({ ...OPTIONS, port: 9090, appDrainTime: Duration.seconds(7) });
-    expect(plan).toMatchObject({
+    expect(plan.spec.appDrainSeconds).toBe(7);
+    expect(plan.facts).toMatchObject({
       name: 'orders',
       namespace: 'shop',
       port: 9090,
       healthCheckPath: '/ready',
-      appDrainSeconds: 7,
       deploymentObject: 'Deployment/shop/orders',
       serviceObject: 'Service/shop/orders',
       headlessServiceObject: 'Service/shop/orders-headless',
@@ -29,11 +28,11 @@ describe('DrainingServicePlan', () => {
   test("takes the face's default namespace only when the props name none, and default after that", () => {
     const asked: string[] = [];
     const face = () => { asked.push('asked'); return 'chart-ns'; };
-    expect(new DrainingServicePlan(OPTIONS, face).namespace).toBe('shop');
+    expect(new DrainingServicePlan(OPTIONS, face).facts.namespace).toBe('shop');
     expect(asked).toEqual([]);
-    expect(new DrainingServicePlan({ ...OPTIONS, namespace: undefined }, face).namespace).toBe('chart-ns');
-    expect(new DrainingServicePlan({ ...OPTIONS, namespace: undefined }, () => undefined).namespace).toBe('default');
-    expect(new DrainingServicePlan({ ...OPTIONS, namespace: undefined }).namespace).toBe('default');
+    expect(new DrainingServicePlan({ ...OPTIONS, namespace: undefined }, face).facts.namespace).toBe('chart-ns');
+    expect(new DrainingServicePlan({ ...OPTIONS, namespace: undefined }, () => undefined).facts.namespace).toBe('default');
+    expect(new DrainingServicePlan({ ...OPTIONS, namespace: undefined }).facts.namespace).toBe('default');
   });
 
   test('solves again over every registered gateway, and the objects follow', () => {
