@@ -43,6 +43,15 @@ const FACE_ONLY_MEMBERS: Partial<Record<typeof PAIRS[number], Partial<Record<Fac
       gke: 'as `nlb`, from the `gke` arg',
     },
   },
+  HealthCheckedNlb: {
+    pulumi: {
+      loadBalancer: 'an @pulumi/aws resource, made from the `aws` arg; the cdk8s face writes Kubernetes manifests only, and the AWS Load Balancer Controller makes the NLB',
+      targetGroup: 'as `loadBalancer`: the target group made with @pulumi/aws',
+      listener: 'as `loadBalancer`: the listener made with @pulumi/aws',
+      autoScalingAttachments: 'as `loadBalancer`: the attachments of instance targets made with @pulumi/aws',
+      dnsName: 'the DNS name of the @pulumi/aws load balancer, an Output known after `pulumi up`',
+    },
+  },
 };
 
 interface FaceClasses {
