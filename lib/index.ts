@@ -31,8 +31,11 @@ export type { ErrorClass, FailureCause, LoadProfile } from './simulate/clients';
 export { renderTimelineSvg } from './simulate/timeline-svg';
 
 // Explain: one gateway pod's termination, step by step.
-export { explainGatewayBudget, explainGatewayTermination, renderTimeline } from './core/explain';
-export type { ExplainedTimeline, GatewayBudgetView, RenderTimelineOptions, TimelineEvent, TimelineEventKind, TimelineMargin } from './core/explain';
+export { explainGatewayBudget, explainGatewayTermination } from './core/explain';
+export type { GatewayBudgetView } from './core/explain';
+export type { ExplainedTimeline, TimelineEvent, TimelineEventKind, TimelineMargin } from './core/explained-timeline';
+export { renderTimeline } from './core/render-timeline';
+export type { RenderTimelineOptions } from './core/render-timeline';
 
 // Models the checker, the simulator and the solver share.
 export type {

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExplainedTimeline, renderTimeline } from '../core/explain';
+import { ExplainedTimeline } from '../core/explained-timeline';
+import { renderTimeline } from '../core/render-timeline';
 import { GkeShape } from '../core/gke/defaults';
 import { BuiltGkeLoadBalancer, GkeLoadBalancerOptions, buildGkeLoadBalancer } from '../core/gke/gke-load-balancer';
 import { LoadBalancedGateway } from '../core/load-balancer-link';

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { explainGatewayTermination, renderTimeline } from '../core/explain';
+import { explainGatewayTermination } from '../core/explain';
+import { renderTimeline } from '../core/render-timeline';
 import { readManifestFiles } from '../read';
 import { CliIo, EXIT_OK, EXIT_STATUS_HELP, EXIT_USAGE, reportReadProblems } from './io';
 

@@ -27,9 +27,6 @@ import {
  */
 
 // The faces and the package import the timeline's types and its rendering from here.
-export type { ExplainedTimeline, TimelineEvent, TimelineEventKind, TimelineMargin } from './explained-timeline';
-export { renderTimeline } from './render-timeline';
-export type { RenderTimelineOptions } from './render-timeline';
 
 function loadBalancerOf(gateway: GatewayModel): { model: LoadBalancerModel; assumed: boolean } {
   const found = gateway.services.find((service) => service.loadBalancer !== undefined)?.loadBalancer;

@@ -37,7 +37,6 @@ export interface Finding {
   readonly mechanism?: string;
 }
 
-export { objectRef } from './object-ref';
 
 /** Seconds as people read them in messages: `26s`, `1.5s`. */
 export function formatSeconds(seconds: number): string {

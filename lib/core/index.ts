@@ -3,6 +3,8 @@ export * from './draining-service';
 export * from './duration';
 export * from './envoy';
 export * from './explain';
+export * from './explained-timeline';
+export * from './render-timeline';
 export * from './gateway';
 export * from './gke';
 export * from './gloo';

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ExplainedTimeline, renderTimeline } from '../core/explain';
+import { ExplainedTimeline } from '../core/explained-timeline';
+import { renderTimeline } from '../core/render-timeline';
 import { GkeShape } from '../core/gke/defaults';
 import { BuiltGkeLoadBalancer, GkeLoadBalancerOptions, buildGkeLoadBalancer } from '../core/gke/gke-load-balancer';
 import { LoadBalancedGateway } from '../core/load-balancer-link';

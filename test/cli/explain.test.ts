@@ -6,7 +6,7 @@ import { main } from '../../lib/cli/explain';
 import { CliIo } from '../../lib/cli/io';
 import { planNlb } from '../../lib/core/aws/nlb';
 import { Duration } from '../../lib/core/duration';
-import { ExplainedTimeline } from '../../lib/core/explain';
+import { ExplainedTimeline } from '../../lib/core/explained-timeline';
 import { solveGatewayBudget } from '../../lib/core/timing/solver';
 
 interface Run {

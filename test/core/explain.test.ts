@@ -1,4 +1,5 @@
-import { explainGatewayTermination, TimelineEventKind } from '../../lib/core/explain';
+import { explainGatewayTermination } from '../../lib/core/explain';
+import { TimelineEventKind } from '../../lib/core/explained-timeline';
 import { drain, gateway, lbService, loadBalancer, workload } from '../support/models';
 
 function at(timeline: ReturnType<typeof explainGatewayTermination>, kind: TimelineEventKind): number | undefined {

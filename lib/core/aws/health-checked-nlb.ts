@@ -1,4 +1,5 @@
-import { ExplainedTimeline, explainGatewayBudget } from '../explain';
+import { explainGatewayBudget } from '../explain';
+import { ExplainedTimeline } from '../explained-timeline';
 import { KubeObject } from '../kube-object';
 import { LoadBalancedGateway } from '../load-balancer-link';
 import { attachNlb } from './attach-nlb';

@@ -1,8 +1,9 @@
 import { Duration } from '../duration';
-import { objectRef } from '../finding';
+import { objectRef } from '../object-ref';
 import { DiscoveryModel, EnvoyClusterModel, EnvoyModel, EnvoyRouteModel } from '../model';
 import { defaultDnsDiscovery } from '../timing/windows';
 import { EnvoyBootstrap } from './bootstrap';
+import { ENVOY_OUTLIER_DETECTION_DEFAULTS } from './defaults';
 import { HEALTH_CHECK_FILTER_TYPE, HTTP_CONNECTION_MANAGER_TYPE, PREVIOUS_HOSTS_PREDICATE_NAME } from './type-urls';
 
 type Json = Record<string, any>;
@@ -57,9 +58,9 @@ function clusterModel(cluster: Json, base: DiscoveryModel): EnvoyClusterModel {
     } : {}),
     ...(outlier ? {
       outlierDetection: {
-        consecutive5xx: Number(outlier.consecutive_5xx ?? 5),
-        baseEjectionSeconds: seconds(outlier.base_ejection_time, 30),
-        maxEjectionPercent: Number(outlier.max_ejection_percent ?? 10),
+        consecutive5xx: Number(outlier.consecutive_5xx ?? ENVOY_OUTLIER_DETECTION_DEFAULTS.consecutive5xx),
+        baseEjectionSeconds: seconds(outlier.base_ejection_time, ENVOY_OUTLIER_DETECTION_DEFAULTS.baseEjectionSeconds),
+        maxEjectionPercent: Number(outlier.max_ejection_percent ?? ENVOY_OUTLIER_DETECTION_DEFAULTS.maxEjectionPercent),
       },
     } : {}),
     ignoreHealthOnHostRemoval: cluster.ignore_health_on_host_removal === true,

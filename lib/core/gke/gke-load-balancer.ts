@@ -1,5 +1,6 @@
 import { asDuration, DurationLike } from '../duration';
-import { ExplainedTimeline, explainGatewayBudget } from '../explain';
+import { explainGatewayBudget } from '../explain';
+import { ExplainedTimeline } from '../explained-timeline';
 import { KubeObject } from '../kube-object';
 import { attachPlannedLoadBalancer, LoadBalancedGateway } from '../load-balancer-link';
 import { HealthCheckTiming, LoadBalancerModel } from '../model';

@@ -1,5 +1,5 @@
 import { asDuration, Duration, DurationLike } from '../duration';
-import { objectRef } from '../finding';
+import { objectRef } from '../object-ref';
 import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../load-balancer-link';

@@ -3,7 +3,8 @@ import { HealthCheckedNlbOptions, buildHealthCheckedNlb } from '../../../lib/cor
 import { NLB_ANNOTATIONS } from '../../../lib/core/aws/nlb';
 import { POD_READINESS_GATE_LABEL } from '../../../lib/core/aws/pod-readiness-gate';
 import { Duration } from '../../../lib/core/duration';
-import { GatewayPlan, GatewayPlanOptions } from '../../../lib/core/gateway/gateway-plan';
+import { GatewayPlanOptions } from '../../../lib/core/gateway/gateway-options';
+import { GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
 import { GatewayWorkload } from '../../../lib/core/gateway/workload';
 import { LoadBalancedGateway, LoadBalancerAttachment } from '../../../lib/core/load-balancer-link';
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { explainGatewayTermination, renderTimeline } from '../../../lib/core/explain';
+import { explainGatewayTermination } from '../../../lib/core/explain';
+import { renderTimeline } from '../../../lib/core/render-timeline';
 import { buildGkeLoadBalancer } from '../../../lib/core/gke/gke-load-balancer';
 import { GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
 import { readManifestText } from '../../../lib/read';
