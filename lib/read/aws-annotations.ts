@@ -1,3 +1,4 @@
+import { detectionWindowSeconds } from '../core/timing/windows';
 import { Finding } from '../core/finding';
 import { LoadBalancerModel, TargetType } from '../core/model';
 import { ELBV2_LIMITS } from '../core/aws/elbv2-limits';
@@ -151,9 +152,9 @@ function assumedControllerFinding(
 ): void {
   const stated = [AWS_ANNOTATIONS.healthCheckInterval, AWS_ANNOTATIONS.healthCheckTimeout, AWS_ANNOTATIONS.healthyThreshold, AWS_ANNOTATIONS.unhealthyThreshold].every((key) => annotations[key] !== undefined);
   if (stated) return;
-  const detection = defaults.unhealthyThreshold * defaults.intervalSeconds + defaults.timeoutSeconds;
+  const detection = detectionWindowSeconds(defaults);
   const other = controllerHealthCheck(ALTERNATIVE_TO_ASSUMED, externalTrafficPolicy, 'instance');
-  const otherDetection = other.unhealthyThreshold * other.intervalSeconds + other.timeoutSeconds;
+  const otherDetection = detectionWindowSeconds(other);
   findings.push({
     rule: 'load-balancer-timing-assumed',
     category: 'unknown',

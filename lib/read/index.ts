@@ -3,7 +3,10 @@ import { buildTopology, ReadResult } from './topology';
 
 // Explicit exports: the helpers in fields.ts stay internal, so the package barrel gains no generic names.
 export { AWS_ANNOTATIONS, AWS_NLB_LOAD_BALANCER_CLASS, isAwsNlbService, parseAttributes, readAwsLoadBalancer } from './aws-annotations';
-export { drainTimeline, readSigtermDrain, readStopCommand } from './drain';
+export {
+  CONTOUR_SHUTDOWN_PATH, CONTOUR_SHUTDOWN_PORT, drainTimeline, ENVOY_GATEWAY_DEFAULT_DRAIN_TIMEOUT_SECONDS, ENVOY_GATEWAY_DEFAULT_MIN_DRAIN_SECONDS,
+  ENVOY_GATEWAY_SHUTDOWN_PORT, ENVOY_GATEWAY_SHUTDOWN_READY_PATH, readSigtermDrain, readStopCommand,
+} from './drain';
 export type { DrainTimeline, DrainTimelineOptions, StopReading } from './drain';
 export { envoyShapeFindings } from './envoy-shape';
 export { AWS_LOAD_BALANCER_CONTROLLER_CLASS, controllerHealthCheck, controllerName, decideController } from './load-balancer-controller';
@@ -13,10 +16,7 @@ export type { ServiceResolver } from './envoy-bootstrap';
 export { GLOO_GROUPS, readGlooGatewayHealthCheckPath, readGlooUpstream, readGlooVirtualService } from './gloo';
 export { loadManifestFiles, loadManifestText } from './load';
 export type { LoadedObjects, ReadProblem, SourcedObject } from './load';
-export {
-  CONTOUR_SHUTDOWN_PATH, CONTOUR_SHUTDOWN_PORT, ENVOY_GATEWAY_DEFAULT_DRAIN_TIMEOUT_SECONDS, ENVOY_GATEWAY_DEFAULT_MIN_DRAIN_SECONDS,
-  ENVOY_GATEWAY_SHUTDOWN_PORT, ENVOY_GATEWAY_SHUTDOWN_READY_PATH, readPreStop,
-} from './pre-stop';
+export { readPreStop } from './pre-stop';
 export type { PreStopContext, PreStopReading } from './pre-stop';
 export { readService, selects } from './service';
 export type { ServiceReading } from './service';

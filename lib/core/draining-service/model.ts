@@ -6,7 +6,7 @@ import { UpstreamBudget } from '../timing/solver';
 import { drainingSeconds } from './budget';
 import { drainingServiceLabels, drainingServiceProbe, drainingServiceSelector, drainingServiceSpreadKeys } from './objects';
 import { drainingServiceRefs } from './refs';
-import { DrainingServiceSpec } from './spec';
+import { DrainingServiceSpec } from './resolved-options';
 
 /**
  * The model of a DrainingService, built from its plan (the resolved spec and the solved budget),

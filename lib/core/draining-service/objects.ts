@@ -6,7 +6,7 @@ import { UpstreamBudget } from '../timing/solver';
 import { GatewayInFront } from '../upstream-link';
 import { drainingSeconds, solveDrainingBudget } from './budget';
 import { DRAINING_SERVICE_SELECTOR_LABEL, DrainingServiceOptions, HEADLESS_SERVICE_SUFFIX } from './options';
-import { DrainingServiceSpec, resolveDrainingServiceOptions } from './spec';
+import { DrainingServiceSpec, resolveDrainingServiceOptions } from './resolved-options';
 
 /** The Kubernetes objects of a DrainingService: its Deployment, both Services and its disruption budget. */
 

@@ -5,7 +5,7 @@ import { GatewayInFront } from '../upstream-link';
 import { drainingSeconds, solveDrainingBudget } from './budget';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from './objects';
 import { DrainingTimingOptions } from './options';
-import { checkMaxSurge, DEFAULT_APP_DRAIN_TIME, propError, resolveDrainingPreStop } from './spec';
+import { checkMaxSurge, DEFAULT_APP_DRAIN_TIME, propError, resolveDrainingPreStop } from './resolved-options';
 
 /** The JSON patch that makes a user's existing Deployment draining, solved as a DrainingService is. */
 

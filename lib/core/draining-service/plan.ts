@@ -8,7 +8,7 @@ import { drainingServiceUpstreamModel } from './model';
 import { BuiltDrainingService, drainingServiceObjects } from './objects';
 import { DrainingServiceOptions } from './options';
 import { DrainingServiceRefs, drainingServiceRefs } from './refs';
-import { DrainingServiceSpec, resolveDrainingServiceOptions } from './spec';
+import { DrainingServiceSpec, resolveDrainingServiceOptions } from './resolved-options';
 
 /** A DrainingService as both faces hold it: spec, gateways in front, solved budget, objects and model. */
 

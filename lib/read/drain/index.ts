@@ -5,6 +5,8 @@ import { readIstioAgent, readTraefik } from './sigterm';
 import { StopCommandReader, StopReading } from './stop-command';
 
 export * from './stop-command';
+export * from './contour';
+export * from './envoy-gateway';
 export * from './ingress-nginx';
 export * from './kong';
 export * from './sigterm';

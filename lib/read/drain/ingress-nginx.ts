@@ -1,4 +1,5 @@
-import { basename, containerWords, flagSeconds, StopCommandReader } from './stop-command';
+import { basename } from '../shell-script';
+import { containerWords, flagSeconds, StopCommandReader } from './stop-command';
 
 /**
  * ingress-nginx's `/wait-shutdown` preStop. Read from kubernetes/ingress-nginx:

@@ -1,4 +1,5 @@
-import { basename, flagSeconds, StopCommandReader } from './stop-command';
+import { basename } from '../shell-script';
+import { flagSeconds, StopCommandReader } from './stop-command';
 
 /**
  * `kong quit`, Kong's graceful stop. Read from Kong/kong kong/cmd/quit.lua: it waits `--wait`

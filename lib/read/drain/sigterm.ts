@@ -1,5 +1,6 @@
 import { Json } from '../fields';
-import { basename, containerWords, durationSeconds, flagSeconds, StopReading } from './stop-command';
+import { basename } from '../shell-script';
+import { containerWords, durationSeconds, flagSeconds, StopReading } from './stop-command';
 
 /**
  * Proxies that drain on SIGTERM by themselves, with no preStop.

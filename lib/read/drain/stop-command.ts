@@ -1,5 +1,6 @@
 import { DrainModel } from '../../core/model';
-import { Json } from '../fields';
+import { Json, parseDurationSeconds } from '../fields';
+
 
 /**
  * What a proxy's own stop command (run from a preStop) or its SIGTERM handler does to the
@@ -28,11 +29,6 @@ export interface StopCommandContext {
 /** A reader recognises its command (undefined otherwise). */
 export type StopCommandReader = (context: StopCommandContext) => StopReading | undefined;
 
-export function basename(word: string): string {
-  const parts = word.split('/');
-  return parts[parts.length - 1];
-}
-
 /** The words of a container's command and args (strings only). */
 export function containerWords(container: Json): string[] {
   const words: unknown[] = [...(Array.isArray(container.command) ? container.command : []), ...(Array.isArray(container.args) ? container.args : [])];
@@ -58,17 +54,11 @@ export function flagSeconds(words: string[], names: string[]): number | undefine
   return undefined;
 }
 
-/** `90`, `90s`, `1m30s`, `1.5h`, `500ms` → seconds. */
+/** `90`, `90s`, `1m30s`, `1.5h`, `500ms` → seconds: a plain number is seconds, anything else a Go duration. */
 export function durationSeconds(text: string): number | undefined {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) return undefined;
-  let total = 0;
-  for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    const factor = match[2] === 'ms' ? 0.001 : match[2] === 's' ? 1 : match[2] === 'm' ? 60 : 3600;
-    total += Number(match[1]) * factor;
-  }
-  return total;
+  return parseDurationSeconds(trimmed);
 }
 
 /** The DrainModel a stop reading amounts to, after `sleepBeforeSeconds` of plain sleeps in the same hook. */
