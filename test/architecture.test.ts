@@ -127,3 +127,21 @@ describe('the layers of lib/', () => {
     expect(long).toEqual([]);
   });
 });
+
+describe('docs/architecture.md', () => {
+  const text = fs.readFileSync(path.resolve(__dirname, '../docs/architecture.md'), 'utf8');
+
+  test('every lib/ path it names exists, so the map cannot rot', () => {
+    const named = [...text.matchAll(/`(lib\/[\w./-]+)`/g)].map((match) => match[1]);
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((file) => !fs.existsSync(path.resolve(__dirname, '..', file)))).toEqual([]);
+  });
+
+  test('every simulator file it names is in lib/simulate, and every file there is named', () => {
+    const section = text.slice(text.indexOf('## The simulator'));
+    const named = new Set([...section.matchAll(/`([\w-]+\.ts)`/g)].map((match) => match[1]));
+    const present = fs.readdirSync(path.join(LIB, 'simulate')).filter((file) => file.endsWith('.ts') && file !== 'index.ts');
+    expect([...named].filter((file) => !present.includes(file))).toEqual([]);
+    expect(present.filter((file) => !named.has(file))).toEqual([]);
+  });
+});
