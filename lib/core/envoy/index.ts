@@ -1,6 +1,5 @@
 export * from './bootstrap';
 export * from './cluster';
-export * from './envoy-model';
 export * from './envoy-problem';
 export * from './listener';
 export * from './route';

@@ -1,3 +1,4 @@
+import { EnvoyRouteModel } from '../model';
 import { asDuration, Duration, DurationLike } from '../duration';
 import { REQUIRED_RETRY_ON } from '../timing/invariants';
 import { BudgetError } from '../timing/budget-error';
@@ -193,5 +194,20 @@ export function envoyRoute(route: ResolvedRoute): Record<string, unknown> {
         ...(route.retriableStatusCodes.length > 0 ? { retriable_status_codes: [...route.retriableStatusCodes] } : {}),
       },
     },
+  };
+}
+
+/** The model of a route {@link envoyRoute} emits: its retries always go to another host. */
+export function envoyRouteModel(route: ResolvedRoute): EnvoyRouteModel {
+  return {
+    name: route.name,
+    cluster: route.cluster,
+    retryOn: [...route.retryOn],
+    // Envoy retries nothing without a retry_on, whatever num_retries says.
+    numRetries: route.retryOn.length === 0 ? 0 : route.numRetries,
+    previousHosts: true,
+    hostSelectionRetryMaxAttempts: route.hostSelectionRetryMaxAttempts,
+    perTryTimeoutSeconds: route.perTryTimeout.toSeconds(),
+    timeoutSeconds: route.timeout.toSeconds(),
   };
 }

@@ -1,11 +1,10 @@
 import { createHash } from 'crypto';
 import { asDuration, Duration } from '../duration';
-import { resolveCluster, ResolvedCluster } from '../envoy/cluster';
-import { DEFAULT_ADMIN_PORT, EnvoyBootstrap, gatewayBootstrap } from '../envoy/bootstrap';
+import { envoyClusterModel, resolveCluster, ResolvedCluster } from '../envoy/cluster';
+import { ADMIN_ADDRESS, DEFAULT_ADMIN_PORT, EnvoyBootstrap, gatewayBootstrap } from '../envoy/bootstrap';
 import { resolveEdgeHardening, ResolvedEdgeHardening } from '../envoy/edge-hardening';
-import { envoyModelFromBootstrap } from '../envoy/envoy-model';
 import { DEFAULT_HEALTH_CHECK_PATH } from '../envoy/listener';
-import { resolveRoute, ResolvedRoute } from '../envoy/route';
+import { envoyRouteModel, resolveRoute, ResolvedRoute } from '../envoy/route';
 import { objectRef, requireObjectRef } from '../object-ref';
 import { KubeObject } from '../kube-object';
 import { assumedLoadBalancer } from '../load-balancer';
@@ -365,9 +364,18 @@ export class GatewayPlan implements LoadBalancedGateway {
     };
   }
 
-  /** The Envoy part of the model, read back from the bootstrap. */
+  /**
+   * The Envoy part of the model, built from the same resolved clusters and routes the bootstrap is
+   * (lib/read reads the emitted bootstrap into the same model; a test holds the two equal).
+   */
   public envoyModel(): EnvoyModel {
-    return envoyModelFromBootstrap(this.bootstrap(), { object: this.configMapObject, discovery: this.discovery });
+    return {
+      object: this.configMapObject,
+      adminAddress: ADMIN_ADDRESS,
+      healthCheckPath: this.healthCheckPath,
+      clusters: [...this.clusters.values()].map((cluster) => envoyClusterModel(cluster, this.discovery)),
+      routes: this.routeList.map(envoyRouteModel),
+    };
   }
 
   /** The gateway as the checker sees it, for `checkGateway`. */

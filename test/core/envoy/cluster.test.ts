@@ -1,5 +1,6 @@
 import { Duration } from '../../../lib/core/duration';
-import { clusterHealthCheckTiming, envoyCluster, resolveCluster } from '../../../lib/core/envoy/cluster';
+import { clusterHealthCheckTiming, envoyCluster, envoyClusterModel, resolveCluster, serviceOfDnsName } from '../../../lib/core/envoy/cluster';
+import { defaultDnsDiscovery } from '../../../lib/core/timing/windows';
 import { expectValidEnvoyMessage } from '../../support/envoy';
 
 const base = { name: 'shop_orders', dnsName: 'orders-headless.shop.svc.cluster.local', port: 8080, healthCheckPath: '/ready' };
@@ -49,5 +50,31 @@ describe('envoyCluster', () => {
     expect(() => resolveCluster({ ...base, healthCheckPath: 'ready' })).toThrow(`'healthCheckPath' ("ready") of shop_orders must start with '/'`);
     expect(() => resolveCluster({ ...base, port: 70000 })).toThrow("'port' (70000)");
     expect(() => resolveCluster({ ...base, name: 'shop/orders' })).toThrow('cluster name ("shop/orders")');
+  });
+});
+
+describe('envoyClusterModel', () => {
+  it('models what envoyCluster emits: DNS discovery at its refresh rate, its health checks and outliers', () => {
+    const cluster = resolveCluster({ ...base, dnsRefreshRate: Duration.seconds(3) });
+    expect(envoyClusterModel(cluster, defaultDnsDiscovery({ dnsTtlSeconds: 5 }))).toEqual({
+      name: 'shop_orders',
+      discovery: { kind: 'dns', propagationSeconds: 1, dnsTtlSeconds: 5, dnsRefreshSeconds: 3, pushSeconds: 0 },
+      service: 'Service/shop/orders-headless',
+      activeHealthCheck: { intervalSeconds: 5, timeoutSeconds: 1, healthyThreshold: 1, unhealthyThreshold: 2, path: '/ready' },
+      outlierDetection: { consecutive5xx: 5, baseEjectionSeconds: 30, maxEjectionPercent: 50 },
+      ignoreHealthOnHostRemoval: true,
+    });
+  });
+
+  it('names no Service for a host outside the cluster', () => {
+    expect(envoyClusterModel(resolveCluster({ ...base, dnsName: 'example.com' }), defaultDnsDiscovery())).not.toHaveProperty('service');
+  });
+});
+
+describe('serviceOfDnsName', () => {
+  it('names the Service of a cluster DNS name, and nothing for other hosts', () => {
+    expect(serviceOfDnsName('orders-headless.shop.svc.cluster.local')).toBe('Service/shop/orders-headless');
+    expect(serviceOfDnsName('orders.shop.svc')).toBe('Service/shop/orders');
+    expect(serviceOfDnsName('example.com')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { Duration } from '../../../lib/core/duration';
-import { envoyRoute, maxRetryBackOff, minimumRouteTimeout, resolveRoute } from '../../../lib/core/envoy/route';
+import { envoyRoute, envoyRouteModel, maxRetryBackOff, minimumRouteTimeout, resolveRoute } from '../../../lib/core/envoy/route';
 import { BudgetError } from '../../../lib/core/timing/budget-error';
 import { checkRetries } from '../../../lib/core/timing/invariants';
 import { expectValidEnvoyMessage } from '../../support/envoy';
@@ -96,5 +96,21 @@ describe('envoyRoute', () => {
       hostSelectionRetryMaxAttempts: route.hostSelectionRetryMaxAttempts, perTryTimeoutSeconds: route.perTryTimeout.toSeconds(), timeoutSeconds: route.timeout.toSeconds(),
     });
     expect(findings).toEqual([]);
+  });
+});
+
+describe('envoyRouteModel', () => {
+  it('models what envoyRoute emits: its retries, always to another host, and its timeouts', () => {
+    const route = resolveRoute({ name: 'orders', cluster: 'shop_orders', prefix: '/', retries: 3, perTryTimeout: Duration.seconds(2) });
+    expect(envoyRouteModel(route)).toEqual({
+      name: 'orders',
+      cluster: 'shop_orders',
+      retryOn: ['connect-failure', 'refused-stream', 'reset'],
+      numRetries: 3,
+      previousHosts: true,
+      hostSelectionRetryMaxAttempts: 3,
+      perTryTimeoutSeconds: 2,
+      timeoutSeconds: 8.275,
+    });
   });
 });

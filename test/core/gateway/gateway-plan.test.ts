@@ -8,6 +8,7 @@ import { LoadBalancerModel } from '../../../lib/core/model';
 import { BudgetError } from '../../../lib/core/timing/budget-error';
 import { checkGateway } from '../../../lib/core/timing/invariants';
 import { GatewayInFront, RoutableUpstream } from '../../../lib/core/upstream-link';
+import { readManifestObjects } from '../../../lib/read';
 import { expectValidBootstrap } from '../../support/envoy';
 import { expectValidKubernetesObjects } from '../../support/k8s-schema';
 
@@ -53,6 +54,21 @@ describe('GatewayPlan defaults', () => {
     expect(Object.keys(data)).toEqual(['envoy.json']);
     expectValidBootstrap(JSON.parse(data['envoy.json']));
     expect(JSON.parse(data['envoy.json'])).toEqual(gateway.bootstrap());
+  });
+
+  it('builds its Envoy model from its plan, and lib/read reads the same from the emitted objects', () => {
+    const model = gateway.envoyModel();
+    expect(model.clusters.map((cluster) => [cluster.name, cluster.service, cluster.discovery.kind])).toEqual([
+      [expect.any(String), 'Service/shop/orders-headless', 'dns'],
+      [expect.any(String), 'Service/shop/web-headless', 'dns'],
+    ]);
+    expect(model.routes.map((route) => [route.cluster, route.previousHosts, route.timeoutSeconds])).toEqual([
+      [model.clusters[0].name, true, expect.any(Number)],
+      [model.clusters[1].name, true, expect.any(Number)],
+    ]);
+    const read = readManifestObjects(objects.all).topology.gateways[0].envoy;
+    // The reader also states what the plan leaves implicit (connect timeout, admin port, filter).
+    expect(read).toMatchObject(model);
   });
 
   it('solves the drain against the assumed NLB: 2 x 10s + 6s + 5s margin of keep-serving', () => {
