@@ -1,3 +1,4 @@
+import { objectRef } from '../core/object-ref';
 import { assumedLoadBalancer } from '../core/load-balancer';
 import { Topology } from '../core/model';
 import { ClientWorkers } from './client-workers';
@@ -70,7 +71,7 @@ class Simulation implements ClusterListener, LoadBalancerListener {
     const gatewayModel = pickGateway(topology, options.gateway);
     const gw = gatewayModel.workload;
     const service = gatewayModel.services.find((each) => each.loadBalancer);
-    const lb = service?.loadBalancer ?? assumedLoadBalancer(`Service/${gw.namespace}/${gw.name}`, gw.hostPorts.length > 0 && gw.kind === 'DaemonSet' ? 'host-port' : 'instance');
+    const lb = service?.loadBalancer ?? assumedLoadBalancer(objectRef('Service', gw.namespace, gw.name), gw.hostPorts.length > 0 && gw.kind === 'DaemonSet' ? 'host-port' : 'instance');
     const localTraffic = (service?.externalTrafficPolicy ?? 'Local') === 'Local';
     const routed = pickUpstream(topology, gatewayModel, options.upstream);
     const routing = routed?.routing;

@@ -1,3 +1,4 @@
+import { objectRef, requireObjectRef } from '../object-ref';
 import { explainGatewayBudget } from '../explain';
 import { ExplainedTimeline } from '../explained-timeline';
 import { KubeObject } from '../kube-object';
@@ -85,16 +86,6 @@ export interface BuiltHealthCheckedNlb extends NlbPlan {
   explain(): ExplainedTimeline;
 }
 
-/** `Kind/namespace/name` → namespace (`default` when the reference names none). */
-function namespaceOf(object: string): string {
-  return object.split('/')[1] || 'default';
-}
-
-/** `Kind/namespace/name` → name. */
-function nameOf(object: string): string {
-  return object.split('/').slice(2).join('/') || object;
-}
-
 function checkBinding(options: HealthCheckedNlbOptions, binding: NlbBinding, gateway: LoadBalancedGateway): void {
   const chosenBy = options.bindingProp;
   if (options.readinessGateNamespace && (options.targetType ?? 'instance') !== 'ip') {
@@ -139,11 +130,10 @@ export function buildHealthCheckedNlb(options: HealthCheckedNlbOptions, gateway:
   } = options;
   checkBinding(options, binding, gateway);
 
-  const namespace = namespaceOf(gateway.serviceObject);
-  const name = nameOf(gateway.serviceObject);
+  const { namespace, name } = requireObjectRef(gateway.serviceObject);
   const plan = attachNlb(nlbOptions, gateway, {
-    targetGroupBinding: binding === 'target-group-binding' ? `TargetGroupBinding/${namespace}/${name}` : undefined,
-    hostPortTargetGroup: binding === 'host-port' ? `TargetGroup/${namespace}/${name}` : undefined,
+    targetGroupBinding: binding === 'target-group-binding' ? objectRef('TargetGroupBinding', namespace, name) : undefined,
+    hostPortTargetGroup: binding === 'host-port' ? objectRef('TargetGroup', namespace, name) : undefined,
   });
 
   let bindingTemplate: TargetGroupBindingTemplate | undefined;

@@ -4,7 +4,7 @@ import { ExplainedTimeline } from '../explained-timeline';
 import { KubeObject } from '../kube-object';
 import { attachPlannedLoadBalancer, LoadBalancedGateway } from '../load-balancer-link';
 import { HealthCheckTiming, LoadBalancerModel } from '../model';
-import { requireObjectRef } from '../object-ref';
+import { objectRef, requireObjectRef } from '../object-ref';
 import { solveConnectionDrainingSeconds } from '../timing/gke';
 import { GatewayBudget } from '../timing/solver';
 import {
@@ -181,7 +181,7 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
     : undefined;
 
   const { namespace, name } = requireObjectRef(gateway.serviceObject);
-  const configuredBy = shape === 'ingress' ? [`BackendConfig/${namespace}/${name}`] : shape === 'gateway' ? [`HealthCheckPolicy/${namespace}/${name}`, `GCPBackendPolicy/${namespace}/${name}`] : [];
+  const configuredBy = shape === 'ingress' ? [objectRef('BackendConfig', namespace, name)] : shape === 'gateway' ? [objectRef('HealthCheckPolicy', namespace, name), objectRef('GCPBackendPolicy', namespace, name)] : [];
   const modelWith = (drainingSeconds: number): LoadBalancerModel => gkeLoadBalancerModel({
     object: gateway.serviceObject,
     shape,
