@@ -1,29 +1,22 @@
 import { assumedLoadBalancer } from '../../lib/core/load-balancer';
 import { Duration } from '../../lib/core/duration';
-import { GatewayPlan } from '../../lib/core/gateway/gateway-plan';
-import { attachPlannedLoadBalancer, LoadBalancerAttachment } from '../../lib/core/load-balancer-link';
+import { attachPlannedLoadBalancer } from '../../lib/core/load-balancer-link';
 import { LoadBalancerModel } from '../../lib/core/model';
 import { BudgetError } from '../../lib/core/timing/budget-error';
+import { recordingGateway } from '../support/recording-gateway';
 
 /** The assumed NLB with faster health checks: a 2 × 5 s + 2 s detection window. */
 function fasterChecks(): LoadBalancerModel {
   return { ...assumedLoadBalancer('Service/edge/gateway'), healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 } };
 }
 
-function recordingGateway(keepServing?: Duration) {
-  const gateway = new GatewayPlan({ name: 'gateway', namespace: 'edge', drainTimeout: Duration.seconds(20), ...(keepServing ? { keepServing } : {}) });
-  const attachments: LoadBalancerAttachment[] = [];
-  const attach = gateway.attachLoadBalancer.bind(gateway);
-  jest.spyOn(gateway, 'attachLoadBalancer').mockImplementation((attachment) => {
-    attachments.push(attachment);
-    attach(attachment);
-  });
-  return { gateway, attachments };
+function keepServingGateway(keepServing?: Duration) {
+  return recordingGateway({ drainTimeout: Duration.seconds(20), ...(keepServing ? { keepServing } : {}) });
 }
 
 describe('attachPlannedLoadBalancer', () => {
   test("plans with the gateway's pure solver, attaches the planned load balancer once, and returns the gateway's budget behind it", () => {
-    const { gateway, attachments } = recordingGateway();
+    const { gateway, attachments } = keepServingGateway();
     const model = fasterChecks();
     const { planned, budget } = attachPlannedLoadBalancer(gateway, (solveBudget) => {
       const solved = solveBudget(model);
@@ -41,7 +34,7 @@ describe('attachPlannedLoadBalancer', () => {
   });
 
   test('attaches nothing when the plan fails', () => {
-    const { gateway, attachments } = recordingGateway(Duration.seconds(5));
+    const { gateway, attachments } = keepServingGateway(Duration.seconds(5));
     expect(() => attachPlannedLoadBalancer(gateway, (solveBudget) => ({ attachment: { model: fasterChecks(), serviceAnnotations: {} }, budget: solveBudget(fasterChecks()) })))
       .toThrow(BudgetError);
     expect(attachments).toEqual([]);

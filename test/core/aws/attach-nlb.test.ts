@@ -2,24 +2,11 @@ import { attachNlb } from '../../../lib/core/aws/attach-nlb';
 import { NLB_ANNOTATIONS, TARGET_GROUP_ATTRIBUTES, parseAttributeMap } from '../../../lib/core/aws/nlb';
 import { Duration } from '../../../lib/core/duration';
 import { explainGatewayTermination } from '../../../lib/core/explain';
-import { GatewayPlanOptions } from '../../../lib/core/gateway/gateway-options';
 import { GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
 import { GatewayWorkload } from '../../../lib/core/gateway/workload';
-import { LoadBalancerAttachment } from '../../../lib/core/load-balancer-link';
 import { checkGracePeriod, checkKeepAlive, checkLoadBalancerDetection } from '../../../lib/core/timing/invariants';
 import { readManifestObjects } from '../../../lib/read';
-
-/** A hitless gateway whose attachments are recorded. */
-function recordingGateway(options: Partial<GatewayPlanOptions> = {}): { gateway: GatewayPlan; attachments: LoadBalancerAttachment[] } {
-  const gateway = new GatewayPlan({ name: 'gateway', namespace: 'edge', ...options });
-  const attachments: LoadBalancerAttachment[] = [];
-  const attach = gateway.attachLoadBalancer.bind(gateway);
-  jest.spyOn(gateway, 'attachLoadBalancer').mockImplementation((attachment) => {
-    attachments.push(attachment);
-    attach(attachment);
-  });
-  return { gateway, attachments };
-}
+import { recordingGateway } from '../../support/recording-gateway';
 
 describe('attachNlb', () => {
   test('attaches once: the attributes derived from the budget the gateway solves for the health checks', () => {

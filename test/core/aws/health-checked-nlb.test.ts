@@ -3,24 +3,13 @@ import { HealthCheckedNlbOptions, buildHealthCheckedNlb } from '../../../lib/cor
 import { NLB_ANNOTATIONS } from '../../../lib/core/aws/nlb';
 import { POD_READINESS_GATE_LABEL } from '../../../lib/core/aws/pod-readiness-gate';
 import { Duration } from '../../../lib/core/duration';
-import { GatewayPlanOptions } from '../../../lib/core/gateway/gateway-options';
 import { GatewayPlan } from '../../../lib/core/gateway/gateway-plan';
 import { GatewayWorkload } from '../../../lib/core/gateway/workload';
-import { LoadBalancedGateway, LoadBalancerAttachment } from '../../../lib/core/load-balancer-link';
+import { LoadBalancedGateway } from '../../../lib/core/load-balancer-link';
+
+import { recordingGateway } from '../../support/recording-gateway';
 
 const ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/edge/0123456789abcdef';
-
-/** A hitless gateway whose attachments are recorded. */
-function recordingGateway(options: Partial<GatewayPlanOptions> = {}): { gateway: GatewayPlan; attachments: LoadBalancerAttachment[] } {
-  const gateway = new GatewayPlan({ name: 'gateway', namespace: 'edge', ...options });
-  const attachments: LoadBalancerAttachment[] = [];
-  const attach = gateway.attachLoadBalancer.bind(gateway);
-  jest.spyOn(gateway, 'attachLoadBalancer').mockImplementation((attachment) => {
-    attachments.push(attachment);
-    attach(attachment);
-  });
-  return { gateway, attachments };
-}
 
 function daemonSetGateway(hostPort?: number): GatewayPlan {
   return new GatewayPlan({ name: 'edge', namespace: 'ingress', workload: GatewayWorkload.daemonSet({ hostPort }) });
