@@ -1,6 +1,5 @@
 import { asDuration, Duration, DurationLike } from '../duration';
 import { DiscoveryModel, EnvoyClusterModel, HealthCheckTiming } from '../model';
-import { objectRef } from '../object-ref';
 import {
   DEFAULT_ACTIVE_HEALTH_CHECK_INTERVAL, DEFAULT_ACTIVE_HEALTH_CHECK_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DNS_REFRESH_RATE, HITLESS_HEALTH_CHECK_DEFAULTS, HITLESS_OUTLIER_DETECTION_DEFAULTS,
 } from './defaults';
@@ -184,20 +183,11 @@ export function envoyCluster(cluster: ResolvedCluster): Record<string, unknown> 
 }
 
 /**
- * The Service a cluster resolves, from the DNS name hitless gives it (`name.namespace.svc[.domain]`);
- * a name of another form (an external host) names no Service.
- */
-export function serviceOfDnsName(dnsName: string): string | undefined {
-  const match = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\..*)?$/.exec(dnsName);
-  return match ? objectRef('Service', match[2], match[1]) : undefined;
-}
-
-/**
  * The model of a cluster {@link envoyCluster} emits, from the same resolved options: STRICT_DNS
- * discovery at its refresh rate, its active health check and outlier detection.
+ * discovery at its refresh rate, its active health check and outlier detection; `service` is the
+ * `Kind/namespace/name` of the Service its DNS name resolves.
  */
-export function envoyClusterModel(cluster: ResolvedCluster, discovery: DiscoveryModel): EnvoyClusterModel {
-  const service = serviceOfDnsName(cluster.dnsName);
+export function envoyClusterModel(cluster: ResolvedCluster, discovery: DiscoveryModel, service?: string): EnvoyClusterModel {
   return {
     name: cluster.name,
     discovery: { ...discovery, kind: 'dns', dnsRefreshSeconds: cluster.dnsRefreshRate.toSeconds() },

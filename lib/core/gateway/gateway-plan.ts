@@ -103,6 +103,8 @@ export class GatewayPlan implements LoadBalancedGateway {
   private readonly options: GatewayPlanOptions;
   private readonly clusterTemplate: Omit<ResolvedCluster, 'name' | 'dnsName' | 'port' | 'healthCheckPath'>;
   private readonly clusters = new Map<string, ResolvedCluster>();
+  /** The headless Service each cluster resolves, as the service routed to names it. */
+  private readonly clusterServices = new Map<string, string>();
   private readonly routeList: ResolvedRoute[] = [];
   private attachment?: LoadBalancerAttachment;
   private solvedBudget: GatewayBudget;
@@ -264,6 +266,7 @@ export class GatewayPlan implements LoadBalancedGateway {
     if (firstToService) {
       service.registerGateway({ gateway: this.workloadObject, discovery: this.discovery, activeHealthCheckIntervalSeconds: this.activeHealthCheckInterval.toSeconds() });
       this.clusters.set(clusterName, cluster);
+      this.clusterServices.set(clusterName, service.headlessServiceObject);
     }
     this.routeList.push(route);
     return route;
@@ -373,7 +376,7 @@ export class GatewayPlan implements LoadBalancedGateway {
       object: this.configMapObject,
       adminAddress: ADMIN_ADDRESS,
       healthCheckPath: this.healthCheckPath,
-      clusters: [...this.clusters.values()].map((cluster) => envoyClusterModel(cluster, this.discovery)),
+      clusters: [...this.clusters.values()].map((cluster) => envoyClusterModel(cluster, this.discovery, this.clusterServices.get(cluster.name))),
       routes: this.routeList.map(envoyRouteModel),
     };
   }

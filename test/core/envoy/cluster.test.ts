@@ -1,5 +1,5 @@
 import { Duration } from '../../../lib/core/duration';
-import { clusterHealthCheckTiming, envoyCluster, envoyClusterModel, resolveCluster, serviceOfDnsName } from '../../../lib/core/envoy/cluster';
+import { clusterHealthCheckTiming, envoyCluster, envoyClusterModel, resolveCluster } from '../../../lib/core/envoy/cluster';
 import { defaultDnsDiscovery } from '../../../lib/core/timing/windows';
 import { expectValidEnvoyMessage } from '../../support/envoy';
 
@@ -56,7 +56,7 @@ describe('envoyCluster', () => {
 describe('envoyClusterModel', () => {
   it('models what envoyCluster emits: DNS discovery at its refresh rate, its health checks and outliers', () => {
     const cluster = resolveCluster({ ...base, dnsRefreshRate: Duration.seconds(3) });
-    expect(envoyClusterModel(cluster, defaultDnsDiscovery({ dnsTtlSeconds: 5 }))).toEqual({
+    expect(envoyClusterModel(cluster, defaultDnsDiscovery({ dnsTtlSeconds: 5 }), 'Service/shop/orders-headless')).toEqual({
       name: 'shop_orders',
       discovery: { kind: 'dns', propagationSeconds: 1, dnsTtlSeconds: 5, dnsRefreshSeconds: 3, pushSeconds: 0 },
       service: 'Service/shop/orders-headless',
@@ -66,15 +66,7 @@ describe('envoyClusterModel', () => {
     });
   });
 
-  it('names no Service for a host outside the cluster', () => {
-    expect(envoyClusterModel(resolveCluster({ ...base, dnsName: 'example.com' }), defaultDnsDiscovery())).not.toHaveProperty('service');
-  });
-});
-
-describe('serviceOfDnsName', () => {
-  it('names the Service of a cluster DNS name, and nothing for other hosts', () => {
-    expect(serviceOfDnsName('orders-headless.shop.svc.cluster.local')).toBe('Service/shop/orders-headless');
-    expect(serviceOfDnsName('orders.shop.svc')).toBe('Service/shop/orders');
-    expect(serviceOfDnsName('example.com')).toBeUndefined();
+  it('names no Service when none is given', () => {
+    expect(envoyClusterModel(resolveCluster(base), defaultDnsDiscovery())).not.toHaveProperty('service');
   });
 });
