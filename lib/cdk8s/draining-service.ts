@@ -1,11 +1,12 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { drainingPatch, drainingSeconds, DrainingServicePlan, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
+import { drainingDurations, drainingPatch, DrainingServicePlan, MAX_DRAINING_SERVICE_NAME_LENGTH } from '../core/draining-service';
 import type { DrainingServiceFacts, DrainingServiceOptions, DrainingTimingOptions } from '../core/draining-service';
 import { UpstreamModel } from '../core/model';
 import { PreStopAction } from '../core/pre-stop';
 import { UpstreamBudget } from '../core/timing/solver';
 import { GatewayInFront, RoutableUpstream } from '../core/upstream-link';
+import { toCdk8sDuration } from './duration';
 
 /**
  * Applies JSON patches to the Kubernetes JSON an `ApiObject` finally renders.
@@ -100,13 +101,13 @@ export class DrainingService extends Construct implements RoutableUpstream {
     patchRendered(resource, patch.operations.map((operation) => (operation.op === 'add'
       ? JsonPatch.add(operation.path, operation.value)
       : JsonPatch.replace(operation.path, operation.value))));
-    const seconds = drainingSeconds(patch.budget);
+    const durations = drainingDurations(patch.budget);
     return {
       budget: patch.budget,
       preStopAction: patch.preStopAction,
-      preStopDelay: Duration.seconds(seconds.preStopDelay),
-      terminationGracePeriod: Duration.seconds(seconds.terminationGracePeriod),
-      minReady: Duration.seconds(seconds.minReady),
+      preStopDelay: toCdk8sDuration(durations.preStopDelay),
+      terminationGracePeriod: toCdk8sDuration(durations.terminationGracePeriod),
+      minReady: toCdk8sDuration(durations.minReady),
     };
   }
 
@@ -163,17 +164,17 @@ export class DrainingService extends Construct implements RoutableUpstream {
 
   /** The preStop sleep (keeps the pod serving while gateways forget it), as currently solved. */
   public get preStopDelay(): Duration {
-    return Duration.seconds(this.plan.seconds().preStopDelay);
+    return toCdk8sDuration(drainingDurations(this.plan.budget).preStopDelay);
   }
 
   /** `terminationGracePeriodSeconds`, as currently solved. */
   public get terminationGracePeriod(): Duration {
-    return Duration.seconds(this.plan.seconds().terminationGracePeriod);
+    return toCdk8sDuration(drainingDurations(this.plan.budget).terminationGracePeriod);
   }
 
   /** `minReadySeconds`, as currently solved. */
   public get minReady(): Duration {
-    return Duration.seconds(this.plan.seconds().minReady);
+    return toCdk8sDuration(drainingDurations(this.plan.budget).minReady);
   }
 
   /** The gateways registered so far. */

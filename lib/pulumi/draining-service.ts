@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DrainingServicePlan } from '../core/draining-service';
+import { drainingDurations, DrainingServicePlan } from '../core/draining-service';
 import type { DrainingServiceFacts, DrainingServiceOptions } from '../core/draining-service';
 import { Duration } from '../core/duration';
 import { UpstreamModel } from '../core/model';
@@ -78,10 +78,7 @@ export class DrainingService extends pulumi.ComponentResource implements Routabl
 
     const objects = this.plan.objects();
     this.budget = objects.budget;
-    const seconds = this.plan.seconds(this.budget);
-    this.preStopDelay = Duration.seconds(seconds.preStopDelay);
-    this.terminationGracePeriod = Duration.seconds(seconds.terminationGracePeriod);
-    this.minReady = Duration.seconds(seconds.minReady);
+    ({ preStopDelay: this.preStopDelay, terminationGracePeriod: this.terminationGracePeriod, minReady: this.minReady } = drainingDurations(this.budget));
     const children = { parent: this };
     this.deployment = renderKubeObject(name, objects.deployment, children) as k8s.apps.v1.Deployment;
     this.service = renderKubeObject(name, objects.service, children) as k8s.core.v1.Service;

@@ -59,7 +59,7 @@ describe.each(Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[])('%s', 
   });
 
   test('exports none of the internals: solver plumbing, protos, the event queue, rendering, test builders', () => {
-    for (const internal of ['EventQueue', 'Random', 'renderKubeObject', 'whenProgramSettles', 'loadEnvoyProtos', 'GatewayPlan', 'DrainingServicePlan', 'toCoreDuration', 'createAwsLoadBalancer']) {
+    for (const internal of ['EventQueue', 'Random', 'renderKubeObject', 'whenProgramSettles', 'loadEnvoyProtos', 'GatewayPlan', 'DrainingServicePlan', 'toCdk8sDuration', 'createAwsLoadBalancer']) {
       expect(exported[entry]).not.toContain(internal);
     }
   });

@@ -1,3 +1,4 @@
+import { Duration } from '../duration';
 import { BudgetPropNames, solveUpstreamBudget, UpstreamBudget } from '../timing/solver';
 import { defaultDnsDiscovery } from '../timing/windows';
 import { GatewayInFront } from '../upstream-link';
@@ -59,5 +60,22 @@ export function drainingSeconds(budget: UpstreamBudget): DrainingSeconds {
     preStopDelay: budget.keepServingSeconds,
     terminationGracePeriod: budget.terminationGracePeriodSeconds,
     minReady: Math.ceil(budget.minReadySeconds),
+  };
+}
+
+/** The timings the manifests carry under `budget`, as durations: what both faces report. */
+export interface DrainingDurations {
+  readonly preStopDelay: Duration;
+  readonly terminationGracePeriod: Duration;
+  readonly minReady: Duration;
+}
+
+/** {@link drainingSeconds} as durations. */
+export function drainingDurations(budget: UpstreamBudget): DrainingDurations {
+  const seconds = drainingSeconds(budget);
+  return {
+    preStopDelay: Duration.seconds(seconds.preStopDelay),
+    terminationGracePeriod: Duration.seconds(seconds.terminationGracePeriod),
+    minReady: Duration.seconds(seconds.minReady),
   };
 }

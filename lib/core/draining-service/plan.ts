@@ -3,7 +3,7 @@ import { DEFAULT_NAMESPACE } from '../object-ref';
 import { PreStopAction } from '../pre-stop';
 import { UpstreamBudget } from '../timing/solver';
 import { GatewayInFront } from '../upstream-link';
-import { DrainingSeconds, drainingSeconds, solveDrainingBudget } from './budget';
+import { solveDrainingBudget } from './budget';
 import { drainingServiceUpstreamModel } from './model';
 import { BuiltDrainingService, drainingServiceObjects } from './objects';
 import { DrainingServiceOptions } from './options';
@@ -87,11 +87,6 @@ export class DrainingServicePlan {
       this.built = { ...drainingServiceObjects(this.spec, this.solved), budget: this.solved, preStopAction: this.spec.preStopAction };
     }
     return this.built;
-  }
-
-  /** The whole seconds the manifests carry under `budget` (the current solve unless a face rendered another). */
-  public seconds(budget: UpstreamBudget = this.solved): DrainingSeconds {
-    return drainingSeconds(budget);
   }
 
   /** The model of the objects under `budget` (the current solve unless a face rendered another), built from this plan. */

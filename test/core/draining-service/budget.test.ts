@@ -1,4 +1,4 @@
-import { buildDrainingService, drainingSeconds } from '../../../lib/core/draining-service';
+import { buildDrainingService, drainingDurations, drainingSeconds } from '../../../lib/core/draining-service';
 import { BudgetError } from '../../../lib/core/timing/budget-error';
 import { DEFAULT_MARGIN_SECONDS, defaultDnsDiscovery } from '../../../lib/core/timing/windows';
 import { base, container, edsDiscovery, gatewayPair } from './support';
@@ -27,5 +27,14 @@ describe('drainingSeconds', () => {
   test('are the whole seconds the manifests carry, minReadySeconds rounded up', () => {
     const budget = { ...buildDrainingService(base).budget, minReadySeconds: 2.5 };
     expect(drainingSeconds(budget)).toEqual({ preStopDelay: budget.keepServingSeconds, terminationGracePeriod: budget.terminationGracePeriodSeconds, minReady: 3 });
+  });
+});
+
+describe('drainingDurations', () => {
+  test('are drainingSeconds as durations, so both faces report the same', () => {
+    const budget = { ...buildDrainingService(base).budget, minReadySeconds: 2.5 };
+    const durations = drainingDurations(budget);
+    expect([durations.preStopDelay.toSeconds(), durations.terminationGracePeriod.toSeconds(), durations.minReady.toSeconds()])
+      .toEqual([budget.keepServingSeconds, budget.terminationGracePeriodSeconds, 3]);
   });
 });
