@@ -100,7 +100,8 @@ export interface BuiltGkeLoadBalancer {
   explain(): ExplainedTimeline;
 }
 
-function wholeSeconds(_prop: string, value: DurationLike | undefined): number | undefined {
+/** A duration option in seconds; `checkGkeRange` then refuses what is not whole. */
+function secondsOf(value: DurationLike | undefined): number | undefined {
   return value === undefined ? undefined : asDuration(value).toSeconds();
 }
 
@@ -113,8 +114,8 @@ function resolveHealthCheck(options: GkeLoadBalancerOptions, shape: GkeShape): H
     }
     return controllerDefaultHealthCheck('l4', 'Local');
   }
-  const interval = checkGkeRange('healthCheckInterval', wholeSeconds('healthCheckInterval', options.healthCheckInterval) ?? HITLESS_GKE_HEALTH_CHECK.intervalSeconds, GKE_LIMITS.healthCheckIntervalSeconds);
-  const timeout = checkGkeRange('healthCheckTimeout', wholeSeconds('healthCheckTimeout', options.healthCheckTimeout) ?? Math.min(HITLESS_GKE_HEALTH_CHECK.timeoutSeconds, interval), GKE_LIMITS.healthCheckTimeoutSeconds);
+  const interval = checkGkeRange('healthCheckInterval', secondsOf(options.healthCheckInterval) ?? HITLESS_GKE_HEALTH_CHECK.intervalSeconds, GKE_LIMITS.healthCheckIntervalSeconds);
+  const timeout = checkGkeRange('healthCheckTimeout', secondsOf(options.healthCheckTimeout) ?? Math.min(HITLESS_GKE_HEALTH_CHECK.timeoutSeconds, interval), GKE_LIMITS.healthCheckTimeoutSeconds);
   if (timeout > interval) throw new GkeLimitError('healthCheckTimeout', `${timeout}s`, `at most healthCheckInterval (${interval}s)`, 'Compute Engine refuses a health check whose timeout is longer than its interval');
   return {
     intervalSeconds: interval,
@@ -175,7 +176,7 @@ export function buildGkeLoadBalancer(options: GkeLoadBalancerOptions, gateway: L
   const healthCheck = resolveHealthCheck(options, shape);
   const neg = shape !== 'l4';
   checkShapeOptions(options, shape);
-  const detach = neg ? checkGkeRange('negDetachLatency', wholeSeconds('negDetachLatency', options.negDetachLatency) ?? DEFAULT_NEG_DETACH_SECONDS, GKE_LIMITS.negDetachSeconds, 'it is a length of time, in whole seconds') : 0;
+  const detach = neg ? checkGkeRange('negDetachLatency', secondsOf(options.negDetachLatency) ?? DEFAULT_NEG_DETACH_SECONDS, GKE_LIMITS.negDetachSeconds, 'it is a length of time, in whole seconds') : 0;
   const drainingOverride = options.connectionDrainingTimeout !== undefined
     ? checkGkeRange('connectionDrainingTimeout', asDuration(options.connectionDrainingTimeout).toSeconds(), GKE_LIMITS.connectionDrainingSeconds)
     : undefined;

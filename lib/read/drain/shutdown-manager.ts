@@ -1,5 +1,6 @@
 import { asArray, at, Json } from '../fields';
 import { basename, SHELLS, splitWords } from '../shell-script';
+import { flagSeconds } from './stop-command';
 
 /**
  * The words of a sidecar's preStop command that `matches`: shutdown managers (Contour's, Envoy
@@ -17,4 +18,9 @@ export function findShutdownCommand(siblings: Json[], matches: (words: string[])
 /** Whether an httpGet `port` may be the shutdown manager's: its number, or a named port hitless can't resolve. */
 export function mayBePort(port: unknown, shutdownPort: number): boolean {
   return port === shutdownPort || port === String(shutdownPort) || typeof port === 'string';
+}
+
+/** A duration flag of the sidecar's command, when there is a sidecar to read. */
+export function sidecarFlagSeconds(words: string[] | undefined, name: string): number | undefined {
+  return words ? flagSeconds(words, [name]) : undefined;
 }

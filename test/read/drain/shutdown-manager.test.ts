@@ -1,4 +1,4 @@
-import { findShutdownCommand, mayBePort } from '../../../lib/read/drain/shutdown-manager';
+import { findShutdownCommand, mayBePort, sidecarFlagSeconds } from '../../../lib/read/drain/shutdown-manager';
 
 describe('shutdown-manager sidecars', () => {
   test('finds the sidecar command, split from a shell -c string too', () => {
@@ -13,5 +13,11 @@ describe('shutdown-manager sidecars', () => {
   test('a port may be the manager\'s when it is its number, as text or not, or a name hitless cannot resolve', () => {
     expect([8090, '8090', 'admin'].map((port) => mayBePort(port, 8090))).toEqual([true, true, true]);
     expect([9001, undefined].map((port) => mayBePort(port, 8090))).toEqual([false, false]);
+  });
+
+  test('reads a duration flag of the sidecar, and nothing without a sidecar', () => {
+    expect(sidecarFlagSeconds(['contour', 'envoy', 'shutdown', '--drain-delay=1m30s'], '--drain-delay')).toBe(90);
+    expect(sidecarFlagSeconds(['contour', 'envoy', 'shutdown'], '--drain-delay')).toBeUndefined();
+    expect(sidecarFlagSeconds(undefined, '--drain-delay')).toBeUndefined();
   });
 });
