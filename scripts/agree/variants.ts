@@ -83,6 +83,13 @@ export function upstreamWorkloads(objects: ManifestObject[]): ManifestObject[] {
   return objects.filter((object) => WORKLOAD_KINDS.has(object.kind) && object !== gateway);
 }
 
+/** Applies `change` to every upstream workload; whether there was one to change. */
+function eachUpstream(objects: ManifestObject[], change: (workload: ManifestObject) => void): boolean {
+  const workloads = upstreamWorkloads(objects);
+  for (const workload of workloads) change(workload);
+  return workloads.length > 0;
+}
+
 function firstContainer(workload: ManifestObject | undefined): ManifestObject | undefined {
   return workload?.spec?.template?.spec?.containers?.[0];
 }
@@ -503,31 +510,31 @@ export const KNOBS: readonly Knob[] = [
     id: 'upstream-grace',
     description: 'upstream terminationGracePeriodSeconds',
     values: ['5', '30', '60', '120'],
-    apply: (objects, value) => { const workloads = upstreamWorkloads(objects); for (const workload of workloads) podSpec(workload)!.terminationGracePeriodSeconds = number(value); return workloads.length > 0; },
+    apply: (objects, value) => eachUpstream(objects, (workload) => { podSpec(workload)!.terminationGracePeriodSeconds = number(value); }),
   },
   {
     id: 'app-drain',
     description: `the app's drain after SIGTERM, seconds (annotation ${APP_DRAIN_ANNOTATION})`,
     values: ['0', '5', '15', '30', '60'],
-    apply: (objects, value) => { const workloads = upstreamWorkloads(objects); for (const workload of workloads) annotate(workload, APP_DRAIN_ANNOTATION, value); return workloads.length > 0; },
+    apply: (objects, value) => eachUpstream(objects, (workload) => { annotate(workload, APP_DRAIN_ANNOTATION, value); }),
   },
   {
     id: 'upstream-min-ready',
     description: 'upstream minReadySeconds',
     values: ['0', '5', '20', '50'],
-    apply: (objects, value) => { const workloads = upstreamWorkloads(objects); for (const workload of workloads) workload.spec.minReadySeconds = number(value); return workloads.length > 0; },
+    apply: (objects, value) => eachUpstream(objects, (workload) => { workload.spec.minReadySeconds = number(value); }),
   },
   {
     id: 'upstream-strategy',
     description: 'upstream maxSurge/maxUnavailable',
     values: ['1/0', '0/1', '2/0', '1/1'],
-    apply: (objects, value) => { const workloads = upstreamWorkloads(objects); for (const workload of workloads) setRollingUpdate(workload, ...parseStrategy(value)); return workloads.length > 0; },
+    apply: (objects, value) => eachUpstream(objects, (workload) => { setRollingUpdate(workload, ...parseStrategy(value)); }),
   },
   {
     id: 'upstream-replicas',
     description: 'upstream replicas',
     values: ['1', '2', '3', '5'],
-    apply: (objects, value) => { const workloads = upstreamWorkloads(objects); for (const workload of workloads) workload.spec.replicas = number(value); return workloads.length > 0; },
+    apply: (objects, value) => eachUpstream(objects, (workload) => { workload.spec.replicas = number(value); }),
   },
   {
     id: 'upstream-readiness',
